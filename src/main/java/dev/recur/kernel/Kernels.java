@@ -1,0 +1,81 @@
+package dev.recur.kernel;
+
+import dev.recur.Activation;
+
+/**
+ * The primitive operations of an Elman RNN's forward pass and BPTT, on flat {@code float[]}
+ * arrays.
+ *
+ * <p>Layout: a matrix with {@code rows × cols} entries starting at offset {@code off} is stored
+ * row-major, entry {@code (i, j)} at {@code off + i*cols + j}. Vectors are {@code n} contiguous
+ * entries from an offset. Every "add" operation accumulates into its output ({@code +=}); the
+ * caller zeroes the output first when it wants a plain product.
+ *
+ * <p>Arguments marked <i>modified</i> are written; all others are only read. Outputs must not
+ * overlap inputs. Implementations check nothing beyond the JVM's own bounds checks: they run
+ * inside the per-timestep loops, and their callers validate shapes once, before those loops.
+ *
+ * <p>Two implementations exist: {@link ScalarKernels} (plain Java, the reference) and a Vector
+ * API one; {@link KernelSelection#kernels()} picks one at start-up.
+ */
+public interface Kernels {
+
+  /** A short description: implementation, vector species and bit size, FMA. */
+  String description();
+
+  /** Returns {@code Σ_i a[i] b[i]} over {@code n} entries. */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /** {@code y += alpha · x}. {@code y} modified. */
+  void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+  /** {@code x *= alpha}. {@code x} modified. */
+  void scale(float alpha, float[] x, int xOff, int n);
+
+  /** Returns {@code Σ x[i]²} (the squared L2 norm). */
+  float sumOfSquares(float[] x, int xOff, int n);
+
+  /** Returns {@code max |x[i]|} (the L∞ norm); 0 for {@code n = 0}. */
+  float maxAbs(float[] x, int xOff, int n);
+
+  /** Clips each entry to {@code [-limit, limit]}. {@code x} modified. */
+  void clamp(float[] x, int xOff, int n, float limit);
+
+  /** {@code y += A x}, A {@code rows × cols}, x of {@code cols}, y of {@code rows}. y modified. */
+  void matVec(float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * {@code y += Aᵀ x}, A {@code rows × cols}, x of {@code rows}, y of {@code cols}. y modified.
+   * Computed row-wise as {@code y += x[i] · A[i,:]}, so no transposed copy of A is needed.
+   */
+  void matTransVec(
+      float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /** {@code C += A B}: A {@code m × k}, B {@code k × n}, C {@code m × n}. C modified. */
+  void matMul(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
+
+  /** {@code C += A Bᵀ}: A {@code m × k}, B {@code n × k}, C {@code m × n}. C modified. */
+  void matMulTransB(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
+
+  /** {@code C += Aᵀ B}: A {@code k × m}, B {@code k × n}, C {@code m × n}. C modified. */
+  void matMulTransA(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
+
+  /** {@code out[i] = f(in[i])}. out modified; may be the same range as in. */
+  void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n);
+
+  /**
+   * {@code da[i] = dh[i] · f'(a[i])}, with the derivative taken from the output {@code h = f(a)}
+   * (see {@link Activation}). da modified; may be the same range as dh.
+   */
+  void activationBackward(
+      Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n);
+
+  /** {@code out = softmax(z)}, computed stably (the maximum subtracted first). out modified. */
+  void softmax(float[] z, int zOff, float[] out, int outOff, int n);
+
+  /** {@code out = log softmax(z) = z - max - log Σ exp(z - max)}. out modified. */
+  void logSoftmax(float[] z, int zOff, float[] out, int outOff, int n);
+}

@@ -1,0 +1,477 @@
+package dev.recur.kernel;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.MAX;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+import dev.recur.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the Java Vector API. Loaded only by {@link KernelSelection}, and only once it has
+ * checked that {@code jdk.incubator.vector} is readable.
+ *
+ * <p>Every loop has the same shape: a main loop up to {@link VectorSpecies#loopBound} and a scalar
+ * tail, never a masked load (masked memory access runs as scalar Java on AVX2). Reductions keep
+ * their partial sums in vector registers and reduce lanes once, after the loop. The summation
+ * order therefore differs from {@link ScalarKernels}; tests compare the two with a tolerance
+ * that grows with the length.
+ */
+final class VectorKernels implements Kernels {
+
+  /**
+   * The one species every loop uses. A {@code static final} field, so C2 treats it as a constant
+   * and intrinsifies the vector operations; an instance field would not be folded.
+   */
+  private static final VectorSpecies<Float> F = species(KernelSelection.requestedBits());
+
+  private static final int LANES = F.length();
+
+  /** Rows of a matrix handled together, so that each load of the shared operand serves four. */
+  private static final int ROW_TILE = 4;
+
+  private final boolean fma;
+
+  private VectorKernels(boolean fma) {
+    this.fma = fma;
+  }
+
+  /**
+   * Returns the vector kernels, or throws {@link UnsupportedOperationException} when the chosen
+   * species is narrower than 128 bits (the vectors would be slower than scalar code).
+   */
+  static Kernels create(boolean fma) {
+    if (F.vectorBitSize() < 128) {
+      throw new UnsupportedOperationException(
+          "preferred vector size is " + F.vectorBitSize() + " bits; at least 128 are needed");
+    }
+    return new VectorKernels(fma);
+  }
+
+  /** The bit size of the species in use. */
+  static int bitSize() {
+    return F.vectorBitSize();
+  }
+
+  private static VectorSpecies<Float> species(int requestedBits) {
+    return requestedBits == 0
+        ? FloatVector.SPECIES_PREFERRED
+        : VectorSpecies.of(float.class, VectorShape.forBitSize(requestedBits));
+  }
+
+  @Override
+  public String description() {
+    return "vector (jdk.incubator.vector): "
+        + F.vectorBitSize()
+        + "-bit FloatVector, "
+        + LANES
+        + " lanes, hardware FMA "
+        + (fma ? "yes" : "no");
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    int i = 0;
+    float sum = 0f;
+    if (n >= LANES) {
+      // Four independent accumulators hide the FMA latency (one chain would stall on each add).
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int unrolledBound = n - n % (4 * LANES);
+      for (; i < unrolledBound; i += 4 * LANES) {
+        acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
+        acc1 = load(a, aOff + i + LANES).fma(load(b, bOff + i + LANES), acc1);
+        acc2 = load(a, aOff + i + 2 * LANES).fma(load(b, bOff + i + 2 * LANES), acc2);
+        acc3 = load(a, aOff + i + 3 * LANES).fma(load(b, bOff + i + 3 * LANES), acc3);
+      }
+      int bound = F.loopBound(n);
+      for (; i < bound; i += LANES) {
+        acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
+      }
+      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(ADD);
+    }
+    for (; i < n; i++) {
+      sum = Math.fma(a[aOff + i], b[bOff + i], sum);
+    }
+    return sum;
+  }
+
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    FloatVector alphas = FloatVector.broadcast(F, alpha);
+    for (; i < bound; i += LANES) {
+      load(x, xOff + i).fma(alphas, load(y, yOff + i)).intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+  }
+
+  @Override
+  public void scale(float alpha, float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += LANES) {
+      load(x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+    }
+    for (; i < n; i++) {
+      x[xOff + i] *= alpha;
+    }
+  }
+
+  @Override
+  public float sumOfSquares(float[] x, int xOff, int n) {
+    return dot(x, xOff, x, xOff, n);
+  }
+
+  @Override
+  public float maxAbs(float[] x, int xOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    FloatVector max = FloatVector.zero(F);
+    for (; i < bound; i += LANES) {
+      max = max.max(load(x, xOff + i).abs());
+    }
+    float result = max.reduceLanes(MAX);
+    for (; i < n; i++) {
+      result = Math.max(result, Math.abs(x[xOff + i]));
+    }
+    return result;
+  }
+
+  @Override
+  public void clamp(float[] x, int xOff, int n, float limit) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += LANES) {
+      load(x, xOff + i).max(-limit).min(limit).intoArray(x, xOff + i);
+    }
+    for (; i < n; i++) {
+      x[xOff + i] = Math.clamp(x[xOff + i], -limit, limit);
+    }
+  }
+
+  @Override
+  public void matVec(
+      float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    int bound = F.loopBound(cols);
+    int i = 0;
+    // Four rows at a time: each load of x feeds four independent FMA chains.
+    for (; i + ROW_TILE <= rows; i += ROW_TILE) {
+      int row0 = aOff + i * cols;
+      int row1 = row0 + cols;
+      int row2 = row1 + cols;
+      int row3 = row2 + cols;
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      int j = 0;
+      for (; j < bound; j += LANES) {
+        FloatVector xs = load(x, xOff + j);
+        acc0 = load(a, row0 + j).fma(xs, acc0);
+        acc1 = load(a, row1 + j).fma(xs, acc1);
+        acc2 = load(a, row2 + j).fma(xs, acc2);
+        acc3 = load(a, row3 + j).fma(xs, acc3);
+      }
+      float sum0 = acc0.reduceLanes(ADD);
+      float sum1 = acc1.reduceLanes(ADD);
+      float sum2 = acc2.reduceLanes(ADD);
+      float sum3 = acc3.reduceLanes(ADD);
+      for (; j < cols; j++) {
+        float xj = x[xOff + j];
+        sum0 = Math.fma(a[row0 + j], xj, sum0);
+        sum1 = Math.fma(a[row1 + j], xj, sum1);
+        sum2 = Math.fma(a[row2 + j], xj, sum2);
+        sum3 = Math.fma(a[row3 + j], xj, sum3);
+      }
+      y[yOff + i] += sum0;
+      y[yOff + i + 1] += sum1;
+      y[yOff + i + 2] += sum2;
+      y[yOff + i + 3] += sum3;
+    }
+    for (; i < rows; i++) {
+      y[yOff + i] += dot(a, aOff + i * cols, x, xOff, cols);
+    }
+  }
+
+  @Override
+  public void matTransVec(
+      float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    int bound = F.loopBound(cols);
+    int i = 0;
+    // Four rows at a time: each load and store of y serves four rows of A.
+    for (; i + ROW_TILE <= rows; i += ROW_TILE) {
+      int row0 = aOff + i * cols;
+      int row1 = row0 + cols;
+      int row2 = row1 + cols;
+      int row3 = row2 + cols;
+      float x0 = x[xOff + i];
+      float x1 = x[xOff + i + 1];
+      float x2 = x[xOff + i + 2];
+      float x3 = x[xOff + i + 3];
+      FloatVector xs0 = FloatVector.broadcast(F, x0);
+      FloatVector xs1 = FloatVector.broadcast(F, x1);
+      FloatVector xs2 = FloatVector.broadcast(F, x2);
+      FloatVector xs3 = FloatVector.broadcast(F, x3);
+      int j = 0;
+      for (; j < bound; j += LANES) {
+        FloatVector acc = load(y, yOff + j);
+        acc = load(a, row0 + j).fma(xs0, acc);
+        acc = load(a, row1 + j).fma(xs1, acc);
+        acc = load(a, row2 + j).fma(xs2, acc);
+        acc = load(a, row3 + j).fma(xs3, acc);
+        acc.intoArray(y, yOff + j);
+      }
+      for (; j < cols; j++) {
+        float acc = y[yOff + j];
+        acc = Math.fma(a[row0 + j], x0, acc);
+        acc = Math.fma(a[row1 + j], x1, acc);
+        acc = Math.fma(a[row2 + j], x2, acc);
+        acc = Math.fma(a[row3 + j], x3, acc);
+        y[yOff + j] = acc;
+      }
+    }
+    for (; i < rows; i++) {
+      axpy(x[xOff + i], a, aOff + i * cols, y, yOff, cols);
+    }
+  }
+
+  @Override
+  public void matMul(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    // A(i, p) = a[aOff + i*k + p]
+    addProducts(m, n, k, a, aOff, k, 1, b, bOff, c, cOff);
+  }
+
+  @Override
+  public void matMulTransA(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    // A is stored k × m, so the (i, p) entry of Aᵀ is a[aOff + p*m + i]
+    addProducts(m, n, k, a, aOff, 1, m, b, bOff, c, cOff);
+  }
+
+  @Override
+  public void matMulTransB(
+      int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    // Row i of C is B · (row i of A): a tiled matrix·vector per row.
+    for (int i = 0; i < m; i++) {
+      matVec(b, bOff, n, k, a, aOff + i * k, c, cOff + i * n);
+    }
+  }
+
+  /**
+   * {@code C(i, j) += Σ_p A(i, p) B(p, j)}, with {@code A(i, p)} read at {@code aOff + i*rowStride
+   * + p*colStride} (so one kernel serves A and Aᵀ) and B, C row-major ({@code k × n}, {@code m ×
+   * n}). A register tile of four rows of C by one vector of columns stays in registers over the
+   * whole sum on p; each load of B feeds four FMAs.
+   */
+  private static void addProducts(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int rowStride,
+      int colStride,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff) {
+    int bound = F.loopBound(n);
+    int i = 0;
+    for (; i + ROW_TILE <= m; i += ROW_TILE) {
+      int a0 = aOff + i * rowStride;
+      int a1 = a0 + rowStride;
+      int a2 = a1 + rowStride;
+      int a3 = a2 + rowStride;
+      int c0 = cOff + i * n;
+      int c1 = c0 + n;
+      int c2 = c1 + n;
+      int c3 = c2 + n;
+      for (int j = 0; j < bound; j += LANES) {
+        FloatVector acc0 = load(c, c0 + j);
+        FloatVector acc1 = load(c, c1 + j);
+        FloatVector acc2 = load(c, c2 + j);
+        FloatVector acc3 = load(c, c3 + j);
+        for (int p = 0; p < k; p++) {
+          FloatVector bs = load(b, bOff + p * n + j);
+          int ap = p * colStride;
+          acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
+          acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
+          acc2 = bs.fma(FloatVector.broadcast(F, a[a2 + ap]), acc2);
+          acc3 = bs.fma(FloatVector.broadcast(F, a[a3 + ap]), acc3);
+        }
+        acc0.intoArray(c, c0 + j);
+        acc1.intoArray(c, c1 + j);
+        acc2.intoArray(c, c2 + j);
+        acc3.intoArray(c, c3 + j);
+      }
+      for (int r = 0; r < ROW_TILE; r++) {
+        addProductsScalarColumns(bound, n, k, a, a0 + r * rowStride, colStride, b, bOff, c, c0 + r * n);
+      }
+    }
+    for (; i < m; i++) {
+      int ai = aOff + i * rowStride;
+      int ci = cOff + i * n;
+      for (int j = 0; j < bound; j += LANES) {
+        FloatVector acc = load(c, ci + j);
+        for (int p = 0; p < k; p++) {
+          acc = load(b, bOff + p * n + j).fma(FloatVector.broadcast(F, a[ai + p * colStride]), acc);
+        }
+        acc.intoArray(c, ci + j);
+      }
+      addProductsScalarColumns(bound, n, k, a, ai, colStride, b, bOff, c, ci);
+    }
+  }
+
+  /** The scalar tail of {@link #addProducts}: columns {@code from..n-1} of one row of C. */
+  private static void addProductsScalarColumns(
+      int from, int n, int k, float[] a, int aRow, int colStride, float[] b, int bOff, float[] c,
+      int cRow) {
+    for (int j = from; j < n; j++) {
+      float acc = c[cRow + j];
+      for (int p = 0; p < k; p++) {
+        acc = Math.fma(a[aRow + p * colStride], b[bOff + p * n + j], acc);
+      }
+      c[cRow + j] = acc;
+    }
+  }
+
+  @Override
+  public void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    switch (f) {
+      case TANH -> {
+        for (; i < bound; i += LANES) {
+          load(in, inOff + i).lanewise(TANH).intoArray(out, outOff + i);
+        }
+      }
+      case SIGMOID -> {
+        for (; i < bound; i += LANES) {
+          sigmoid(load(in, inOff + i)).intoArray(out, outOff + i);
+        }
+      }
+      case RELU -> {
+        for (; i < bound; i += LANES) {
+          load(in, inOff + i).max(0f).intoArray(out, outOff + i);
+        }
+      }
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = ScalarKernels.activate(f, in[inOff + i]);
+    }
+  }
+
+  /** σ(v) = 1 / (1 + e^(-v)); saturates to exactly 0 or 1 where e^(-v) over- or underflows. */
+  private static FloatVector sigmoid(FloatVector v) {
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    return one.div(v.neg().lanewise(EXP).add(one));
+  }
+
+  @Override
+  public void activationBackward(
+      Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    switch (f) {
+      case TANH -> {
+        for (; i < bound; i += LANES) {
+          FloatVector out = load(h, hOff + i);
+          FloatVector derivative = out.neg().fma(out, FloatVector.broadcast(F, 1f));
+          load(dh, dhOff + i).mul(derivative).intoArray(da, daOff + i);
+        }
+      }
+      case SIGMOID -> {
+        for (; i < bound; i += LANES) {
+          FloatVector out = load(h, hOff + i);
+          FloatVector derivative = out.mul(FloatVector.broadcast(F, 1f).sub(out));
+          load(dh, dhOff + i).mul(derivative).intoArray(da, daOff + i);
+        }
+      }
+      case RELU -> {
+        for (; i < bound; i += LANES) {
+          FloatVector out = load(h, hOff + i);
+          load(dh, dhOff + i)
+              .blend(0f, out.compare(VectorOperators.LE, 0f))
+              .intoArray(da, daOff + i);
+        }
+      }
+    }
+    if (i < n) {
+      ScalarKernels.INSTANCE.activationBackward(f, h, hOff + i, dh, dhOff + i, da, daOff + i, n - i);
+    }
+  }
+
+  @Override
+  public void softmax(float[] z, int zOff, float[] out, int outOff, int n) {
+    float max = max(z, zOff, n);
+    FloatVector maxes = FloatVector.broadcast(F, max);
+    FloatVector sums = FloatVector.zero(F);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += LANES) {
+      FloatVector e = load(z, zOff + i).sub(maxes).lanewise(EXP);
+      e.intoArray(out, outOff + i);
+      sums = sums.add(e);
+    }
+    float sum = sums.reduceLanes(ADD);
+    for (; i < n; i++) {
+      float e = (float) Math.exp(z[zOff + i] - max);
+      out[outOff + i] = e;
+      sum += e;
+    }
+    scale(1f / sum, out, outOff, n);
+  }
+
+  @Override
+  public void logSoftmax(float[] z, int zOff, float[] out, int outOff, int n) {
+    float max = max(z, zOff, n);
+    FloatVector maxes = FloatVector.broadcast(F, max);
+    FloatVector sums = FloatVector.zero(F);
+    int i = 0;
+    int bound = F.loopBound(n);
+    for (; i < bound; i += LANES) {
+      sums = sums.add(load(z, zOff + i).sub(maxes).lanewise(EXP));
+    }
+    float sum = sums.reduceLanes(ADD);
+    for (; i < n; i++) {
+      sum += (float) Math.exp(z[zOff + i] - max);
+    }
+    float shift = max + (float) Math.log(sum);
+    FloatVector shifts = FloatVector.broadcast(F, shift);
+    for (i = 0; i < bound; i += LANES) {
+      load(z, zOff + i).sub(shifts).intoArray(out, outOff + i);
+    }
+    for (; i < n; i++) {
+      out[outOff + i] = z[zOff + i] - shift;
+    }
+  }
+
+  private static float max(float[] x, int off, int n) {
+    int i = 0;
+    int bound = F.loopBound(n);
+    FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    for (; i < bound; i += LANES) {
+      maxes = maxes.max(load(x, off + i));
+    }
+    float max = maxes.reduceLanes(MAX);
+    for (; i < n; i++) {
+      max = Math.max(max, x[off + i]);
+    }
+    return max;
+  }
+
+  private static FloatVector load(float[] array, int offset) {
+    return FloatVector.fromArray(F, array, offset);
+  }
+}

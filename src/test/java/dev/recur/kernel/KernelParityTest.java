@@ -1,0 +1,274 @@
+package dev.recur.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.Activation;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every kernel of the selected implementation agrees with its scalar twin. Surefire runs this
+ * class with {@code recur.vector} set to 128, 256 and 512 (and with the default and scalar
+ * kernels in the full-suite runs), so each vector width is compared in turn.
+ *
+ * <p>Sums are accumulated in a different order by the two implementations, so each comparison of
+ * a sum of n products allows {@code 2 n ε Σ|terms|} (ε = 2⁻²⁴, the float rounding unit): the
+ * standard worst-case bound for two recursive summations of the same terms.
+ */
+class KernelParityTest {
+
+  private static final double EPS = 0x1p-24;
+  private static final int OFFSET = 3; // every array is used from a nonzero offset
+
+  private final Kernels vector = KernelSelection.kernels();
+  private final Kernels scalar = KernelSelection.scalar();
+
+  static IntStream sizes() {
+    return IntStream.of(1, 2, 7, 8, 9, 15, 16, 17, 31, 63, 64, 65, 127, 257, 1000);
+  }
+
+  /** Matrix shapes: rows × cols, covering row counts around the 4-row tile and odd column tails. */
+  static Stream<Arguments> shapes() {
+    int[] rows = {1, 3, 4, 5, 8, 9, 17, 63};
+    return Arrays.stream(rows)
+        .boxed()
+        .flatMap(r -> sizes().filter(c -> c <= 257).mapToObj(c -> Arguments.of(r, c)));
+  }
+
+  /** Matrix products m × n × k. */
+  static Stream<Arguments> products() {
+    return Stream.of(
+        Arguments.of(1, 1, 1),
+        Arguments.of(1, 17, 7),
+        Arguments.of(4, 16, 8),
+        Arguments.of(5, 9, 3),
+        Arguments.of(7, 63, 65),
+        Arguments.of(8, 64, 64),
+        Arguments.of(9, 65, 31),
+        Arguments.of(13, 127, 2),
+        Arguments.of(32, 257, 17),
+        Arguments.of(63, 15, 100));
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void dotAndNorms(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] a = random(random, n);
+    float[] b = random(random, n);
+    double bound = sumBound(n, absDot(a, b));
+    assertClose(scalar.dot(a, OFFSET, b, OFFSET, n), vector.dot(a, OFFSET, b, OFFSET, n), bound);
+    assertClose(
+        scalar.sumOfSquares(a, OFFSET, n),
+        vector.sumOfSquares(a, OFFSET, n),
+        sumBound(n, absDot(a, a)));
+    assertEquals(scalar.maxAbs(a, OFFSET, n), vector.maxAbs(a, OFFSET, n));
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void elementwise(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] x = random(random, n);
+    float[] y = random(random, n);
+
+    float[] yScalar = y.clone();
+    float[] yVector = y.clone();
+    scalar.axpy(0.37f, x, OFFSET, yScalar, OFFSET, n);
+    vector.axpy(0.37f, x, OFFSET, yVector, OFFSET, n);
+    assertArrayEquals(yScalar, yVector); // one fma per entry in both: bit-identical
+
+    scalar.scale(-1.7f, yScalar, OFFSET, n);
+    vector.scale(-1.7f, yVector, OFFSET, n);
+    assertArrayEquals(yScalar, yVector);
+
+    scalar.clamp(yScalar, OFFSET, n, 0.5f);
+    vector.clamp(yVector, OFFSET, n, 0.5f);
+    assertArrayEquals(yScalar, yVector);
+  }
+
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void matVecAndTranspose(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 1000L + cols);
+    float[] a = random(random, rows * cols);
+    float[] x = random(random, cols);
+    float[] y = random(random, rows);
+    float[] yScalar = y.clone();
+    float[] yVector = y.clone();
+    scalar.matVec(a, OFFSET, rows, cols, x, OFFSET, yScalar, OFFSET);
+    vector.matVec(a, OFFSET, rows, cols, x, OFFSET, yVector, OFFSET);
+    for (int i = 0; i < rows; i++) {
+      double magnitude = Math.abs(y[OFFSET + i]);
+      for (int j = 0; j < cols; j++) {
+        magnitude += Math.abs(a[OFFSET + i * cols + j] * x[OFFSET + j]);
+      }
+      assertClose(yScalar[OFFSET + i], yVector[OFFSET + i], sumBound(cols + 1, magnitude));
+    }
+
+    float[] xt = random(random, rows);
+    float[] z = random(random, cols);
+    float[] zScalar = z.clone();
+    float[] zVector = z.clone();
+    scalar.matTransVec(a, OFFSET, rows, cols, xt, OFFSET, zScalar, OFFSET);
+    vector.matTransVec(a, OFFSET, rows, cols, xt, OFFSET, zVector, OFFSET);
+    for (int j = 0; j < cols; j++) {
+      double magnitude = Math.abs(z[OFFSET + j]);
+      for (int i = 0; i < rows; i++) {
+        magnitude += Math.abs(a[OFFSET + i * cols + j] * xt[OFFSET + i]);
+      }
+      assertClose(zScalar[OFFSET + j], zVector[OFFSET + j], sumBound(rows + 1, magnitude));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("products")
+  void matrixProducts(int m, int n, int k) {
+    SplittableRandom random = new SplittableRandom(m * 10_000L + n * 100L + k);
+    float[] c = random(random, m * n);
+
+    // C += A B with A m×k, B k×n
+    float[] a = random(random, m * k);
+    float[] b = random(random, k * n);
+    compareProduct(c, m, n, k, (i, p) -> a[OFFSET + i * k + p], (p, j) -> b[OFFSET + p * n + j],
+        kernels -> (cc) -> kernels.matMul(m, n, k, a, OFFSET, b, OFFSET, cc, OFFSET));
+
+    // C += A Bᵀ with A m×k, B n×k
+    float[] bt = random(random, n * k);
+    compareProduct(c, m, n, k, (i, p) -> a[OFFSET + i * k + p], (p, j) -> bt[OFFSET + j * k + p],
+        kernels -> (cc) -> kernels.matMulTransB(m, n, k, a, OFFSET, bt, OFFSET, cc, OFFSET));
+
+    // C += Aᵀ B with A k×m, B k×n
+    float[] at = random(random, k * m);
+    compareProduct(c, m, n, k, (i, p) -> at[OFFSET + p * m + i], (p, j) -> b[OFFSET + p * n + j],
+        kernels -> (cc) -> kernels.matMulTransA(m, n, k, at, OFFSET, b, OFFSET, cc, OFFSET));
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void activationsAndDerivatives(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] in = random(random, n);
+    for (int i = 0; i < in.length; i++) {
+      in[i] *= 12f; // reach the saturated ranges of tanh and sigmoid
+    }
+    float[] dh = random(random, n);
+    for (Activation f : Activation.values()) {
+      float[] hScalar = new float[n + OFFSET];
+      float[] hVector = new float[n + OFFSET];
+      scalar.activate(f, in, OFFSET, hScalar, OFFSET, n);
+      vector.activate(f, in, OFFSET, hVector, OFFSET, n);
+      for (int i = OFFSET; i < n + OFFSET; i++) {
+        // libm-quality transcendental functions differ by a few ulps, never more
+        assertClose(hScalar[i], hVector[i], 4 * Math.ulp(Math.abs(hScalar[i])) + Float.MIN_NORMAL);
+      }
+      float[] daScalar = new float[n + OFFSET];
+      float[] daVector = new float[n + OFFSET];
+      scalar.activationBackward(f, hScalar, OFFSET, dh, OFFSET, daScalar, OFFSET, n);
+      vector.activationBackward(f, hScalar, OFFSET, dh, OFFSET, daVector, OFFSET, n);
+      for (int i = OFFSET; i < n + OFFSET; i++) {
+        assertClose(daScalar[i], daVector[i], 2 * Math.ulp(Math.abs(daScalar[i])), f + " at " + i);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
+  void softmaxAndLogSoftmax(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] z = random(random, n);
+    for (int i = 0; i < z.length; i++) {
+      z[i] = z[i] * 30f + 50f; // large logits: an unstable softmax would overflow
+    }
+    float[] pScalar = new float[n + OFFSET];
+    float[] pVector = new float[n + OFFSET];
+    scalar.softmax(z, OFFSET, pScalar, OFFSET, n);
+    vector.softmax(z, OFFSET, pVector, OFFSET, n);
+    float[] lScalar = new float[n + OFFSET];
+    float[] lVector = new float[n + OFFSET];
+    scalar.logSoftmax(z, OFFSET, lScalar, OFFSET, n);
+    vector.logSoftmax(z, OFFSET, lVector, OFFSET, n);
+    double total = 0;
+    for (int i = OFFSET; i < n + OFFSET; i++) {
+      // each output is one exp (a few ulps) divided by a sum of n exps (the summation bound)
+      assertClose(pScalar[i], pVector[i], (2 * n + 8) * EPS * pScalar[i] + Float.MIN_NORMAL);
+      assertClose(lScalar[i], lVector[i], (2 * n + 8) * EPS * (1 + Math.abs(lScalar[i])));
+      total += pVector[i];
+    }
+    assertEquals(1.0, total, (n + 4) * EPS, "softmax sums to one");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  interface Entry {
+    float at(int row, int col);
+  }
+
+  @FunctionalInterface
+  interface Product {
+    java.util.function.Consumer<float[]> on(Kernels kernels);
+  }
+
+  /** Runs one product on both implementations from the same C and compares entry by entry. */
+  private void compareProduct(float[] c, int m, int n, int k, Entry a, Entry b, Product product) {
+    float[] cScalar = c.clone();
+    float[] cVector = c.clone();
+    product.on(scalar).accept(cScalar);
+    product.on(vector).accept(cVector);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double magnitude = Math.abs(c[OFFSET + i * n + j]);
+        for (int p = 0; p < k; p++) {
+          magnitude += Math.abs(a.at(i, p) * b.at(p, j));
+        }
+        int at = OFFSET + i * n + j;
+        assertClose(cScalar[at], cVector[at], sumBound(k + 1, magnitude), "C(" + i + "," + j + ")");
+      }
+    }
+  }
+
+  /** Random entries in [-1, 1), with OFFSET entries of padding in front. */
+  private static float[] random(SplittableRandom random, int n) {
+    float[] values = new float[n + OFFSET];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextDouble(-1, 1);
+    }
+    return values;
+  }
+
+  private static double absDot(float[] a, float[] b) {
+    double sum = 0;
+    for (int i = OFFSET; i < a.length; i++) {
+      sum += Math.abs((double) a[i] * b[i]);
+    }
+    return sum;
+  }
+
+  /** Worst-case difference of two orders of summing n terms whose absolute values sum to s. */
+  private static double sumBound(int n, double s) {
+    return 2 * n * EPS * s + Float.MIN_NORMAL;
+  }
+
+  private static void assertClose(double expected, double actual, double tolerance) {
+    assertClose(expected, actual, tolerance, "");
+  }
+
+  private static void assertClose(double expected, double actual, double tolerance, String what) {
+    assertTrue(
+        Math.abs(expected - actual) <= tolerance,
+        () -> what + " scalar " + expected + " vector " + actual + " differ by "
+            + Math.abs(expected - actual) + " > " + tolerance);
+  }
+
+  private static void assertArrayEquals(float[] expected, float[] actual) {
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual);
+  }
+}
