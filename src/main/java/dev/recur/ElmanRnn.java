@@ -1,0 +1,370 @@
+package dev.recur;
+
+import dev.recur.kernel.KernelSelection;
+import dev.recur.kernel.Kernels;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An Elman RNN (see {@link RnnConfig} for the equations): forward pass over a batch of sequences
+ * and backpropagation through time in its O(T) form.
+ *
+ * <p>The hot loops are arranged so that only the recurrence is serial:
+ *
+ * <ul>
+ *   <li>the input projection {@code W_x x_t + b_h} for all T·B rows is one matrix product before
+ *       the loop (for token inputs, a column lookup);
+ *   <li>the loop does {@code a_t += W_h h_{t-1}} and {@code h_t = f(a_t)} in place;
+ *   <li>the output layer {@code z = W_y h + b_y} for all rows is one product after the loop.
+ * </ul>
+ *
+ * Backward mirrors it: output-layer gradients for all rows at once, the serial recurrence {@code
+ * dh_{t-1} += W_hᵀ da_t}, and then {@code dW_h = DAᵀ H_prev}, {@code dW_x = DAᵀ X} as single
+ * products over the stored states instead of T rank-one updates.
+ *
+ * <p>A pass allocates nothing: all buffers live in a {@link Workspace}. Passes read the weights
+ * and write only the workspace (and the gradient accumulator), so threads may share one model as
+ * long as nobody updates its weights meanwhile; each thread needs its own workspace.
+ */
+public final class ElmanRnn {
+
+  private final RnnConfig config;
+  private final Parameters weights;
+  private final Kernels kernels;
+
+  /** A model over the given weights (held, not copied), on the kernels chosen at start-up. */
+  public ElmanRnn(Parameters weights) {
+    this(weights, KernelSelection.kernels());
+  }
+
+  /** A model over the given weights on explicit kernels (the scalar ones, for instance). */
+  public ElmanRnn(Parameters weights, Kernels kernels) {
+    this.weights = Objects.requireNonNull(weights, "weights");
+    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.config = weights.config();
+  }
+
+  /** A model with fresh weights drawn as the config says. */
+  public static ElmanRnn initialize(RnnConfig config) {
+    return new ElmanRnn(Parameters.initialize(config));
+  }
+
+  public RnnConfig config() {
+    return config;
+  }
+
+  /** The live weights. */
+  public Parameters weights() {
+    return weights;
+  }
+
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  /** Buffers for passes over {@code batch} sequences of {@code steps} steps. */
+  public Workspace workspace(int steps, int batch) {
+    return new Workspace(config, steps, batch);
+  }
+
+  /** Forward pass from the zero initial state. */
+  public void forward(Workspace ws, Inputs inputs) {
+    forward(ws, inputs, null);
+  }
+
+  /**
+   * Forward pass: fills the workspace's hidden states, logits and outputs.
+   *
+   * @param initialHidden {@code h_{-1}} for each sequence ({@code B·H}, sequence b at {@code b·H}),
+   *     or null for zeros; not modified
+   */
+  public void forward(Workspace ws, Inputs inputs, float[] initialHidden) {
+    requireShape(ws, inputs);
+    int hiddenSize = config.hiddenSize();
+    int batch = ws.batch;
+    int rowsH = batch * hiddenSize; // one step of all sequences
+    if (initialHidden != null && initialHidden.length != rowsH) {
+      throw new IllegalArgumentException(
+          "initial hidden state length " + initialHidden.length + ", expected batch " + batch
+              + " × hiddenSize " + hiddenSize + " = " + rowsH);
+    }
+    ws.inputs = inputs;
+    float[] h = ws.hidden;
+    if (initialHidden == null) {
+      Arrays.fill(h, 0, rowsH, 0f);
+    } else {
+      System.arraycopy(initialHidden, 0, h, 0, rowsH);
+    }
+    projectInputs(ws, inputs);
+
+    float[] wh = weights.recurrentWeights();
+    boolean[] mask = inputs.mask();
+    for (int t = 0; t < ws.steps; t++) {
+      int previous = t * rowsH;
+      int current = previous + rowsH;
+      // a_t = (W_x x_t + b_h) + W_h h_{t-1}
+      if (batch == 1) {
+        kernels.matVec(wh, 0, hiddenSize, hiddenSize, h, previous, h, current);
+      } else {
+        kernels.matMulTransB(batch, hiddenSize, hiddenSize, h, previous, wh, 0, h, current);
+      }
+      kernels.activate(config.activation(), h, current, h, current, rowsH);
+      if (mask != null) {
+        carryPaddedStates(mask, t, batch, hiddenSize, h, previous, current);
+      }
+    }
+    computeOutputs(ws);
+  }
+
+  /** Rows {@code t*B + b} of the hidden array get {@code b_h + W_x x_t} (or its token column). */
+  private void projectInputs(Workspace ws, Inputs inputs) {
+    int in = config.inputSize();
+    int hiddenSize = config.hiddenSize();
+    int rows = ws.steps * ws.batch;
+    int first = ws.batch * hiddenSize;
+    float[] h = ws.hidden;
+    float[] bias = ws.hiddenBias;
+    combineHiddenBiases(bias);
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(bias, 0, h, first + r * hiddenSize, hiddenSize);
+    }
+    float[] wx = weights.inputWeights();
+    if (inputs.isTokens()) {
+      int[] tokens = inputs.tokens();
+      for (int r = 0; r < rows; r++) {
+        int token = tokens[r];
+        int row = first + r * hiddenSize;
+        for (int i = 0; i < hiddenSize; i++) {
+          h[row + i] += wx[i * in + token]; // W_x times a one-hot vector: column `token`
+        }
+      }
+    } else {
+      kernels.matMulTransB(rows, hiddenSize, in, inputs.values(), 0, wx, 0, h, first);
+    }
+  }
+
+  private void combineHiddenBiases(float[] bias) {
+    switch (config.bias()) {
+      case NONE -> Arrays.fill(bias, 0f);
+      case SINGLE -> System.arraycopy(weights.hiddenBias(), 0, bias, 0, bias.length);
+      case PYTORCH_PAIR -> {
+        float[] bih = weights.hiddenBias();
+        float[] bhh = weights.secondHiddenBias();
+        for (int i = 0; i < bias.length; i++) {
+          bias[i] = bih[i] + bhh[i];
+        }
+      }
+    }
+  }
+
+  /** At padding steps the state is carried: {@code h_t = h_{t-1}}. */
+  private static void carryPaddedStates(
+      boolean[] mask, int t, int batch, int hiddenSize, float[] h, int previous, int current) {
+    for (int b = 0; b < batch; b++) {
+      if (!mask[t * batch + b]) {
+        System.arraycopy(h, previous + b * hiddenSize, h, current + b * hiddenSize, hiddenSize);
+      }
+    }
+  }
+
+  /** {@code z = W_y h + b_y} and {@code ŷ = g(z)} for every row at once. */
+  private void computeOutputs(Workspace ws) {
+    int hiddenSize = config.hiddenSize();
+    int out = config.outputSize();
+    int rows = ws.steps * ws.batch;
+    float[] z = ws.logits;
+    float[] by = weights.outputBias();
+    if (by.length == 0) {
+      Arrays.fill(z, 0f);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(by, 0, z, r * out, out);
+      }
+    }
+    kernels.matMulTransB(
+        rows, out, hiddenSize, ws.hidden, ws.batch * hiddenSize, weights.outputWeights(), 0, z, 0);
+    switch (config.output()) {
+      case IDENTITY -> System.arraycopy(z, 0, ws.outputs, 0, z.length);
+      case SIGMOID -> kernels.activate(Activation.SIGMOID, z, 0, ws.outputs, 0, z.length);
+      case SOFTMAX -> {
+        for (int r = 0; r < rows; r++) {
+          kernels.softmax(z, r * out, ws.outputs, r * out, out);
+        }
+      }
+    }
+  }
+
+  /**
+   * The loss of the last forward pass: the mean over the batch's sequences of each sequence's
+   * summed per-step loss (so for one sequence, {@code L = Σ_t ℓ_t}). Writes the workspace's
+   * output deltas, nothing else.
+   */
+  public double loss(Workspace ws, Loss loss, Targets targets) {
+    requireForward(ws);
+    return lossAndOutputDeltas(ws, loss, targets);
+  }
+
+  /**
+   * BPTT over the last forward pass: adds {@code ∂L/∂θ} for every parameter to {@code gradients}
+   * (accumulating, so several passes can be summed), and leaves {@code ∂L/∂h_{-1}} and, for dense
+   * inputs, {@code ∂L/∂x_t} in the workspace. Returns the loss, as {@link #loss} defines it.
+   */
+  public double backward(Workspace ws, Loss loss, Targets targets, Parameters gradients) {
+    requireForward(ws);
+    weights.requireSameShape(Objects.requireNonNull(gradients, "gradients"));
+    double value = lossAndOutputDeltas(ws, loss, targets);
+
+    int hiddenSize = config.hiddenSize();
+    int out = config.outputSize();
+    int batch = ws.batch;
+    int rows = ws.steps * batch;
+    int rowsH = batch * hiddenSize;
+    float[] h = ws.hidden;
+    float[] dz = ws.outputDelta;
+    float[] delta = ws.hiddenDelta;
+    float[] wh = weights.recurrentWeights();
+
+    // Output layer for all rows at once: dW_y += DZᵀ H, db_y += Σ_r δz_r, dh_t = W_yᵀ δz_t.
+    kernels.matMulTransA(out, hiddenSize, rows, dz, 0, h, rowsH, gradients.outputWeights(), 0);
+    addRowSums(dz, rows, out, gradients.outputBias());
+    Arrays.fill(delta, 0f);
+    kernels.matMul(rows, hiddenSize, out, dz, 0, weights.outputWeights(), 0, delta, rowsH);
+
+    // The serial part, from the last step back: da_t = dh_t ⊙ f'(a_t); dh_{t-1} += W_hᵀ da_t.
+    boolean[] mask = ws.inputs.mask();
+    for (int t = ws.steps - 1; t >= 0; t--) {
+      int current = (t + 1) * rowsH;
+      int previous = t * rowsH;
+      if (mask != null) {
+        passPaddedDeltas(mask, t, batch, hiddenSize, delta, previous, current);
+      }
+      kernels.activationBackward(config.activation(), h, current, delta, current, delta, current, rowsH);
+      if (batch == 1) {
+        kernels.matTransVec(wh, 0, hiddenSize, hiddenSize, delta, current, delta, previous);
+      } else {
+        kernels.matMul(batch, hiddenSize, hiddenSize, delta, current, wh, 0, delta, previous);
+      }
+    }
+    System.arraycopy(delta, 0, ws.initialHiddenDelta, 0, rowsH);
+
+    // Weight gradients as products over all rows: dW_h += DAᵀ H_prev, dW_x += DAᵀ X, db_h += Σ da.
+    kernels.matMulTransA(
+        hiddenSize, hiddenSize, rows, delta, rowsH, h, 0, gradients.recurrentWeights(), 0);
+    addInputGradients(ws, gradients.inputWeights());
+    addRowSums(delta, rowsH, rows, hiddenSize, gradients.hiddenBias());
+    addRowSums(delta, rowsH, rows, hiddenSize, gradients.secondHiddenBias());
+    return value;
+  }
+
+  /**
+   * At a padding step {@code h_t = h_{t-1}}, so its gradient passes straight to {@code h_{t-1}}
+   * and {@code da_t = 0}.
+   */
+  private static void passPaddedDeltas(
+      boolean[] mask, int t, int batch, int hiddenSize, float[] delta, int previous, int current) {
+    for (int b = 0; b < batch; b++) {
+      if (!mask[t * batch + b]) {
+        int from = current + b * hiddenSize;
+        int to = previous + b * hiddenSize;
+        for (int i = 0; i < hiddenSize; i++) {
+          delta[to + i] += delta[from + i];
+          delta[from + i] = 0f;
+        }
+      }
+    }
+  }
+
+  /** {@code dW_x += DAᵀ X}; for tokens, column {@code x_t} of dW_x gets {@code da_t}. */
+  private void addInputGradients(Workspace ws, float[] dwx) {
+    int in = config.inputSize();
+    int hiddenSize = config.hiddenSize();
+    int rows = ws.steps * ws.batch;
+    int first = ws.batch * hiddenSize;
+    float[] delta = ws.hiddenDelta;
+    Inputs inputs = ws.inputs;
+    if (inputs.isTokens()) {
+      int[] tokens = inputs.tokens();
+      for (int r = 0; r < rows; r++) {
+        int token = tokens[r];
+        int row = first + r * hiddenSize;
+        for (int i = 0; i < hiddenSize; i++) {
+          dwx[i * in + token] += delta[row + i];
+        }
+      }
+    } else {
+      kernels.matMulTransA(hiddenSize, in, rows, delta, first, inputs.values(), 0, dwx, 0);
+      // ∂L/∂x_t = W_xᵀ da_t, for all rows: DX = DA W_x
+      Arrays.fill(ws.inputDelta, 0f);
+      kernels.matMul(rows, in, hiddenSize, delta, first, weights.inputWeights(), 0, ws.inputDelta, 0);
+    }
+  }
+
+  private void addRowSums(float[] matrix, int rows, int cols, float[] sums) {
+    addRowSums(matrix, 0, rows, cols, sums);
+  }
+
+  /** {@code sums += Σ_r matrix[r, :]}; nothing when {@code sums} is empty (no such bias). */
+  private void addRowSums(float[] matrix, int offset, int rows, int cols, float[] sums) {
+    if (sums.length == 0) {
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      kernels.axpy(1f, matrix, offset + r * cols, sums, 0, cols);
+    }
+  }
+
+  private double lossAndOutputDeltas(Workspace ws, Loss loss, Targets targets) {
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(targets, "targets");
+    if (!loss.supports(config.output())) {
+      throw new IllegalArgumentException(
+          loss + " needs the output function "
+              + (loss == Loss.CROSS_ENTROPY ? OutputFunction.SOFTMAX : OutputFunction.SIGMOID)
+              + "; this model's is " + config.output());
+    }
+    int out = config.outputSize();
+    int batch = ws.batch;
+    targets.validate(loss, ws.steps, batch, out);
+    float[] dz = ws.outputDelta;
+    Arrays.fill(dz, 0f);
+    float weight = 1f / batch; // the batch loss is the mean over sequences
+    boolean[] mask = ws.inputs.mask();
+    float[] values = targets.values();
+    int[] classes = targets.classes();
+    double total = 0;
+    int firstRow = targets.everyStep() ? 0 : (ws.steps - 1) * batch;
+    for (int r = firstRow; r < ws.steps * batch; r++) {
+      if (targets.everyStep() && mask != null && !mask[r]) {
+        continue;
+      }
+      int target = r - firstRow;
+      total +=
+          LossFunctions.lossAndDelta(
+              kernels, loss, config.output(), ws.logits, ws.outputs, r * out, out, values,
+              target * out, classes == null ? -1 : classes[target], dz, weight);
+    }
+    return total / batch;
+  }
+
+  private void requireShape(Workspace ws, Inputs inputs) {
+    Objects.requireNonNull(ws, "workspace");
+    Objects.requireNonNull(inputs, "inputs");
+    if (ws.steps != inputs.steps() || ws.batch != inputs.batch()) {
+      throw new IllegalArgumentException(
+          "inputs of steps " + inputs.steps() + " × batch " + inputs.batch()
+              + " do not fit a workspace of steps " + ws.steps + " × batch " + ws.batch);
+    }
+    if (ws.hiddenBias.length != config.hiddenSize()
+        || ws.inputDelta.length != ws.steps * ws.batch * config.inputSize()
+        || ws.outputs.length != ws.steps * ws.batch * config.outputSize()) {
+      throw new IllegalArgumentException("the workspace was made for a model of another shape");
+    }
+    inputs.validate(config.inputSize());
+  }
+
+  private static void requireForward(Workspace ws) {
+    if (Objects.requireNonNull(ws, "workspace").inputs == null) {
+      throw new IllegalStateException("no forward pass has run on this workspace");
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.recur;
+
+import java.util.Objects;
+
+/**
+ * Targets {@code d_t} for a batch: at every step (many-to-many) or at the last step only
+ * (many-to-one); vectors of O values, or class indices for {@link Loss#CROSS_ENTROPY}.
+ *
+ * <p>Layout for every-step targets: row {@code r = t*B + b} (as in {@link Inputs}), vector values
+ * at {@code [r*O, r*O + O)}, a class at {@code [r]}. For last-step targets the row is {@code b}.
+ */
+public final class Targets {
+
+  private final boolean everyStep;
+  private final float[] values;
+  private final int[] classes;
+
+  private Targets(boolean everyStep, float[] values, int[] classes) {
+    this.everyStep = everyStep;
+    this.values = values;
+    this.classes = classes;
+  }
+
+  /** A target vector at every step: {@code steps × batch × O} values. */
+  public static Targets everyStep(float[] values) {
+    return new Targets(true, Objects.requireNonNull(values, "values"), null);
+  }
+
+  /** A target vector at the last step of each sequence: {@code batch × O} values. */
+  public static Targets lastStep(float[] values) {
+    return new Targets(false, Objects.requireNonNull(values, "values"), null);
+  }
+
+  /** A class index at every step: {@code steps × batch} indices in {@code [0, O)}. */
+  public static Targets everyStepClasses(int[] classes) {
+    return new Targets(true, null, Objects.requireNonNull(classes, "classes"));
+  }
+
+  /** A class index at the last step of each sequence: {@code batch} indices in {@code [0, O)}. */
+  public static Targets lastStepClasses(int[] classes) {
+    return new Targets(false, null, Objects.requireNonNull(classes, "classes"));
+  }
+
+  /** True for many-to-many targets, false for many-to-one. */
+  public boolean everyStep() {
+    return everyStep;
+  }
+
+  float[] values() {
+    return values;
+  }
+
+  int[] classes() {
+    return classes;
+  }
+
+  /** Checks the targets against a pass's shape and loss; called once per pass. */
+  void validate(Loss loss, int steps, int batch, int outputSize) {
+    int rows = everyStep ? steps * batch : batch;
+    String where = everyStep ? "steps " + steps + " × batch " + batch : "batch " + batch;
+    if (loss.takesClassIndices()) {
+      if (classes == null) {
+        throw new IllegalArgumentException(loss + " needs class indices; got target vectors");
+      }
+      if (classes.length != rows) {
+        throw new IllegalArgumentException(
+            "target count " + classes.length + ", expected " + where + " = " + rows);
+      }
+      for (int r = 0; r < rows; r++) {
+        if (classes[r] < 0 || classes[r] >= outputSize) {
+          throw new IllegalArgumentException(
+              "target class " + classes[r] + " at row " + r + " is out of range [0, "
+                  + outputSize + ")");
+        }
+      }
+    } else {
+      if (values == null) {
+        throw new IllegalArgumentException(loss + " needs target vectors; got class indices");
+      }
+      if (values.length != rows * outputSize) {
+        throw new IllegalArgumentException(
+            "target length " + values.length + ", expected " + where + " × outputSize "
+                + outputSize + " = " + rows * outputSize);
+      }
+      for (int i = 0; i < values.length; i++) {
+        if (!Float.isFinite(values[i])) {
+          throw new IllegalArgumentException("target value at index " + i + " is " + values[i]);
+        }
+      }
+    }
+  }
+}

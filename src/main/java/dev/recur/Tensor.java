@@ -1,0 +1,26 @@
+package dev.recur;
+
+/**
+ * A named matrix (or vector, with one column) of a model, stored row-major: entry {@code (i, j)} at
+ * {@code values[i * cols + j]}. The array is the live storage, not a copy.
+ *
+ * @param name the notation name ({@code W_x}, {@code W_h}, {@code b_h}, ...)
+ * @param rows the number of rows
+ * @param cols the number of columns (1 for a bias vector)
+ * @param values {@code rows * cols} entries
+ */
+public record Tensor(String name, int rows, int cols, float[] values) {
+
+  public Tensor {
+    if (values.length != rows * cols) {
+      throw new IllegalArgumentException(
+          name + " needs " + rows + "×" + cols + " = " + rows * cols + " values; got "
+              + values.length);
+    }
+  }
+
+  /** Number of entries. */
+  public int size() {
+    return values.length;
+  }
+}
