@@ -57,14 +57,13 @@ public final class Targets {
   /** Checks the targets against a pass's shape and loss; called once per pass. */
   void validate(Loss loss, int steps, int batch, int outputSize) {
     int rows = everyStep ? steps * batch : batch;
-    String where = everyStep ? "steps " + steps + " × batch " + batch : "batch " + batch;
     if (loss.takesClassIndices()) {
       if (classes == null) {
         throw new IllegalArgumentException(loss + " needs class indices; got target vectors");
       }
       if (classes.length != rows) {
         throw new IllegalArgumentException(
-            "target count " + classes.length + ", expected " + where + " = " + rows);
+            "target count " + classes.length + ", expected " + shape(steps, batch) + " = " + rows);
       }
       for (int r = 0; r < rows; r++) {
         if (classes[r] < 0 || classes[r] >= outputSize) {
@@ -79,7 +78,7 @@ public final class Targets {
       }
       if (values.length != rows * outputSize) {
         throw new IllegalArgumentException(
-            "target length " + values.length + ", expected " + where + " × outputSize "
+            "target length " + values.length + ", expected " + shape(steps, batch) + " × outputSize "
                 + outputSize + " = " + rows * outputSize);
       }
       for (int i = 0; i < values.length; i++) {
@@ -88,5 +87,9 @@ public final class Targets {
         }
       }
     }
+  }
+
+  private String shape(int steps, int batch) {
+    return everyStep ? "steps " + steps + " × batch " + batch : "batch " + batch;
   }
 }
