@@ -332,7 +332,7 @@ public final class ElmanRnn {
     float[] values = targets.values();
     int[] classes = targets.classes();
     double total = 0;
-    int firstRow = targets.everyStep() ? 0 : (ws.steps - 1) * batch;
+    int firstRow = targets.firstStep(ws.steps) * batch;
     for (int r = firstRow; r < ws.steps * batch; r++) {
       if (targets.everyStep() && mask != null && !mask[r]) {
         continue;

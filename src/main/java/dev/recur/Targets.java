@@ -12,38 +12,65 @@ import java.util.Objects;
 public final class Targets {
 
   private final boolean everyStep;
+  private final int firstStep;
   private final float[] values;
   private final int[] classes;
 
-  private Targets(boolean everyStep, float[] values, int[] classes) {
+  private Targets(boolean everyStep, int firstStep, float[] values, int[] classes) {
+    if (firstStep < 0) {
+      throw new IllegalArgumentException("first step must be at least 0; got " + firstStep);
+    }
     this.everyStep = everyStep;
+    this.firstStep = firstStep;
     this.values = values;
     this.classes = classes;
   }
 
   /** A target vector at every step: {@code steps × batch × O} values. */
   public static Targets everyStep(float[] values) {
-    return new Targets(true, Objects.requireNonNull(values, "values"), null);
+    return everyStepFrom(0, values);
+  }
+
+  /**
+   * A target vector at every step from {@code firstStep} on: {@code (steps - firstStep) × batch ×
+   * O} values, row {@code (t - firstStep)·B + b}. Earlier steps carry no loss (a warm-up, or the
+   * look-back part of a truncated-BPTT window).
+   */
+  public static Targets everyStepFrom(int firstStep, float[] values) {
+    return new Targets(true, firstStep, Objects.requireNonNull(values, "values"), null);
   }
 
   /** A target vector at the last step of each sequence: {@code batch × O} values. */
   public static Targets lastStep(float[] values) {
-    return new Targets(false, Objects.requireNonNull(values, "values"), null);
+    return new Targets(false, 0, Objects.requireNonNull(values, "values"), null);
   }
 
   /** A class index at every step: {@code steps × batch} indices in {@code [0, O)}. */
   public static Targets everyStepClasses(int[] classes) {
-    return new Targets(true, null, Objects.requireNonNull(classes, "classes"));
+    return everyStepClassesFrom(0, classes);
+  }
+
+  /** A class index at every step from {@code firstStep} on; see {@link #everyStepFrom}. */
+  public static Targets everyStepClassesFrom(int firstStep, int[] classes) {
+    return new Targets(true, firstStep, null, Objects.requireNonNull(classes, "classes"));
   }
 
   /** A class index at the last step of each sequence: {@code batch} indices in {@code [0, O)}. */
   public static Targets lastStepClasses(int[] classes) {
-    return new Targets(false, null, Objects.requireNonNull(classes, "classes"));
+    return new Targets(false, 0, null, Objects.requireNonNull(classes, "classes"));
   }
 
   /** True for many-to-many targets, false for many-to-one. */
   public boolean everyStep() {
     return everyStep;
+  }
+
+  /**
+   * The first step with a target: 0 (or the given one) for every-step targets, {@code steps - 1}
+   * for last-step targets.
+   */
+  int firstStep(int steps) {
+    return everyStep ? firstStep : steps - 1;
   }
 
   float[] values() {
@@ -56,7 +83,11 @@ public final class Targets {
 
   /** Checks the targets against a pass's shape and loss; called once per pass. */
   void validate(Loss loss, int steps, int batch, int outputSize) {
-    int rows = everyStep ? steps * batch : batch;
+    if (firstStep >= steps) {
+      throw new IllegalArgumentException(
+          "targets start at step " + firstStep + " of a pass of only " + steps + " steps");
+    }
+    int rows = (steps - firstStep(steps)) * batch;
     if (loss.takesClassIndices()) {
       if (classes == null) {
         throw new IllegalArgumentException(loss + " needs class indices; got target vectors");
@@ -90,6 +121,8 @@ public final class Targets {
   }
 
   private String shape(int steps, int batch) {
-    return everyStep ? "steps " + steps + " × batch " + batch : "batch " + batch;
+    return everyStep
+        ? "steps " + (steps - firstStep) + " × batch " + batch
+        : "batch " + batch;
   }
 }

@@ -48,6 +48,17 @@ final class ReferenceRnn {
    * losses (at every real step, or at the last step).
    */
   double loss(Problem problem) {
+    return run(problem, null);
+  }
+
+  /** The hidden state of each sequence after the problem's last step (B·H, sequence b at b·H). */
+  double[] stateAfter(Problem problem) {
+    double[] states = new double[problem.batch() * config.hiddenSize()];
+    run(problem, states);
+    return states;
+  }
+
+  private double run(Problem problem, double[] finalStates) {
     int in = config.inputSize();
     int hidden = config.hiddenSize();
     int out = config.outputSize();
@@ -84,8 +95,12 @@ final class ReferenceRnn {
           }
           h = next;
         }
+        if (problem.targets() == null) {
+          continue; // only the states are wanted
+        }
+        int firstStep = problem.targets().firstStep(problem.steps());
         boolean lossHere =
-            problem.targets().everyStep() ? real : t == problem.steps() - 1;
+            problem.targets().everyStep() ? real && t >= firstStep : t == problem.steps() - 1;
         if (lossHere) {
           double[] z = new double[out];
           for (int o = 0; o < out; o++) {
@@ -94,9 +109,12 @@ final class ReferenceRnn {
               z[o] += wy[o * hidden + j] * h[j];
             }
           }
-          int target = problem.targets().everyStep() ? row : b;
+          int target = (t - firstStep) * problem.batch() + b;
           total += stepLoss(problem.loss(), z, problem.targets(), target);
         }
+      }
+      if (finalStates != null) {
+        System.arraycopy(h, 0, finalStates, b * hidden, hidden);
       }
     }
     return total / problem.batch();

@@ -1,0 +1,61 @@
+package dev.recur;
+
+import dev.recur.kernel.KernelSelection;
+import dev.recur.kernel.Kernels;
+
+/** Gradient clipping, the notes' remedy for exploding gradients. Allocates nothing. */
+public final class GradientClipping {
+
+  private GradientClipping() {}
+
+  /** The global L2 norm {@code √(Σ_tensors Σ_i g_i²)}, summed in double across tensors. */
+  public static double globalNorm(Parameters gradients) {
+    Kernels kernels = KernelSelection.kernels();
+    double sum = 0;
+    for (Tensor t : gradients.tensors()) {
+      sum += kernels.sumOfSquares(t.values(), 0, t.size());
+    }
+    return Math.sqrt(sum);
+  }
+
+  /**
+   * Scales every gradient by {@code maxNorm / (norm + 1e-6)} when the global norm exceeds {@code
+   * maxNorm} (PyTorch's {@code clip_grad_norm_}), keeping the direction. Returns the norm before
+   * clipping; a NaN or infinite norm is returned and nothing is scaled, so the caller can stop.
+   *
+   * @param gradients modified
+   */
+  public static double clipByGlobalNorm(Parameters gradients, float maxNorm) {
+    if (!(maxNorm > 0f && Float.isFinite(maxNorm))) {
+      throw new IllegalArgumentException("maxNorm must be finite and positive; got " + maxNorm);
+    }
+    double norm = globalNorm(gradients);
+    if (Double.isFinite(norm) && norm > maxNorm) {
+      float factor = (float) (maxNorm / (norm + 1e-6));
+      Kernels kernels = KernelSelection.kernels();
+      for (Tensor t : gradients.tensors()) {
+        kernels.scale(factor, t.values(), 0, t.size());
+      }
+    }
+    return norm;
+  }
+
+  /**
+   * Clips every gradient entry to {@code [-limit, limit]} (min-char-rnn's ±5). Returns whether any
+   * entry was clipped.
+   *
+   * @param gradients modified
+   */
+  public static boolean clipByValue(Parameters gradients, float limit) {
+    if (!(limit > 0f && Float.isFinite(limit))) {
+      throw new IllegalArgumentException("limit must be finite and positive; got " + limit);
+    }
+    Kernels kernels = KernelSelection.kernels();
+    boolean clipped = false;
+    for (Tensor t : gradients.tensors()) {
+      clipped |= kernels.maxAbs(t.values(), 0, t.size()) > limit;
+      kernels.clamp(t.values(), 0, t.size(), limit);
+    }
+    return clipped;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.recur;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Truncated BPTT over long streams, TBPTT(k1, k2) of Williams and Peng: the streams arrive in
+ * chunks of k1 steps; after each chunk the loss of its k1 steps is backpropagated through the last
+ * k2 ≥ k1 steps, and the hidden state is carried on to the next chunk.
+ *
+ * <p>It keeps a window of the last k2 steps of input. For k2 = k1 (char-rnn's setting) the window
+ * is the chunk itself. For k2 &gt; k1 the window also holds the k2 - k1 steps before the chunk, and
+ * they are run forward again from the state saved at the window's start: {@code (k2 - k1)/k2} of
+ * the forward work is repeated, in exchange for needing nothing but a plain forward pass. Until
+ * the streams have k2 steps of history, the missing steps at the front are padding (the state
+ * stays at its initial value there), which is exactly a stream that starts later.
+ *
+ * <p>B streams run side by side, one per batch row. Not thread-safe.
+ */
+public final class TruncatedBptt {
+
+  private final ElmanRnn model;
+  private final int chunk;
+  private final int depth;
+  private final int batch;
+  private final Workspace workspace;
+  /** The window's inputs: k2 steps, in {@link Inputs}' layout, shifted left by k1 each chunk. */
+  private final float[] windowValues;
+  private final int[] windowTokens;
+  private final boolean[] windowMask;
+  /** The hidden state just before the window's first step. */
+  private final float[] windowStart;
+  /** The hidden state after the last step trained. */
+  private final float[] latest;
+  private final Inputs windowInputs;
+  private int seen;
+
+  /**
+   * @param chunk k1, the steps per call of {@link #train}
+   * @param depth k2 ≥ k1, the steps the gradient flows back
+   * @param batch the number of parallel streams
+   * @param tokens whether inputs are token indices (else dense vectors)
+   */
+  public TruncatedBptt(ElmanRnn model, int chunk, int depth, int batch, boolean tokens) {
+    this.model = Objects.requireNonNull(model, "model");
+    if (chunk < 1 || depth < chunk) {
+      throw new IllegalArgumentException(
+          "need 1 ≤ chunk k1 ≤ depth k2; got k1 = " + chunk + ", k2 = " + depth);
+    }
+    this.chunk = chunk;
+    this.depth = depth;
+    this.batch = batch;
+    workspace = model.workspace(depth, batch);
+    int hidden = model.config().hiddenSize();
+    windowStart = new float[batch * hidden];
+    latest = new float[batch * hidden];
+    windowMask = new boolean[depth * batch];
+    if (tokens) {
+      windowTokens = new int[depth * batch];
+      windowValues = null;
+      windowInputs = Inputs.tokens(windowTokens, depth, batch).withMask(windowMask);
+    } else {
+      windowValues = new float[depth * batch * model.config().inputSize()];
+      windowTokens = null;
+      windowInputs = Inputs.dense(windowValues, depth, batch).withMask(windowMask);
+    }
+  }
+
+  /** Starts every stream again from the zero state. */
+  public void reset() {
+    seen = 0;
+    Arrays.fill(windowStart, 0f);
+    Arrays.fill(latest, 0f);
+    Arrays.fill(windowMask, false);
+  }
+
+  /**
+   * Runs the next chunk: forward over the window, loss on the chunk's k1 steps, BPTT over the
+   * window, gradients added to {@code gradients}. Returns the chunk's loss (mean over streams of
+   * the sum over its steps).
+   *
+   * @param inputs the chunk: k1 steps of the B streams
+   * @param targets every-step targets for the chunk's k1 steps
+   */
+  public double train(Inputs inputs, Loss loss, Targets targets, Parameters gradients) {
+    Objects.requireNonNull(inputs, "inputs");
+    Objects.requireNonNull(targets, "targets");
+    if (inputs.steps() != chunk || inputs.batch() != batch) {
+      throw new IllegalArgumentException(
+          "chunk of steps " + inputs.steps() + " × batch " + inputs.batch() + ", expected steps "
+              + chunk + " × batch " + batch);
+    }
+    if (inputs.isTokens() != (windowTokens != null) || inputs.mask() != null) {
+      throw new IllegalArgumentException(
+          "chunk inputs must be unmasked " + (windowTokens != null ? "tokens" : "dense vectors"));
+    }
+    if (!targets.everyStep() || targets.firstStep(chunk) != 0) {
+      throw new IllegalArgumentException("truncated BPTT needs a target at every step of the chunk");
+    }
+    inputs.validate(model.config().inputSize());
+    slideWindow(inputs);
+    Targets windowTargets =
+        targets.classes() != null
+            ? Targets.everyStepClassesFrom(depth - chunk, targets.classes())
+            : Targets.everyStepFrom(depth - chunk, targets.values());
+    model.forward(workspace, windowInputs, windowStart);
+    double value = model.backward(workspace, loss, windowTargets, gradients);
+    // The next window starts k1 steps later: its initial state is h at window step k1 - 1.
+    int rowsH = windowStart.length;
+    System.arraycopy(workspace.hidden, chunk * rowsH, windowStart, 0, rowsH);
+    System.arraycopy(workspace.hidden, depth * rowsH, latest, 0, rowsH);
+    seen += chunk;
+    return value;
+  }
+
+  /** Drops the oldest k1 steps, appends the chunk, and marks steps before the streams' start. */
+  private void slideWindow(Inputs inputs) {
+    int keep = depth - chunk;
+    if (windowTokens != null) {
+      System.arraycopy(windowTokens, chunk * batch, windowTokens, 0, keep * batch);
+      System.arraycopy(inputs.tokens(), 0, windowTokens, keep * batch, chunk * batch);
+    } else {
+      int stepSize = batch * model.config().inputSize();
+      System.arraycopy(windowValues, chunk * stepSize, windowValues, 0, keep * stepSize);
+      System.arraycopy(inputs.values(), 0, windowValues, keep * stepSize, chunk * stepSize);
+    }
+    int history = Math.min(seen + chunk, depth); // real steps in the window
+    Arrays.fill(windowMask, 0, (depth - history) * batch, false);
+    Arrays.fill(windowMask, (depth - history) * batch, depth * batch, true);
+  }
+
+  /**
+   * The carried hidden state: {@code h} after the last step trained, B·H entries (stream b at
+   * {@code b·H}); a live view, valid until the next call.
+   */
+  public float[] hidden() {
+    return latest;
+  }
+
+  /** The workspace of the last window (outputs, states, gradients w.r.t. inputs). */
+  public Workspace workspace() {
+    return workspace;
+  }
+}
