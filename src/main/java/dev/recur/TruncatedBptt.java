@@ -33,6 +33,11 @@ public final class TruncatedBptt {
   /** The hidden state after the last step trained. */
   private final float[] latest;
   private final Inputs windowInputs;
+  /** The chunk's targets, copied so the window's {@link Targets} are built once, not per call. */
+  private final float[] targetValues;
+  private final int[] targetClasses;
+  private final Targets windowValueTargets;
+  private final Targets windowClassTargets;
   private int seen;
 
   /**
@@ -55,6 +60,10 @@ public final class TruncatedBptt {
     windowStart = new float[batch * hidden];
     latest = new float[batch * hidden];
     windowMask = new boolean[depth * batch];
+    targetValues = new float[chunk * batch * model.config().outputSize()];
+    targetClasses = new int[chunk * batch];
+    windowValueTargets = Targets.everyStepFrom(depth - chunk, targetValues);
+    windowClassTargets = Targets.everyStepClassesFrom(depth - chunk, targetClasses);
     if (tokens) {
       windowTokens = new int[depth * batch];
       windowValues = null;
@@ -98,11 +107,16 @@ public final class TruncatedBptt {
       throw new IllegalArgumentException("truncated BPTT needs a target at every step of the chunk");
     }
     inputs.validate(model.config().inputSize());
+    targets.validate(loss, chunk, batch, model.config().outputSize());
     slideWindow(inputs);
-    Targets windowTargets =
-        targets.classes() != null
-            ? Targets.everyStepClassesFrom(depth - chunk, targets.classes())
-            : Targets.everyStepFrom(depth - chunk, targets.values());
+    Targets windowTargets;
+    if (loss.takesClassIndices()) {
+      System.arraycopy(targets.classes(), 0, targetClasses, 0, targetClasses.length);
+      windowTargets = windowClassTargets;
+    } else {
+      System.arraycopy(targets.values(), 0, targetValues, 0, targetValues.length);
+      windowTargets = windowValueTargets;
+    }
     model.forward(workspace, windowInputs, windowStart);
     double value = model.backward(workspace, loss, windowTargets, gradients);
     // The next window starts k1 steps later: its initial state is h at window step k1 - 1.

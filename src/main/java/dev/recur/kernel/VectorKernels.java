@@ -7,6 +7,7 @@ import static jdk.incubator.vector.VectorOperators.TANH;
 
 import dev.recur.Activation;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,6 +34,12 @@ final class VectorKernels implements Kernels {
 
   /** Rows of a matrix handled together, so that each load of the shared operand serves four. */
   private static final int ROW_TILE = 4;
+
+  /**
+   * Lengths under one vector go to the scalar twin: no vector code runs for them, so none is
+   * compiled with a never-taken loop whose live vectors C2 would have to box.
+   */
+  private static final ScalarKernels SCALAR = ScalarKernels.INSTANCE;
 
   private final boolean fma;
 
@@ -75,6 +82,9 @@ final class VectorKernels implements Kernels {
 
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    if (n < LANES) {
+      return SCALAR.dot(a, aOff, b, bOff, n);
+    }
     int i = 0;
     float sum = 0f;
     if (n >= LANES) {
@@ -104,6 +114,10 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    if (n < LANES) {
+      SCALAR.axpy(alpha, x, xOff, y, yOff, n);
+      return;
+    }
     int i = 0;
     int bound = F.loopBound(n);
     FloatVector alphas = FloatVector.broadcast(F, alpha);
@@ -117,6 +131,10 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void scale(float alpha, float[] x, int xOff, int n) {
+    if (n < LANES) {
+      SCALAR.scale(alpha, x, xOff, n);
+      return;
+    }
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += LANES) {
@@ -134,6 +152,9 @@ final class VectorKernels implements Kernels {
 
   @Override
   public float maxAbs(float[] x, int xOff, int n) {
+    if (n < LANES) {
+      return SCALAR.maxAbs(x, xOff, n);
+    }
     int i = 0;
     int bound = F.loopBound(n);
     FloatVector max = FloatVector.zero(F);
@@ -149,6 +170,10 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void clamp(float[] x, int xOff, int n, float limit) {
+    if (n < LANES) {
+      SCALAR.clamp(x, xOff, n, limit);
+      return;
+    }
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += LANES) {
@@ -162,6 +187,10 @@ final class VectorKernels implements Kernels {
   @Override
   public void matVec(
       float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    if (cols < LANES) {
+      SCALAR.matVec(a, aOff, rows, cols, x, xOff, y, yOff);
+      return;
+    }
     int bound = F.loopBound(cols);
     int i = 0;
     // Four rows at a time: each load of x feeds four independent FMA chains.
@@ -206,6 +235,10 @@ final class VectorKernels implements Kernels {
   @Override
   public void matTransVec(
       float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    if (cols < LANES) {
+      SCALAR.matTransVec(a, aOff, rows, cols, x, xOff, y, yOff);
+      return;
+    }
     int bound = F.loopBound(cols);
     int i = 0;
     // Four rows at a time: each load and store of y serves four rows of A.
@@ -288,6 +321,10 @@ final class VectorKernels implements Kernels {
       int cOff) {
     int bound = F.loopBound(n);
     int i = 0;
+    if (bound == 0) {
+      addProductsScalar(m, n, k, a, aOff, rowStride, colStride, b, bOff, c, cOff);
+      return;
+    }
     for (; i + ROW_TILE <= m; i += ROW_TILE) {
       int a0 = aOff + i * rowStride;
       int a1 = a0 + rowStride;
@@ -333,6 +370,15 @@ final class VectorKernels implements Kernels {
     }
   }
 
+  /** {@link #addProducts} for fewer columns than one vector holds. */
+  private static void addProductsScalar(
+      int m, int n, int k, float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff,
+      float[] c, int cOff) {
+    for (int i = 0; i < m; i++) {
+      addProductsScalarColumns(0, n, k, a, aOff + i * rowStride, colStride, b, bOff, c, cOff + i * n);
+    }
+  }
+
   /** The scalar tail of {@link #addProducts}: columns {@code from..n-1} of one row of C. */
   private static void addProductsScalarColumns(
       int from, int n, int k, float[] a, int aRow, int colStride, float[] b, int bOff, float[] c,
@@ -348,84 +394,99 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n) {
-    int i = 0;
-    int bound = F.loopBound(n);
-    switch (f) {
-      case TANH -> {
-        for (; i < bound; i += LANES) {
-          load(in, inOff + i).lanewise(TANH).intoArray(out, outOff + i);
-        }
-      }
-      case SIGMOID -> {
-        for (; i < bound; i += LANES) {
-          sigmoid(load(in, inOff + i)).intoArray(out, outOff + i);
-        }
-      }
-      case RELU -> {
-        for (; i < bound; i += LANES) {
-          load(in, inOff + i).max(0f).intoArray(out, outOff + i);
-        }
-      }
+    if (n < LANES) {
+      SCALAR.activate(f, in, inOff, out, outOff, n);
+      return;
     }
-    for (; i < n; i++) {
-      out[outOff + i] = ScalarKernels.activate(f, in[inOff + i]);
+    int bound = F.loopBound(n);
+    // One small method per function: a single method holding all three loops grows past C2's
+    // inlining limits, and a vector operation that is not inlined is boxed (allocates).
+    switch (f) {
+      case TANH -> tanh(in, inOff, out, outOff, bound);
+      case SIGMOID -> sigmoid(in, inOff, out, outOff, bound);
+      case RELU -> relu(in, inOff, out, outOff, bound);
+    }
+    SCALAR.activate(f, in, inOff + bound, out, outOff + bound, n - bound);
+  }
+
+  private static void tanh(float[] in, int inOff, float[] out, int outOff, int bound) {
+    for (int i = 0; i < bound; i += LANES) {
+      load(in, inOff + i).lanewise(TANH).intoArray(out, outOff + i);
     }
   }
 
   /** σ(v) = 1 / (1 + e^(-v)); saturates to exactly 0 or 1 where e^(-v) over- or underflows. */
-  private static FloatVector sigmoid(FloatVector v) {
+  private static void sigmoid(float[] in, int inOff, float[] out, int outOff, int bound) {
     FloatVector one = FloatVector.broadcast(F, 1f);
-    return one.div(v.neg().lanewise(EXP).add(one));
+    for (int i = 0; i < bound; i += LANES) {
+      one.div(load(in, inOff + i).neg().lanewise(EXP).add(one)).intoArray(out, outOff + i);
+    }
+  }
+
+  private static void relu(float[] in, int inOff, float[] out, int outOff, int bound) {
+    FloatVector zero = FloatVector.zero(F);
+    for (int i = 0; i < bound; i += LANES) {
+      load(in, inOff + i).max(zero).intoArray(out, outOff + i);
+    }
   }
 
   @Override
   public void activationBackward(
       Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
-    int i = 0;
+    if (n < LANES) {
+      SCALAR.activationBackward(f, h, hOff, dh, dhOff, da, daOff, n);
+      return;
+    }
     int bound = F.loopBound(n);
     switch (f) {
-      case TANH -> {
-        for (; i < bound; i += LANES) {
-          FloatVector out = load(h, hOff + i);
-          FloatVector derivative = out.neg().fma(out, FloatVector.broadcast(F, 1f));
-          load(dh, dhOff + i).mul(derivative).intoArray(da, daOff + i);
-        }
-      }
-      case SIGMOID -> {
-        for (; i < bound; i += LANES) {
-          FloatVector out = load(h, hOff + i);
-          FloatVector derivative = out.mul(FloatVector.broadcast(F, 1f).sub(out));
-          load(dh, dhOff + i).mul(derivative).intoArray(da, daOff + i);
-        }
-      }
-      case RELU -> {
-        for (; i < bound; i += LANES) {
-          FloatVector out = load(h, hOff + i);
-          load(dh, dhOff + i)
-              .blend(0f, out.compare(VectorOperators.LE, 0f))
-              .intoArray(da, daOff + i);
-        }
-      }
+      case TANH -> tanhBackward(h, hOff, dh, dhOff, da, daOff, bound);
+      case SIGMOID -> sigmoidBackward(h, hOff, dh, dhOff, da, daOff, bound);
+      case RELU -> reluBackward(h, hOff, dh, dhOff, da, daOff, bound);
     }
-    if (i < n) {
-      ScalarKernels.INSTANCE.activationBackward(f, h, hOff + i, dh, dhOff + i, da, daOff + i, n - i);
+    SCALAR.activationBackward(
+        f, h, hOff + bound, dh, dhOff + bound, da, daOff + bound, n - bound);
+  }
+
+  /** da = dh ⊙ (1 - h²), the square fused so it is not rounded before the subtraction. */
+  private static void tanhBackward(
+      float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector out = load(h, hOff + i);
+      load(dh, dhOff + i).mul(out.neg().fma(out, one)).intoArray(da, daOff + i);
+    }
+  }
+
+  /** da = dh ⊙ h (1 - h). */
+  private static void sigmoidBackward(
+      float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
+    FloatVector one = FloatVector.broadcast(F, 1f);
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector out = load(h, hOff + i);
+      load(dh, dhOff + i).mul(out.mul(one.sub(out))).intoArray(da, daOff + i);
+    }
+  }
+
+  /** da = dh where h > 0, else 0. */
+  private static void reluBackward(
+      float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
+    FloatVector zero = FloatVector.zero(F);
+    for (int i = 0; i < bound; i += LANES) {
+      VectorMask<Float> inactive = load(h, hOff + i).compare(VectorOperators.LE, zero);
+      load(dh, dhOff + i).blend(zero, inactive).intoArray(da, daOff + i);
     }
   }
 
   @Override
   public void softmax(float[] z, int zOff, float[] out, int outOff, int n) {
-    float max = max(z, zOff, n);
-    FloatVector maxes = FloatVector.broadcast(F, max);
-    FloatVector sums = FloatVector.zero(F);
-    int i = 0;
-    int bound = F.loopBound(n);
-    for (; i < bound; i += LANES) {
-      FloatVector e = load(z, zOff + i).sub(maxes).lanewise(EXP);
-      e.intoArray(out, outOff + i);
-      sums = sums.add(e);
+    if (n < LANES) {
+      SCALAR.softmax(z, zOff, out, outOff, n);
+      return;
     }
-    float sum = sums.reduceLanes(ADD);
-    for (; i < n; i++) {
+    float max = max(z, zOff, n);
+    int bound = F.loopBound(n);
+    float sum = storeShiftedExponentials(z, zOff, max, out, outOff, bound);
+    for (int i = bound; i < n; i++) {
       float e = (float) Math.exp(z[zOff + i] - max);
       out[outOff + i] = e;
       sum += e;
@@ -433,27 +494,53 @@ final class VectorKernels implements Kernels {
     scale(1f / sum, out, outOff, n);
   }
 
-  @Override
-  public void logSoftmax(float[] z, int zOff, float[] out, int outOff, int n) {
-    float max = max(z, zOff, n);
+  /** Writes {@code e^(z_i - max)} for the first {@code bound} entries and returns their sum. */
+  private static float storeShiftedExponentials(
+      float[] z, int zOff, float max, float[] out, int outOff, int bound) {
     FloatVector maxes = FloatVector.broadcast(F, max);
     FloatVector sums = FloatVector.zero(F);
-    int i = 0;
-    int bound = F.loopBound(n);
-    for (; i < bound; i += LANES) {
-      sums = sums.add(load(z, zOff + i).sub(maxes).lanewise(EXP));
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector e = load(z, zOff + i).sub(maxes).lanewise(EXP);
+      e.intoArray(out, outOff + i);
+      sums = sums.add(e);
     }
-    float sum = sums.reduceLanes(ADD);
-    for (; i < n; i++) {
+    return sums.reduceLanes(ADD);
+  }
+
+  @Override
+  public void logSoftmax(float[] z, int zOff, float[] out, int outOff, int n) {
+    if (n < LANES) {
+      SCALAR.logSoftmax(z, zOff, out, outOff, n);
+      return;
+    }
+    float max = max(z, zOff, n);
+    int bound = F.loopBound(n);
+    float sum = sumShiftedExponentials(z, zOff, max, bound);
+    for (int i = bound; i < n; i++) {
       sum += (float) Math.exp(z[zOff + i] - max);
     }
     float shift = max + (float) Math.log(sum);
-    FloatVector shifts = FloatVector.broadcast(F, shift);
-    for (i = 0; i < bound; i += LANES) {
-      load(z, zOff + i).sub(shifts).intoArray(out, outOff + i);
-    }
-    for (; i < n; i++) {
+    subtract(z, zOff, shift, out, outOff, bound);
+    for (int i = bound; i < n; i++) {
       out[outOff + i] = z[zOff + i] - shift;
+    }
+  }
+
+  /** Returns {@code Σ e^(z_i - max)} over the first {@code bound} entries. */
+  private static float sumShiftedExponentials(float[] z, int zOff, float max, int bound) {
+    FloatVector maxes = FloatVector.broadcast(F, max);
+    FloatVector sums = FloatVector.zero(F);
+    for (int i = 0; i < bound; i += LANES) {
+      sums = sums.add(load(z, zOff + i).sub(maxes).lanewise(EXP));
+    }
+    return sums.reduceLanes(ADD);
+  }
+
+  /** {@code out_i = z_i - shift} for the first {@code bound} entries. */
+  private static void subtract(float[] z, int zOff, float shift, float[] out, int outOff, int bound) {
+    FloatVector shifts = FloatVector.broadcast(F, shift);
+    for (int i = 0; i < bound; i += LANES) {
+      load(z, zOff + i).sub(shifts).intoArray(out, outOff + i);
     }
   }
 
