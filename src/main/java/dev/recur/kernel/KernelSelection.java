@@ -32,6 +32,14 @@ public final class KernelSelection {
 
   private KernelSelection() {}
 
+  /**
+   * Prints the kernels this JVM selects, e.g. {@code java @jvm.config -cp recur.jar
+   * dev.recur.kernel.KernelSelection}.
+   */
+  public static void main(String[] args) {
+    System.out.println(SELECTED.description());
+  }
+
   /** The kernels chosen at start-up. */
   public static Kernels kernels() {
     return SELECTED;
