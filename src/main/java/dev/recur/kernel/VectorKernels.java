@@ -191,45 +191,55 @@ final class VectorKernels implements Kernels {
       SCALAR.matVec(a, aOff, rows, cols, x, xOff, y, yOff);
       return;
     }
-    int bound = F.loopBound(cols);
     int i = 0;
-    // Four rows at a time: each load of x feeds four independent FMA chains.
     for (; i + ROW_TILE <= rows; i += ROW_TILE) {
-      int row0 = aOff + i * cols;
-      int row1 = row0 + cols;
-      int row2 = row1 + cols;
-      int row3 = row2 + cols;
-      FloatVector acc0 = FloatVector.zero(F);
-      FloatVector acc1 = FloatVector.zero(F);
-      FloatVector acc2 = FloatVector.zero(F);
-      FloatVector acc3 = FloatVector.zero(F);
-      int j = 0;
-      for (; j < bound; j += LANES) {
-        FloatVector xs = load(x, xOff + j);
-        acc0 = load(a, row0 + j).fma(xs, acc0);
-        acc1 = load(a, row1 + j).fma(xs, acc1);
-        acc2 = load(a, row2 + j).fma(xs, acc2);
-        acc3 = load(a, row3 + j).fma(xs, acc3);
-      }
-      float sum0 = acc0.reduceLanes(ADD);
-      float sum1 = acc1.reduceLanes(ADD);
-      float sum2 = acc2.reduceLanes(ADD);
-      float sum3 = acc3.reduceLanes(ADD);
-      for (; j < cols; j++) {
-        float xj = x[xOff + j];
-        sum0 = Math.fma(a[row0 + j], xj, sum0);
-        sum1 = Math.fma(a[row1 + j], xj, sum1);
-        sum2 = Math.fma(a[row2 + j], xj, sum2);
-        sum3 = Math.fma(a[row3 + j], xj, sum3);
-      }
-      y[yOff + i] += sum0;
-      y[yOff + i + 1] += sum1;
-      y[yOff + i + 2] += sum2;
-      y[yOff + i + 3] += sum3;
+      addFourDots(a, aOff + i * cols, cols, x, xOff, y, yOff + i);
     }
     for (; i < rows; i++) {
       y[yOff + i] += dot(a, aOff + i * cols, x, xOff, cols);
     }
+  }
+
+  /**
+   * {@code out[outOff + r] += A[r,:] · x} for the four consecutive rows r of A (each of {@code
+   * cols} entries) starting at {@code rowsOff}: each load of x feeds four independent FMA chains.
+   * {@link #matVec} and {@link #matMulTransB} both go through here, so a batch row gets exactly
+   * the bits a single vector would.
+   */
+  private static void addFourDots(
+      float[] a, int rowsOff, int cols, float[] x, int xOff, float[] out, int outOff) {
+    int row0 = rowsOff;
+    int row1 = row0 + cols;
+    int row2 = row1 + cols;
+    int row3 = row2 + cols;
+    FloatVector acc0 = FloatVector.zero(F);
+    FloatVector acc1 = FloatVector.zero(F);
+    FloatVector acc2 = FloatVector.zero(F);
+    FloatVector acc3 = FloatVector.zero(F);
+    int bound = F.loopBound(cols);
+    int j = 0;
+    for (; j < bound; j += LANES) {
+      FloatVector xs = load(x, xOff + j);
+      acc0 = load(a, row0 + j).fma(xs, acc0);
+      acc1 = load(a, row1 + j).fma(xs, acc1);
+      acc2 = load(a, row2 + j).fma(xs, acc2);
+      acc3 = load(a, row3 + j).fma(xs, acc3);
+    }
+    float sum0 = acc0.reduceLanes(ADD);
+    float sum1 = acc1.reduceLanes(ADD);
+    float sum2 = acc2.reduceLanes(ADD);
+    float sum3 = acc3.reduceLanes(ADD);
+    for (; j < cols; j++) {
+      float xj = x[xOff + j];
+      sum0 = Math.fma(a[row0 + j], xj, sum0);
+      sum1 = Math.fma(a[row1 + j], xj, sum1);
+      sum2 = Math.fma(a[row2 + j], xj, sum2);
+      sum3 = Math.fma(a[row3 + j], xj, sum3);
+    }
+    out[outOff] += sum0;
+    out[outOff + 1] += sum1;
+    out[outOff + 2] += sum2;
+    out[outOff + 3] += sum3;
   }
 
   @Override
@@ -295,9 +305,24 @@ final class VectorKernels implements Kernels {
   @Override
   public void matMulTransB(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
-    // Row i of C is B · (row i of A): a tiled matrix·vector per row.
-    for (int i = 0; i < m; i++) {
-      matVec(b, bOff, n, k, a, aOff + i * k, c, cOff + i * n);
+    if (k < LANES) {
+      SCALAR.matMulTransB(m, n, k, a, aOff, b, bOff, c, cOff);
+      return;
+    }
+    // Row i of C is B · (row i of A), a matrix·vector per row, but with the loops swapped:
+    // a tile of four rows of B (16·k bytes, in L1 up to k = 2048) serves every row of A before
+    // the next tile is read, so B (the weights) streams through the caches once per call,
+    // not once per row of A.
+    int j = 0;
+    for (; j + ROW_TILE <= n; j += ROW_TILE) {
+      for (int i = 0; i < m; i++) {
+        addFourDots(b, bOff + j * k, k, a, aOff + i * k, c, cOff + i * n + j);
+      }
+    }
+    for (; j < n; j++) {
+      for (int i = 0; i < m; i++) {
+        c[cOff + i * n + j] += dot(b, bOff + j * k, a, aOff + i * k, k);
+      }
     }
   }
 
