@@ -108,7 +108,7 @@ public final class ElmanRnn {
       } else {
         kernels.matMulTransB(batch, hiddenSize, hiddenSize, h, previous, wh, 0, h, current);
       }
-      kernels.activate(config.activation(), h, current, h, current, rowsH);
+      kernels.activateRows(config.activation(), h, current, h, current, batch, hiddenSize);
       if (mask != null) {
         carryPaddedStates(mask, t, batch, hiddenSize, h, previous, current);
       }
@@ -185,7 +185,7 @@ public final class ElmanRnn {
         rows, out, hiddenSize, ws.hidden, ws.batch * hiddenSize, weights.outputWeights(), 0, z, 0);
     switch (config.output()) {
       case IDENTITY -> System.arraycopy(z, 0, ws.outputs, 0, z.length);
-      case SIGMOID -> kernels.activate(Activation.SIGMOID, z, 0, ws.outputs, 0, z.length);
+      case SIGMOID -> kernels.activateRows(Activation.SIGMOID, z, 0, ws.outputs, 0, rows, out);
       case SOFTMAX -> {
         for (int r = 0; r < rows; r++) {
           kernels.softmax(z, r * out, ws.outputs, r * out, out);

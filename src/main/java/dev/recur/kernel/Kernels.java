@@ -67,6 +67,18 @@ public interface Kernels {
   void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n);
 
   /**
+   * {@link #activate} on each of {@code rows} rows of {@code width} entries separately, so that a
+   * row's result never depends on how many rows sit beside it (where a vector loop's scalar tail
+   * falls): a batch row gets exactly the bits of the same row alone.
+   */
+  default void activateRows(
+      Activation f, float[] in, int inOff, float[] out, int outOff, int rows, int width) {
+    for (int r = 0; r < rows; r++) {
+      activate(f, in, inOff + r * width, out, outOff + r * width, width);
+    }
+  }
+
+  /**
    * {@code da[i] = dh[i] · f'(a[i])}, with the derivative taken from the output {@code h = f(a)}
    * (see {@link Activation}). da modified; may be the same range as dh.
    */

@@ -1,0 +1,160 @@
+package dev.recur.inference;
+
+import dev.recur.Activation;
+import dev.recur.Bias;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import dev.recur.kernel.KernelSelection;
+import dev.recur.kernel.Kernels;
+import java.util.Objects;
+
+/**
+ * An Elman RNN frozen for serving: its own copy of the weights, never modified after
+ * construction, so one instance can be shared by any number of threads with no locking. Each
+ * event stream gets its own {@link RnnStream} (or a row of a {@link StreamBatch}), which holds
+ * the hidden state and the buffers a step needs.
+ *
+ * <p>A step computes the same numbers as {@link dev.recur.ElmanRnn#forward} does for that step,
+ * bit for bit: the same kernels in the same order.
+ */
+public final class InferenceModel {
+
+  private final RnnConfig config;
+  private final Kernels kernels;
+  /** W_x, H×I. */
+  final float[] inputWeights;
+  /** W_xᵀ, I×H: a token's column of W_x as one contiguous row. */
+  final float[] inputWeightsTransposed;
+  final float[] recurrentWeights;
+  /** b_h (b_ih + b_hh for PyTorch's pair; zeros without biases). */
+  final float[] hiddenBias;
+  final float[] outputWeights;
+  /** b_y (zeros without biases). */
+  final float[] outputBias;
+
+  /** Freezes a copy of {@code weights} on the kernels chosen at start-up. */
+  public InferenceModel(Parameters weights) {
+    this(weights, KernelSelection.kernels());
+  }
+
+  /** Freezes a copy of {@code weights} on explicit kernels. */
+  public InferenceModel(Parameters weights, Kernels kernels) {
+    Objects.requireNonNull(weights, "weights");
+    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    config = weights.config();
+    int in = config.inputSize();
+    int hidden = config.hiddenSize();
+    inputWeights = weights.inputWeights().clone();
+    inputWeightsTransposed = new float[in * hidden];
+    for (int i = 0; i < hidden; i++) {
+      for (int j = 0; j < in; j++) {
+        inputWeightsTransposed[j * hidden + i] = inputWeights[i * in + j];
+      }
+    }
+    recurrentWeights = weights.recurrentWeights().clone();
+    hiddenBias = new float[hidden];
+    if (config.bias() != Bias.NONE) {
+      float[] bih = weights.hiddenBias();
+      float[] bhh = weights.secondHiddenBias();
+      for (int i = 0; i < hidden; i++) {
+        // the sum is formed as ElmanRnn forms it, so both give the same bits
+        hiddenBias[i] = config.bias() == Bias.PYTORCH_PAIR ? bih[i] + bhh[i] : bih[i];
+      }
+    }
+    outputWeights = weights.outputWeights().clone();
+    outputBias =
+        config.bias() == Bias.NONE ? new float[config.outputSize()] : weights.outputBias().clone();
+  }
+
+  public RnnConfig config() {
+    return config;
+  }
+
+  public Kernels kernels() {
+    return kernels;
+  }
+
+  /** A new stream, starting from the zero state. */
+  public RnnStream newStream() {
+    return new RnnStream(this);
+  }
+
+  /** {@code streams} independent streams stepped together, each from the zero state. */
+  public StreamBatch newBatch(int streams) {
+    return new StreamBatch(this, streams);
+  }
+
+  /** A copy of the frozen weights (b_h already summed for {@link Bias#PYTORCH_PAIR}: b_hh is 0). */
+  public Parameters weights() {
+    Parameters copy = Parameters.zeros(config);
+    System.arraycopy(inputWeights, 0, copy.inputWeights(), 0, inputWeights.length);
+    System.arraycopy(recurrentWeights, 0, copy.recurrentWeights(), 0, recurrentWeights.length);
+    System.arraycopy(outputWeights, 0, copy.outputWeights(), 0, outputWeights.length);
+    if (config.bias() != Bias.NONE) {
+      System.arraycopy(hiddenBias, 0, copy.hiddenBias(), 0, hiddenBias.length);
+      System.arraycopy(outputBias, 0, copy.outputBias(), 0, outputBias.length);
+    }
+    return copy;
+  }
+
+  /**
+   * One step of {@code rows} streams with dense inputs ({@code rows·I} values from {@code
+   * inputOff}), in place: {@code hidden} ({@code rows·H}, row b at {@code b·H}) becomes {@code
+   * h_t}; {@code logits} and {@code outputs} ({@code rows·O}) get {@code z_t} and {@code ŷ_t};
+   * {@code scratch} has {@code rows·H} entries. The inputs are already checked.
+   */
+  void stepDense(
+      int rows, float[] inputs, int inputOff, float[] hidden, float[] scratch, float[] logits,
+      float[] outputs) {
+    int hiddenSize = config.hiddenSize();
+    fillRows(hiddenBias, rows, scratch);
+    kernels.matMulTransB(
+        rows, hiddenSize, config.inputSize(), inputs, inputOff, inputWeights, 0, scratch, 0);
+    finishStep(rows, hidden, scratch, logits, outputs);
+  }
+
+  /** {@link #stepDense} for token inputs: {@code rows} tokens from {@code tokenOff}. */
+  void stepTokens(
+      int rows, int[] tokens, int tokenOff, float[] hidden, float[] scratch, float[] logits,
+      float[] outputs) {
+    int hiddenSize = config.hiddenSize();
+    fillRows(hiddenBias, rows, scratch);
+    for (int b = 0; b < rows; b++) {
+      // W_x times a one-hot vector: the token's column of W_x, a row of W_xᵀ
+      kernels.axpy(
+          1f, inputWeightsTransposed, tokens[tokenOff + b] * hiddenSize, scratch, b * hiddenSize,
+          hiddenSize);
+    }
+    finishStep(rows, hidden, scratch, logits, outputs);
+  }
+
+  /**
+   * With {@code scratch} holding {@code b_h + W_x x_t}: adds {@code W_h h_{t-1}} (the order
+   * ElmanRnn sums in), applies f into {@code hidden}, then {@code z_t = b_y + W_y h_t}, {@code ŷ_t
+   * = g(z_t)}.
+   */
+  private void finishStep(
+      int rows, float[] hidden, float[] scratch, float[] logits, float[] outputs) {
+    int hiddenSize = config.hiddenSize();
+    int out = config.outputSize();
+    kernels.matMulTransB(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeights, 0, scratch, 0);
+    kernels.activateRows(config.activation(), scratch, 0, hidden, 0, rows, hiddenSize);
+    fillRows(outputBias, rows, logits);
+    kernels.matMulTransB(rows, out, hiddenSize, hidden, 0, outputWeights, 0, logits, 0);
+    switch (config.output()) {
+      case IDENTITY -> System.arraycopy(logits, 0, outputs, 0, rows * out);
+      case SIGMOID -> kernels.activateRows(Activation.SIGMOID, logits, 0, outputs, 0, rows, out);
+      case SOFTMAX -> {
+        for (int b = 0; b < rows; b++) {
+          kernels.softmax(logits, b * out, outputs, b * out, out);
+        }
+      }
+    }
+  }
+
+  private static void fillRows(float[] row, int rows, float[] target) {
+    for (int b = 0; b < rows; b++) {
+      System.arraycopy(row, 0, target, b * row.length, row.length);
+    }
+  }
+}

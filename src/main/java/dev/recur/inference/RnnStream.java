@@ -1,0 +1,135 @@
+package dev.recur.inference;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The state of one event stream over an {@link InferenceModel}: its hidden state and the buffers
+ * a step needs, allocated once. After construction a step allocates nothing.
+ *
+ * <p>Every call checks its arguments before touching the state, so a rejected call leaves the
+ * stream as it was. Not thread-safe: one stream is stepped by one thread at a time (handing it
+ * between threads needs the usual happens-before, e.g. a queue or a lock).
+ */
+public final class RnnStream implements AutoCloseable {
+
+  private final InferenceModel model;
+  private final int in;
+  private final int hiddenSize;
+  private final int out;
+  private final float[] hidden;
+  private final float[] scratch;
+  private final float[] logits;
+  private final float[] outputs;
+  /** A one-token array, reused, so a token step allocates nothing. */
+  private final int[] token = new int[1];
+  private boolean closed;
+
+  RnnStream(InferenceModel model) {
+    this.model = model;
+    in = model.config().inputSize();
+    hiddenSize = model.config().hiddenSize();
+    out = model.config().outputSize();
+    hidden = new float[hiddenSize];
+    scratch = new float[hiddenSize];
+    logits = new float[out];
+    outputs = new float[out];
+  }
+
+  public InferenceModel model() {
+    return model;
+  }
+
+  /**
+   * One step with a dense input of I values. Returns {@code ŷ_t}: an internal array of O values,
+   * valid until the next call (copy it to keep it). Rejects a wrong length, NaN or infinity.
+   */
+  public float[] step(float[] input) {
+    InputChecks.requireOpen(closed);
+    InputChecks.requireVector("input", input, in);
+    model.stepDense(1, input, 0, hidden, scratch, logits, outputs);
+    return outputs;
+  }
+
+  /** One step with token {@code t} in {@code [0, I)} (a one-hot input); returns {@code ŷ_t}. */
+  public float[] step(int t) {
+    InputChecks.requireOpen(closed);
+    InputChecks.requireToken(t, in);
+    token[0] = t;
+    model.stepTokens(1, token, 0, hidden, scratch, logits, outputs);
+    return outputs;
+  }
+
+  /** One step, copying {@code ŷ_t} into {@code output} (O values). */
+  public void step(float[] input, float[] output) {
+    requireOutput(output, out);
+    System.arraycopy(step(input), 0, output, 0, out);
+  }
+
+  /**
+   * A whole sequence from the current state: {@code inputs} holds {@code steps × I} values (step
+   * t at {@code t·I}), {@code outputs} receives {@code steps × O}. All inputs are checked before
+   * the first step.
+   */
+  public void predict(float[] inputs, float[] outputs) {
+    InputChecks.requireOpen(closed);
+    Objects.requireNonNull(inputs, "inputs");
+    if (inputs.length == 0 || inputs.length % in != 0) {
+      throw new IllegalArgumentException(
+          "inputs length " + inputs.length + " is not a positive multiple of inputSize " + in);
+    }
+    int steps = inputs.length / in;
+    InputChecks.requireVector("inputs", inputs, steps * in);
+    requireOutput(outputs, steps * out);
+    for (int t = 0; t < steps; t++) {
+      model.stepDense(1, inputs, t * in, hidden, scratch, logits, this.outputs);
+      System.arraycopy(this.outputs, 0, outputs, t * out, out);
+    }
+  }
+
+  /** A whole sequence of tokens from the current state; {@code outputs} receives steps × O. */
+  public void predict(int[] tokens, float[] outputs) {
+    InputChecks.requireOpen(closed);
+    Objects.requireNonNull(tokens, "tokens");
+    InputChecks.requireTokens(tokens, tokens.length, in);
+    requireOutput(outputs, tokens.length * out);
+    for (int t = 0; t < tokens.length; t++) {
+      model.stepTokens(1, tokens, t, hidden, scratch, logits, this.outputs);
+      System.arraycopy(this.outputs, 0, outputs, t * out, out);
+    }
+  }
+
+  /** Back to the zero state. */
+  public void reset() {
+    InputChecks.requireOpen(closed);
+    Arrays.fill(hidden, 0f);
+  }
+
+  /** Copies the hidden state (H values) into {@code into}. */
+  public void copyHidden(float[] into) {
+    InputChecks.requireOpen(closed);
+    requireOutput(into, hiddenSize);
+    System.arraycopy(hidden, 0, into, 0, hiddenSize);
+  }
+
+  /** Sets the hidden state from {@code state} (H finite values). */
+  public void setHidden(float[] state) {
+    InputChecks.requireOpen(closed);
+    InputChecks.requireVector("hidden state", state, hiddenSize);
+    System.arraycopy(state, 0, hidden, 0, hiddenSize);
+  }
+
+  /** Ends the stream; every later call throws {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private static void requireOutput(float[] output, int expected) {
+    Objects.requireNonNull(output, "output");
+    if (output.length != expected) {
+      throw new IllegalArgumentException(
+          "output length " + output.length + ", expected " + expected);
+    }
+  }
+}
