@@ -1,9 +1,7 @@
 package dev.recur.kernel;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.EXP;
+import static dev.recur.kernel.VectorMath.sumLanes;
 import static jdk.incubator.vector.VectorOperators.MAX;
-import static jdk.incubator.vector.VectorOperators.TANH;
 
 import dev.recur.Activation;
 import jdk.incubator.vector.FloatVector;
@@ -15,6 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Kernels on the Java Vector API. Loaded only by {@link KernelSelection}, and only once it has
  * checked that {@code jdk.incubator.vector} is readable.
+ *
+ * <p>Results do not depend on the JIT's progress: lane sums and e^x, tanh come from {@link
+ * VectorMath}, built from exactly rounded lane operations only.
  *
  * <p>Every loop has the same shape: a main loop up to {@link VectorSpecies#loopBound} and a scalar
  * tail, never a masked load (masked memory access runs as scalar Java on AVX2). Reductions keep
@@ -28,7 +29,7 @@ final class VectorKernels implements Kernels {
    * The one species every loop uses. A {@code static final} field, so C2 treats it as a constant
    * and intrinsifies the vector operations; an instance field would not be folded.
    */
-  private static final VectorSpecies<Float> F = species(KernelSelection.requestedBits());
+  static final VectorSpecies<Float> F = species(KernelSelection.requestedBits());
 
   private static final int LANES = F.length();
 
@@ -104,7 +105,7 @@ final class VectorKernels implements Kernels {
       for (; i < bound; i += LANES) {
         acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
       }
-      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(ADD);
+      sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < n; i++) {
       sum = Math.fma(a[aOff + i], b[bOff + i], sum);
@@ -225,10 +226,10 @@ final class VectorKernels implements Kernels {
       acc2 = load(a, row2 + j).fma(xs, acc2);
       acc3 = load(a, row3 + j).fma(xs, acc3);
     }
-    float sum0 = acc0.reduceLanes(ADD);
-    float sum1 = acc1.reduceLanes(ADD);
-    float sum2 = acc2.reduceLanes(ADD);
-    float sum3 = acc3.reduceLanes(ADD);
+    float sum0 = sumLanes(acc0);
+    float sum1 = sumLanes(acc1);
+    float sum2 = sumLanes(acc2);
+    float sum3 = sumLanes(acc3);
     for (; j < cols; j++) {
       float xj = x[xOff + j];
       sum0 = Math.fma(a[row0 + j], xj, sum0);
@@ -436,7 +437,7 @@ final class VectorKernels implements Kernels {
 
   private static void tanh(float[] in, int inOff, float[] out, int outOff, int bound) {
     for (int i = 0; i < bound; i += LANES) {
-      load(in, inOff + i).lanewise(TANH).intoArray(out, outOff + i);
+      VectorMath.tanh(load(in, inOff + i)).intoArray(out, outOff + i);
     }
   }
 
@@ -444,7 +445,7 @@ final class VectorKernels implements Kernels {
   private static void sigmoid(float[] in, int inOff, float[] out, int outOff, int bound) {
     FloatVector one = FloatVector.broadcast(F, 1f);
     for (int i = 0; i < bound; i += LANES) {
-      one.div(load(in, inOff + i).neg().lanewise(EXP).add(one)).intoArray(out, outOff + i);
+      one.div(VectorMath.exp(load(in, inOff + i).neg()).add(one)).intoArray(out, outOff + i);
     }
   }
 
@@ -525,11 +526,11 @@ final class VectorKernels implements Kernels {
     FloatVector maxes = FloatVector.broadcast(F, max);
     FloatVector sums = FloatVector.zero(F);
     for (int i = 0; i < bound; i += LANES) {
-      FloatVector e = load(z, zOff + i).sub(maxes).lanewise(EXP);
+      FloatVector e = VectorMath.exp(load(z, zOff + i).sub(maxes));
       e.intoArray(out, outOff + i);
       sums = sums.add(e);
     }
-    return sums.reduceLanes(ADD);
+    return sumLanes(sums);
   }
 
   @Override
@@ -556,9 +557,9 @@ final class VectorKernels implements Kernels {
     FloatVector maxes = FloatVector.broadcast(F, max);
     FloatVector sums = FloatVector.zero(F);
     for (int i = 0; i < bound; i += LANES) {
-      sums = sums.add(load(z, zOff + i).sub(maxes).lanewise(EXP));
+      sums = sums.add(VectorMath.exp(load(z, zOff + i).sub(maxes)));
     }
-    return sums.reduceLanes(ADD);
+    return sumLanes(sums);
   }
 
   /** {@code out_i = z_i - shift} for the first {@code bound} entries. */

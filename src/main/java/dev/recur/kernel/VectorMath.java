@@ -1,0 +1,160 @@
+package dev.recur.kernel;
+
+import static dev.recur.kernel.VectorKernels.F;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+
+/**
+ * Lane reductions and transcendental functions built only from IEEE-exact lane operations (add,
+ * multiply, fma, divide, shuffles, bit moves), so a result does not depend on whether the JIT has
+ * compiled the code yet.
+ *
+ * <p>Why not the Vector API's own: {@code reduceLanes(ADD)} may sum lanes in any order, and does
+ * so differently interpreted (lane by lane) and compiled (a tree); {@code lanewise(EXP)} and
+ * {@code lanewise(TANH)} call {@code Math} per lane when interpreted and the SVML stubs when
+ * compiled, which round differently. Measured here on JDK 25: a dot product and a softmax gave
+ * different bits under {@code -Xint} and after warm-up. A model whose answer changes once C2
+ * kicks in cannot promise bit-identical streams, so recur uses these instead.
+ */
+final class VectorMath {
+
+  private VectorMath() {}
+
+  private static final int LANES = F.length();
+
+  /** Partner lanes at distance 8, 4, 2, 1 (folded into range for narrower species, unused there). */
+  private static final VectorShuffle<Float> SWAP_8 = swap(8);
+  private static final VectorShuffle<Float> SWAP_4 = swap(4);
+  private static final VectorShuffle<Float> SWAP_2 = swap(2);
+  private static final VectorShuffle<Float> SWAP_1 = swap(1);
+
+  private static VectorShuffle<Float> swap(int distance) {
+    return VectorShuffle.fromOp(F, i -> (i ^ distance) & (LANES - 1));
+  }
+
+  /** Σ lanes, as a fixed pairwise tree: the same additions in the same order every time. */
+  static float sumLanes(FloatVector v) {
+    return fold1(fold2(fold4(fold8(v)))).lane(0);
+  }
+
+  // Each fold adds every lane's partner at one distance; the lane-count tests fold to constants.
+
+  private static FloatVector fold8(FloatVector v) {
+    return LANES >= 16 ? v.add(v.rearrange(SWAP_8)) : v;
+  }
+
+  private static FloatVector fold4(FloatVector v) {
+    return LANES >= 8 ? v.add(v.rearrange(SWAP_4)) : v;
+  }
+
+  private static FloatVector fold2(FloatVector v) {
+    return v.add(v.rearrange(SWAP_2)); // every species has at least 4 lanes
+  }
+
+  private static FloatVector fold1(FloatVector v) {
+    return v.add(v.rearrange(SWAP_1));
+  }
+
+  // e^x as in Cephes' expf: x = n ln2 + r with |r| ≤ ln2/2 (ln2 split in two so n·ln2 is exact),
+  // e^r from a polynomial, then 2^n placed straight into the exponent bits.
+  private static final FloatVector LOG2E = constant(1.44269504088896341f);
+  private static final FloatVector MINUS_LN2_HIGH = constant(-0.693359375f);
+  private static final FloatVector MINUS_LN2_LOW = constant(2.12194440e-4f);
+  /** 1.5·2²³: adding and subtracting it rounds a float to the nearest integer. */
+  private static final FloatVector ROUNDER = constant(12582912f);
+  /** Inputs are clamped here so that 2^n stays a normal float. */
+  private static final float EXP_LOW = -87.33654f;
+  private static final float EXP_HIGH = 88.37626f;
+  private static final FloatVector P0 = constant(1.9875691500e-4f);
+  private static final FloatVector P1 = constant(1.3981999507e-3f);
+  private static final FloatVector P2 = constant(8.3334519073e-3f);
+  private static final FloatVector P3 = constant(4.1665795894e-2f);
+  private static final FloatVector P4 = constant(1.6666665459e-1f);
+  private static final FloatVector P5 = constant(5.0000001201e-1f);
+  private static final FloatVector ONE = constant(1f);
+  private static final FloatVector TWO = constant(2f);
+
+  private static FloatVector constant(float value) {
+    return FloatVector.broadcast(F, value);
+  }
+
+  /**
+   * e^x, within 2 ulps of {@link Math#exp} on [-87.3, 88.3]; saturates to about 1.2e-38 below and
+   * 3.4e38 above that range (NaN stays NaN).
+   */
+  static FloatVector exp(FloatVector x) {
+    FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
+    FloatVector n = nearestPowerOfTwo(clamped);
+    return expOfReduced(reduce(clamped, n)).mul(powerOfTwo(n));
+  }
+
+  /** n = round(x · log2 e). */
+  private static FloatVector nearestPowerOfTwo(FloatVector x) {
+    return x.fma(LOG2E, ROUNDER).sub(ROUNDER);
+  }
+
+  /** r = x - n ln2, exact in two steps (n · LN2_HIGH has no rounding error). */
+  private static FloatVector reduce(FloatVector x, FloatVector n) {
+    return n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, x));
+  }
+
+  /** e^r ≈ 1 + r + r²·P(r) for |r| ≤ ln2/2. */
+  private static FloatVector expOfReduced(FloatVector r) {
+    return expPolynomial(r).mul(r.mul(r)).add(r).add(ONE);
+  }
+
+  /** P(r), Horner's rule (in two parts, to stay small enough to inline). */
+  private static FloatVector expPolynomial(FloatVector r) {
+    return expPolynomialHead(r).fma(r, P4).fma(r, P5);
+  }
+
+  /** 2^n for integral n in [-126, 127], built in the exponent field. */
+  private static FloatVector powerOfTwo(FloatVector n) {
+    IntVector biased = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127);
+    return biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+  }
+
+  private static FloatVector expPolynomialHead(FloatVector r) {
+    return P0.fma(r, P1).fma(r, P2).fma(r, P3);
+  }
+
+  /** Below this |x|, tanh comes from its odd polynomial; above, from e^(2|x|) (Cephes' tanhf). */
+  private static final float TANH_SMALL = 0.625f;
+  private static final FloatVector Q0 = constant(-5.70498872745e-3f);
+  private static final FloatVector Q1 = constant(2.06390887954e-2f);
+  private static final FloatVector Q2 = constant(-5.37397155531e-2f);
+  private static final FloatVector Q3 = constant(1.33314422036e-1f);
+  private static final FloatVector Q4 = constant(-3.33332819422e-1f);
+
+  /** tanh x, within a few ulps of {@link Math#tanh}. */
+  static FloatVector tanh(FloatVector x) {
+    return tanhLarge(x).blend(tanhSmall(x), x.abs().compare(VectorOperators.LT, TANH_SMALL));
+  }
+
+  /** tanh x = sign(x) (1 - 2 / (e^(2|x|) + 1)): for |x| ≥ 0.625 no cancellation worth a bit. */
+  private static FloatVector tanhLarge(FloatVector x) {
+    return withSignOf(x, oneMinusTwoOver(exp(x.abs().mul(TWO)).add(ONE)));
+  }
+
+  private static FloatVector oneMinusTwoOver(FloatVector v) {
+    return ONE.sub(TWO.div(v));
+  }
+
+  private static FloatVector withSignOf(FloatVector x, FloatVector magnitude) {
+    return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
+  }
+
+  /** tanh x = x + x³ Q(x²) for |x| < 0.625. */
+  private static FloatVector tanhSmall(FloatVector x) {
+    FloatVector x2 = x.mul(x);
+    return tanhPolynomial(x2).mul(x2).fma(x, x);
+  }
+
+  /** Q(x²), Horner's rule. */
+  private static FloatVector tanhPolynomial(FloatVector x2) {
+    return Q0.fma(x2, Q1).fma(x2, Q2).fma(x2, Q3).fma(x2, Q4);
+  }
+}
