@@ -6,6 +6,7 @@ import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -83,6 +84,49 @@ public final class InferenceModel {
   public StreamBatch newBatch(int streams) {
     return new StreamBatch(this, streams);
   }
+
+  /** What {@link #warmUp(int)} did: how many steps of each kind, and how long it took. */
+  public record WarmUp(int steps, Duration took) {}
+
+  /** The steps of each kind {@link #warmUp()} runs; see the README for what they buy. */
+  public static final int DEFAULT_WARM_UP_STEPS = 10_000;
+
+  /** {@link #warmUp(int)} with {@link #DEFAULT_WARM_UP_STEPS}. */
+  public WarmUp warmUp() {
+    return warmUp(DEFAULT_WARM_UP_STEPS);
+  }
+
+  /**
+   * Runs {@code steps} steps of each kind a service uses (dense and token input, single stream and
+   * a batch of 8) on private streams, so the JIT compiles the hot paths for this model's shapes
+   * before the first real request. Touches no state but its own; results do not change (the
+   * kernels give the same bits compiled or not).
+   */
+  public WarmUp warmUp(int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("warm-up steps must be at least 0; got " + steps);
+    }
+    long start = System.nanoTime();
+    int in = config.inputSize();
+    RnnStream stream = newStream();
+    StreamBatch batch = newBatch(WARM_UP_BATCH);
+    float[] x = new float[in];
+    float[] xs = new float[WARM_UP_BATCH * in];
+    int[] tokens = new int[WARM_UP_BATCH];
+    for (int i = 0; i < steps; i++) {
+      float value = (float) Math.sin(i * 0.37); // bounded, varied inputs: no NaN, no saturation
+      java.util.Arrays.fill(x, value);
+      java.util.Arrays.fill(xs, -value);
+      java.util.Arrays.fill(tokens, i % in);
+      stream.step(x);
+      stream.step(i % in);
+      batch.step(xs);
+      batch.step(tokens);
+    }
+    return new WarmUp(steps, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static final int WARM_UP_BATCH = 8;
 
   /** A copy of the frozen weights (b_h already summed for {@link Bias#PYTORCH_PAIR}: b_hh is 0). */
   public Parameters weights() {

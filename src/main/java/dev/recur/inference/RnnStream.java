@@ -24,6 +24,7 @@ public final class RnnStream implements AutoCloseable {
   /** A one-token array, reused, so a token step allocates nothing. */
   private final int[] token = new int[1];
   private boolean closed;
+  private LatencyRecorder latency;
 
   RnnStream(InferenceModel model) {
     this.model = model;
@@ -45,19 +46,38 @@ public final class RnnStream implements AutoCloseable {
    * valid until the next call (copy it to keep it). Rejects a wrong length, NaN or infinity.
    */
   public float[] step(float[] input) {
+    long start = latency == null ? 0 : System.nanoTime();
     InputChecks.requireOpen(closed);
     InputChecks.requireVector("input", input, in);
     model.stepDense(1, input, 0, hidden, scratch, logits, outputs);
+    recordSince(start);
     return outputs;
   }
 
   /** One step with token {@code t} in {@code [0, I)} (a one-hot input); returns {@code ŷ_t}. */
   public float[] step(int t) {
+    long start = latency == null ? 0 : System.nanoTime();
     InputChecks.requireOpen(closed);
     InputChecks.requireToken(t, in);
     token[0] = t;
     model.stepTokens(1, token, 0, hidden, scratch, logits, outputs);
+    recordSince(start);
     return outputs;
+  }
+
+  /**
+   * Records the duration of every later {@link #step} (checks included) into {@code recorder},
+   * which any number of streams may share; null stops recording.
+   */
+  public void recordLatencyTo(LatencyRecorder recorder) {
+    InputChecks.requireOpen(closed);
+    latency = recorder;
+  }
+
+  private void recordSince(long start) {
+    if (latency != null) {
+      latency.record(System.nanoTime() - start);
+    }
   }
 
   /** One step, copying {@code ŷ_t} into {@code output} (O values). */
