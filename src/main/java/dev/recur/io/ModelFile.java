@@ -1,0 +1,284 @@
+package dev.recur.io;
+
+import dev.recur.Activation;
+import dev.recur.Bias;
+import dev.recur.Initializer;
+import dev.recur.OutputFunction;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import dev.recur.Tensor;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * recur's native model file, format version 1. All numbers little-endian:
+ *
+ * <pre>
+ * magic     8 bytes   "recurRNN"
+ * version   u32       1
+ * config    i32 inputSize, i32 hiddenSize, i32 outputSize,
+ *           string activation, string output, string bias, string initializer
+ *           (enum names; string = u16 byte length + UTF-8), f32 identityScale, i64 seed
+ * tensors   u32 count, then per tensor: string name, i32 rows, i32 cols, rows·cols f32
+ *           (the {@link Parameters} tensors, in their order and row-major layout)
+ * checksum  u32       CRC32C of every byte before it
+ * </pre>
+ *
+ * Writes are atomic: the bytes go to a temporary file in the same folder, are forced to disk,
+ * and the temporary file is renamed over the target, so a crash leaves the previous file whole.
+ * Loading reads at most the file's actual size and checks every length against the bytes that
+ * remain before allocating for it.
+ */
+public final class ModelFile {
+
+  static final byte[] MAGIC = "recurRNN".getBytes(StandardCharsets.US_ASCII);
+  static final int VERSION = 1;
+  /** Files larger than this are refused before reading: no Java array could hold them. */
+  static final long MAX_BYTES = Integer.MAX_VALUE - 16;
+
+  private ModelFile() {}
+
+  /** Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights. */
+  public static void save(Path path, Parameters weights) throws IOException {
+    save(path, weights, FileChannel::write);
+  }
+
+  /** How the encoded bytes reach the temporary file; tests substitute one that fails midway. */
+  @FunctionalInterface
+  interface ChannelWriter {
+    void write(FileChannel channel, ByteBuffer bytes) throws IOException;
+  }
+
+  static void save(Path path, Parameters weights, ChannelWriter writer) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(weights, "weights");
+    ByteBuffer bytes = encode(weights);
+    Path target = path.toAbsolutePath();
+    Path temporary =
+        Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        while (bytes.hasRemaining()) {
+          writer.write(channel, bytes);
+        }
+        channel.force(true);
+      }
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary); // gone already after a successful move
+    }
+  }
+
+  static ByteBuffer encode(Parameters weights) {
+    RnnConfig config = weights.config();
+    List<Tensor> tensors = weights.tensors();
+    long size = MAGIC.length + 4 + 12 + 4 + 8 + 4 + 4;
+    String[] enums = {
+      config.activation().name(), config.output().name(), config.bias().name(),
+      config.initializer().name()
+    };
+    for (String name : enums) {
+      size += 2 + name.length();
+    }
+    for (Tensor t : tensors) {
+      requireFinite(t);
+      size += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 8 + 4L * t.size();
+    }
+    if (size > MAX_BYTES) {
+      throw new IllegalArgumentException("a model of " + size + " bytes is too large to write");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+    out.put(MAGIC).putInt(VERSION);
+    out.putInt(config.inputSize()).putInt(config.hiddenSize()).putInt(config.outputSize());
+    for (String name : enums) {
+      putString(out, name);
+    }
+    out.putFloat(config.identityScale()).putLong(config.seed());
+    out.putInt(tensors.size());
+    for (Tensor t : tensors) {
+      putString(out, t.name());
+      out.putInt(t.rows()).putInt(t.cols());
+      for (float v : t.values()) {
+        out.putFloat(v);
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue());
+    return out.flip();
+  }
+
+  private static void requireFinite(Tensor t) {
+    float[] values = t.values();
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i])) {
+        throw new IllegalArgumentException(
+            t.name() + "[" + i + "] is " + values[i] + "; refusing to write a model no one can load");
+      }
+    }
+  }
+
+  private static void putString(ByteBuffer out, String value) {
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    out.putShort((short) bytes.length).put(bytes);
+  }
+
+  /** Reads a model written by {@link #save}; see {@link InvalidModelFileException}. */
+  public static Parameters load(Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    long size = Files.size(path);
+    if (size > MAX_BYTES) {
+      throw new InvalidModelFileException(path, size + " bytes is larger than any model file");
+    }
+    return decode(path, Files.readAllBytes(path));
+  }
+
+  static Parameters decode(Path path, byte[] bytes) throws InvalidModelFileException {
+    int minimum = MAGIC.length + 4 + 4;
+    if (bytes.length < minimum) {
+      throw new InvalidModelFileException(
+          path, "truncated: " + bytes.length + " bytes, a model file has at least " + minimum);
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    byte[] magic = new byte[MAGIC.length];
+    in.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new InvalidModelFileException(path, "not a recur model file (wrong magic bytes)");
+    }
+    int version = in.getInt();
+    if (version != VERSION) {
+      throw new InvalidModelFileException(
+          path,
+          version > VERSION
+              ? "format version " + version + " is newer than this recur reads (" + VERSION + ")"
+              : "format version " + version + " is not one recur ever wrote");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    if (stored != (int) crc.getValue()) {
+      throw new InvalidModelFileException(path, "checksum mismatch: the file is corrupted or truncated");
+    }
+    ByteBuffer body = in.slice(in.position(), bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      Parameters parameters = readBody(path, body);
+      if (body.hasRemaining()) {
+        throw new InvalidModelFileException(
+            path, body.remaining() + " unexpected bytes after the last tensor");
+      }
+      return parameters;
+    } catch (BufferUnderflowException e) {
+      throw new InvalidModelFileException(path, "truncated: the header promises more than the file holds", e);
+    }
+  }
+
+  private static Parameters readBody(Path path, ByteBuffer in) throws InvalidModelFileException {
+    int inputSize = in.getInt();
+    int hiddenSize = in.getInt();
+    int outputSize = in.getInt();
+    Activation activation = readEnum(path, in, Activation.class);
+    OutputFunction output = readEnum(path, in, OutputFunction.class);
+    Bias bias = readEnum(path, in, Bias.class);
+    Initializer initializer = readEnum(path, in, Initializer.class);
+    float identityScale = in.getFloat();
+    long seed = in.getLong();
+    RnnConfig config;
+    try {
+      config =
+          new RnnConfig(
+              inputSize, hiddenSize, outputSize, activation, output, bias, initializer,
+              identityScale, seed);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelFileException(path, "invalid configuration: " + e.getMessage(), e);
+    }
+    int count = in.getInt();
+    int expectedCount = 3 + (bias == Bias.NONE ? 0 : bias == Bias.SINGLE ? 2 : 3);
+    if (count != expectedCount) {
+      throw new InvalidModelFileException(
+          path, count + " tensors, a model with bias " + bias + " has " + expectedCount);
+    }
+    // Nothing is allocated for the weights until the file is known to hold them all: a header
+    // that claims a huge model in a small file is refused here, not by an OutOfMemoryError.
+    long weights = weightCount(config);
+    if (weights * 4 > in.remaining()) {
+      throw new InvalidModelFileException(
+          path, "truncated: the configuration needs " + weights * 4 + " bytes of weights, "
+              + in.remaining() + " remain");
+    }
+    Parameters parameters = Parameters.zeros(config);
+    for (Tensor target : parameters.tensors()) {
+      String name = readString(path, in);
+      int rows = in.getInt();
+      int cols = in.getInt();
+      if (!name.equals(target.name()) || rows != target.rows() || cols != target.cols()) {
+        throw new InvalidModelFileException(
+            path, "tensor " + name + " " + rows + "×" + cols + " where the config needs "
+                + target.name() + " " + target.rows() + "×" + target.cols());
+      }
+      if ((long) target.size() * 4 > in.remaining()) {
+        throw new InvalidModelFileException(
+            path, "truncated: tensor " + name + " needs " + 4L * target.size() + " bytes, "
+                + in.remaining() + " remain");
+      }
+      float[] values = target.values();
+      for (int i = 0; i < values.length; i++) {
+        values[i] = in.getFloat();
+        if (!Float.isFinite(values[i])) {
+          throw new InvalidModelFileException(path, "weight " + name + "[" + i + "] is " + values[i]);
+        }
+      }
+    }
+    return parameters;
+  }
+
+  /** The number of weights a model of this configuration has. */
+  private static long weightCount(RnnConfig c) {
+    long hidden = c.hiddenSize();
+    long biases =
+        switch (c.bias()) {
+          case NONE -> 0;
+          case SINGLE -> hidden + c.outputSize();
+          case PYTORCH_PAIR -> 2 * hidden + c.outputSize();
+        };
+    return hidden * c.inputSize() + hidden * hidden + c.outputSize() * hidden + biases;
+  }
+
+  private static <E extends Enum<E>> E readEnum(Path path, ByteBuffer in, Class<E> type)
+      throws InvalidModelFileException {
+    String name = readString(path, in);
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelFileException(
+          path, "unknown " + type.getSimpleName() + " '" + name + "'", e);
+    }
+  }
+
+  private static String readString(Path path, ByteBuffer in) throws InvalidModelFileException {
+    int length = Short.toUnsignedInt(in.getShort());
+    if (length > in.remaining()) {
+      throw new InvalidModelFileException(
+          path, "truncated: a name of " + length + " bytes, " + in.remaining() + " remain");
+    }
+    byte[] bytes = new byte[length];
+    in.get(bytes);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidModelFileException(path, "a name is not valid UTF-8", e);
+    }
+  }
+}

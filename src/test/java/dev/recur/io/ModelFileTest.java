@@ -1,0 +1,147 @@
+package dev.recur.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.recur.Activation;
+import dev.recur.Bias;
+import dev.recur.OutputFunction;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ModelFileTest {
+
+  @TempDir Path dir;
+
+  static Parameters model(Bias bias) {
+    return Parameters.initialize(
+        RnnConfig.builder(5, 11, 3)
+            .activation(Activation.RELU)
+            .output(OutputFunction.SOFTMAX)
+            .bias(bias)
+            .seed(77)
+            .build());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Bias.class)
+  void roundTripKeepsEveryBitAndTheConfig(Bias bias) throws IOException {
+    Parameters original = model(bias);
+    Path file = dir.resolve("model.recur");
+    ModelFile.save(file, original);
+    Parameters loaded = ModelFile.load(file);
+    assertEquals(original.config(), loaded.config());
+    for (int i = 0; i < original.tensors().size(); i++) {
+      assertArrayEquals(original.tensors().get(i).values(), loaded.tensors().get(i).values());
+    }
+  }
+
+  @Test
+  void aFailedWriteLeavesThePreviousFileWholeAndNoTemporaryFile() throws IOException {
+    Path file = dir.resolve("model.recur");
+    ModelFile.save(file, model(Bias.SINGLE));
+    byte[] before = Files.readAllBytes(file);
+
+    IOException crash =
+        assertThrows(IOException.class, () -> ModelFile.save(file, model(Bias.PYTORCH_PAIR),
+            (channel, bytes) -> {
+              bytes.limit(bytes.position() + bytes.remaining() / 2);
+              channel.write(bytes); // half the file reaches the disk, then the "crash"
+              throw new IOException("disk unplugged");
+            }));
+    assertEquals("disk unplugged", crash.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(file));
+    assertEquals(Bias.SINGLE, ModelFile.load(file).config().bias());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void refusesToWriteNonFiniteWeights() {
+    Parameters p = model(Bias.NONE);
+    p.recurrentWeights()[4] = Float.POSITIVE_INFINITY;
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ModelFile.save(dir.resolve("m"), p));
+    assertEquals("W_h[4] is Infinity; refusing to write a model no one can load", e.getMessage());
+  }
+
+  @Test
+  void eachKindOfBadFileIsNamed() throws IOException {
+    byte[] good = ModelFile.encode(model(Bias.SINGLE)).array();
+
+    assertRejected(Arrays.copyOf(good, 10), "truncated: 10 bytes, a model file has at least 16");
+    byte[] magic = good.clone();
+    magic[0] = 'R';
+    assertRejected(magic, "not a recur model file (wrong magic bytes)");
+    assertRejected(withChecksum(withInt(good, 8, 2)), "format version 2 is newer than this recur reads (1)");
+    byte[] flipped = good.clone();
+    flipped[100] ^= 0x10;
+    assertRejected(flipped, "checksum mismatch: the file is corrupted or truncated");
+    assertRejected(Arrays.copyOf(good, good.length - 9), "checksum mismatch: the file is corrupted or truncated");
+    // hidden size 40000: a 6 GB model claimed by a 1 KB file, refused before any allocation
+    long claimed = 4L * (40_000L * 5 + 40_000L * 40_000 + 3 * 40_000L + 40_000 + 3);
+    int afterTensorCount = firstWeightOffset(good) - (2 + "W_x".length() + 8);
+    assertRejected(
+        withChecksum(withInt(good, 16, 40_000)),
+        "truncated: the configuration needs " + claimed + " bytes of weights, "
+            + (good.length - 4 - afterTensorCount) + " remain");
+    assertRejected(withChecksum(withInt(good, 12, 0)), "invalid configuration: inputSize must be between 1 and 65536; got 0");
+
+    byte[] nan = good.clone();
+    int firstWeight = firstWeightOffset(good);
+    ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(firstWeight, Float.NaN);
+    assertRejected(withChecksum(nan), "weight W_x[0] is NaN");
+
+    byte[] longer = Arrays.copyOf(good, good.length + 3);
+    System.arraycopy(good, good.length - 4, longer, longer.length - 4, 4);
+    assertRejected(withChecksum(longer), "3 unexpected bytes after the last tensor");
+  }
+
+  private void assertRejected(byte[] bytes, String problem) throws IOException {
+    Path file = dir.resolve("bad.recur");
+    Files.write(file, bytes);
+    InvalidModelFileException e =
+        assertThrows(InvalidModelFileException.class, () -> ModelFile.load(file));
+    assertEquals(file + ": " + problem, e.getMessage());
+  }
+
+  /** Offset of W_x's first value: header, config strings, count, name "W_x", rows, cols. */
+  private static int firstWeightOffset(byte[] file) {
+    int offset = 8 + 4 + 12;
+    ByteBuffer in = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+    for (int s = 0; s < 4; s++) {
+      offset += 2 + Short.toUnsignedInt(in.getShort(offset));
+    }
+    offset += 4 + 8 + 4; // identityScale, seed, tensor count
+    offset += 2 + Short.toUnsignedInt(in.getShort(offset)) + 8;
+    return offset;
+  }
+
+  static byte[] withInt(byte[] bytes, int offset, int value) {
+    byte[] copy = bytes.clone();
+    ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(offset, value);
+    return copy;
+  }
+
+  /** Recomputes the trailing CRC32C, so a change reaches the parser instead of the checksum. */
+  static byte[] withChecksum(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, bytes.length - 4);
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(bytes.length - 4, (int) crc.getValue());
+    return bytes;
+  }
+}
