@@ -19,16 +19,44 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's Java example compiles and runs as written, and its training step lowers the loss. */
+/** The README's Java examples compile and run as written, and do what they say. */
 class ReadmeExampleTest {
 
+  @TempDir Path dir;
+
   @Test
-  void javaExampleCompilesRunsAndLearns(@TempDir Path dir) throws Exception {
+  void javaExampleCompilesRunsAndLearns() throws Exception {
+    String printed = compileAndRun(javaBlock(0), "Example");
+
+    Matcher losses = Pattern.compile("loss before ([0-9.]+) after ([0-9.]+)").matcher(printed);
+    assertTrue(losses.find(), printed);
+    double before = Double.parseDouble(losses.group(1));
+    double after = Double.parseDouble(losses.group(2));
+    assertTrue(after < before, "one SGD step should lower the loss: " + printed);
+    List<String> lines = printed.lines().toList();
+    assertTrue(lines.get(0).startsWith("class probabilities at the last step: ["), printed);
+  }
+
+  @Test
+  void serviceExampleCompilesAndRuns() throws Exception {
+    String printed = compileAndRun(javaBlock(1), "Service");
+    assertTrue(printed.contains("warm-up: WarmUp[steps=2000"), printed);
+    assertTrue(printed.contains("stream 3 scores"), printed);
+    assertTrue(printed.contains("steps 1000, p50 "), printed);
+  }
+
+  private static String javaBlock(int index) throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-    assertTrue(block.find(), "README.md has a ```java block");
-    Path source = dir.resolve("Example.java");
-    Files.writeString(source, block.group(1));
+    for (int i = 0; i <= index; i++) {
+      assertTrue(block.find(), "README.md has ```java block number " + (index + 1));
+    }
+    return block.group(1);
+  }
+
+  private String compileAndRun(String code, String className) throws Exception {
+    Path source = dir.resolve(className + ".java");
+    Files.writeString(source, code);
 
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
@@ -38,25 +66,16 @@ class ReadmeExampleTest {
             "-d", dir.toString(), source.toString());
     assertEquals(0, status, diagnostics.toString(StandardCharsets.UTF_8));
 
-    String printed;
     PrintStream saved = System.out;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (URLClassLoader loader =
         new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-      Method main = loader.loadClass("Example").getMethod("main", String[].class);
+      Method main = loader.loadClass(className).getMethod("main", String[].class);
       main.invoke(null, (Object) new String[0]);
     } finally {
       System.setOut(saved);
     }
-    printed = bytes.toString(StandardCharsets.UTF_8);
-
-    Matcher losses = Pattern.compile("loss before ([0-9.]+) after ([0-9.]+)").matcher(printed);
-    assertTrue(losses.find(), printed);
-    double before = Double.parseDouble(losses.group(1));
-    double after = Double.parseDouble(losses.group(2));
-    assertTrue(after < before, "one SGD step should lower the loss: " + printed);
-    List<String> lines = printed.lines().toList();
-    assertTrue(lines.get(0).startsWith("class probabilities at the last step: ["), printed);
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 }
