@@ -11,13 +11,10 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -52,34 +49,7 @@ public final class ModelFile {
 
   /** Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights. */
   public static void save(Path path, Parameters weights) throws IOException {
-    save(path, weights, FileChannel::write);
-  }
-
-  /** How the encoded bytes reach the temporary file; tests substitute one that fails midway. */
-  @FunctionalInterface
-  interface ChannelWriter {
-    void write(FileChannel channel, ByteBuffer bytes) throws IOException;
-  }
-
-  static void save(Path path, Parameters weights, ChannelWriter writer) throws IOException {
-    Objects.requireNonNull(path, "path");
-    Objects.requireNonNull(weights, "weights");
-    ByteBuffer bytes = encode(weights);
-    Path target = path.toAbsolutePath();
-    Path temporary =
-        Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-        while (bytes.hasRemaining()) {
-          writer.write(channel, bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(
-          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temporary); // gone already after a successful move
-    }
+    AtomicFile.write(path, encode(Objects.requireNonNull(weights, "weights")));
   }
 
   static ByteBuffer encode(Parameters weights) {
@@ -121,7 +91,7 @@ public final class ModelFile {
     return out.flip();
   }
 
-  private static void requireFinite(Tensor t) {
+  static void requireFinite(Tensor t) {
     float[] values = t.values();
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {

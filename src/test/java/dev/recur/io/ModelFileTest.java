@@ -56,7 +56,8 @@ class ModelFileTest {
     byte[] before = Files.readAllBytes(file);
 
     IOException crash =
-        assertThrows(IOException.class, () -> ModelFile.save(file, model(Bias.PYTORCH_PAIR),
+        assertThrows(IOException.class, () -> AtomicFile.write(file,
+            ModelFile.encode(model(Bias.PYTORCH_PAIR)),
             (channel, bytes) -> {
               bytes.limit(bytes.position() + bytes.remaining() / 2);
               channel.write(bytes); // half the file reaches the disk, then the "crash"

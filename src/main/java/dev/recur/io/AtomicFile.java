@@ -1,0 +1,48 @@
+package dev.recur.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * Replaces a file's content all at once: the bytes go to a temporary file in the same folder, are
+ * forced to disk, and the temporary file is renamed over the target. A crash at any point leaves
+ * either the old file or the new one, never a mixture, and no temporary file survives a failure.
+ */
+final class AtomicFile {
+
+  private AtomicFile() {}
+
+  /** How the bytes reach the temporary file; tests substitute one that fails midway. */
+  @FunctionalInterface
+  interface ChannelWriter {
+    void write(FileChannel channel, ByteBuffer bytes) throws IOException;
+  }
+
+  static void write(Path path, ByteBuffer bytes) throws IOException {
+    write(path, bytes, FileChannel::write);
+  }
+
+  static void write(Path path, ByteBuffer bytes, ChannelWriter writer) throws IOException {
+    Path target = Objects.requireNonNull(path, "path").toAbsolutePath();
+    Path temporary =
+        Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+    try {
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        while (bytes.hasRemaining()) {
+          writer.write(channel, bytes);
+        }
+        channel.force(true);
+      }
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temporary); // already gone after a successful move
+    }
+  }
+}

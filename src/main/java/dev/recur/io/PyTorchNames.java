@@ -1,0 +1,59 @@
+package dev.recur.io;
+
+import java.util.Objects;
+
+/**
+ * Where a PyTorch model keeps its tensors: an {@code nn.RNN} (names with the layer suffix {@code
+ * _l0}) or an {@code nn.RNNCell} (no suffix) under one prefix, and an {@code nn.Linear} head under
+ * another. For a module with fields {@code rnn} and {@code head}, the {@code state_dict} keys are
+ * {@code rnn.weight_ih_l0}, {@code rnn.weight_hh_l0}, {@code rnn.bias_ih_l0}, {@code
+ * rnn.bias_hh_l0}, {@code head.weight}, {@code head.bias}.
+ *
+ * @param rnnPrefix prefix of the recurrent layer's names, e.g. {@code "rnn."} (may be empty)
+ * @param headPrefix prefix of the output layer's names, e.g. {@code "head."}
+ * @param layerSuffix true for {@code nn.RNN} ({@code _l0}), false for {@code nn.RNNCell}
+ */
+public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
+
+  public PyTorchNames {
+    Objects.requireNonNull(rnnPrefix, "rnnPrefix");
+    Objects.requireNonNull(headPrefix, "headPrefix");
+    if (rnnPrefix.equals(headPrefix)) {
+      throw new IllegalArgumentException(
+          "the recurrent layer and the head need different prefixes; both are '" + rnnPrefix + "'");
+    }
+  }
+
+  /** {@code nn.RNN} as {@code rnn}, {@code nn.Linear} as {@code head}. */
+  public static PyTorchNames rnnAndHead() {
+    return new PyTorchNames("rnn.", "head.", true);
+  }
+
+  String weightIh() {
+    return rnn("weight_ih");
+  }
+
+  String weightHh() {
+    return rnn("weight_hh");
+  }
+
+  String biasIh() {
+    return rnn("bias_ih");
+  }
+
+  String biasHh() {
+    return rnn("bias_hh");
+  }
+
+  String headWeight() {
+    return headPrefix + "weight";
+  }
+
+  String headBias() {
+    return headPrefix + "bias";
+  }
+
+  private String rnn(String name) {
+    return rnnPrefix + name + (layerSuffix ? "_l0" : "");
+  }
+}

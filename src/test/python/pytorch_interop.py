@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""PyTorch <-> recur interop through safetensors files (Debian's python3-torch).
+
+  export   writes PyTorch models (a module with fields `rnn` = nn.RNN, `head` = nn.Linear)
+           as safetensors, with inputs and PyTorch's outputs, into
+           src/test/resources/dev/recur/interop/ for SafeTensorsInteropTest.
+  check F  loads a safetensors file written by recur (F) into the same PyTorch module,
+           runs the inputs recur recorded beside it (F + '.io.txt'), and compares
+           PyTorch's outputs with recur's: max |difference| / max |output| must be <= 1e-4.
+
+The safetensors format is written and read by hand (8-byte header length, JSON
+header, raw little-endian data), so nothing beyond torch is needed.
+"""
+
+import json
+import os
+import struct
+import sys
+
+import torch
+
+HERE = os.path.dirname(__file__)
+OUT_DIR = os.path.join(HERE, "..", "resources", "dev", "recur", "interop")
+BOUND = 1e-4
+
+
+class Model(torch.nn.Module):
+    def __init__(self, n_in, hidden, n_out, nonlinearity, bias):
+        super().__init__()
+        self.rnn = torch.nn.RNN(n_in, hidden, nonlinearity=nonlinearity, bias=bias)
+        self.head = torch.nn.Linear(hidden, n_out, bias=bias)
+
+    def forward(self, x, softmax):
+        states, _ = self.rnn(x)
+        z = self.head(states)
+        return torch.softmax(z, dim=-1) if softmax else z
+
+
+def write_safetensors(path, tensors, metadata):
+    header = {"__metadata__": metadata}
+    offset = 0
+    blobs = []
+    for name, tensor in tensors.items():
+        data = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
+        header[name] = {"dtype": "F32", "shape": list(tensor.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        offset += len(data)
+        blobs.append(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - (len(text) + 8) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    (length,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + length])
+    metadata = header.pop("__metadata__", {})
+    data = raw[8 + length:]
+    tensors = {}
+    for name, entry in header.items():
+        begin, end = entry["data_offsets"]
+        values = torch.frombuffer(bytearray(data[begin:end]), dtype=torch.float32)
+        tensors[name] = values.reshape(entry["shape"])
+    return tensors, metadata
+
+
+def export():
+    os.makedirs(OUT_DIR, exist_ok=True)
+    cases = [("tanh-softmax-bias", 6, 21, 5, "tanh", True, True),
+             ("relu-identity-nobias", 4, 16, 3, "relu", False, False)]
+    for index, (name, n_in, hidden, n_out, nonlinearity, bias, softmax) in enumerate(cases):
+        torch.manual_seed(100 + index)
+        model = Model(n_in, hidden, n_out, nonlinearity, bias)
+        write_safetensors(os.path.join(OUT_DIR, name + ".safetensors"), model.state_dict(),
+                          {"format": "pt", "recur.activation": nonlinearity.upper(),
+                           "recur.output": "SOFTMAX" if softmax else "IDENTITY"})
+        steps = 12
+        x = torch.randn(steps, 1, n_in)
+        with torch.no_grad():
+            y = model.double()(x.double(), softmax)  # float32 weights, computed in float64
+        with open(os.path.join(OUT_DIR, name + ".io.txt"), "w") as f:
+            f.write(f"steps {steps}\n")
+            f.write("inputs " + " ".join(f"{v:.9g}" for v in x.reshape(-1).tolist()) + "\n")
+            f.write("outputs " + " ".join(f"{v:.17g}" for v in y.reshape(-1).tolist()) + "\n")
+    print(f"wrote {len(cases)} cases to {os.path.normpath(OUT_DIR)}", file=sys.stderr)
+
+
+def check(path):
+    tensors, metadata = read_safetensors(path)
+    weight_ih = tensors["rnn.weight_ih_l0"]
+    hidden, n_in = weight_ih.shape
+    n_out = tensors["head.weight"].shape[0]
+    bias = "rnn.bias_ih_l0" in tensors
+    model = Model(n_in, hidden, n_out, metadata["recur.activation"].lower(), bias)
+    model.load_state_dict(tensors)
+    with open(path + ".io.txt") as f:
+        fields = dict(line.split(" ", 1) for line in f.read().splitlines())
+    steps = int(fields["steps"])
+    x = torch.tensor([float(v) for v in fields["inputs"].split()]).reshape(steps, 1, n_in)
+    expected = torch.tensor([float(v) for v in fields["outputs"].split()], dtype=torch.float64)
+    with torch.no_grad():
+        y = model.double()(x.double(), metadata["recur.output"] == "SOFTMAX").reshape(-1)
+    error = (y - expected).abs().max().item() / y.abs().max().item()
+    print(f"{path}: PyTorch loaded recur's file; max relative difference {error:.3g} (bound {BOUND})")
+    return 0 if error <= BOUND else 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["export"]:
+        export()
+    elif sys.argv[1:2] == ["check"] and len(sys.argv) == 3:
+        sys.exit(check(sys.argv[2]))
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
