@@ -1,0 +1,39 @@
+package dev.recur.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code recur convert IN OUT}: between safetensors (PyTorch) and recur's native format. */
+@Command(
+    name = "convert",
+    mixinStandardHelpOptions = true,
+    description = "Convert a model between safetensors (PyTorch names) and recur's native format;"
+        + " the format of each file follows its name (*.safetensors, anything else native).")
+final class ConvertCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", description = "model to read")
+  Path input;
+
+  @Parameters(index = "1", description = "model to write (replaced atomically)")
+  Path output;
+
+  @Mixin ModelFiles files;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    dev.recur.Parameters weights = files.load(input);
+    files.save(output, weights);
+    var c = weights.config();
+    spec.commandLine().getOut().printf(
+        "%s -> %s: I=%d H=%d O=%d %s %s, bias %s%n", input, output, c.inputSize(), c.hiddenSize(),
+        c.outputSize(), c.activation(), c.output(), c.bias());
+    return 0;
+  }
+}

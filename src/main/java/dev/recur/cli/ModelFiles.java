@@ -1,0 +1,57 @@
+package dev.recur.cli;
+
+import dev.recur.Activation;
+import dev.recur.OutputFunction;
+import dev.recur.Parameters;
+import dev.recur.io.ModelFile;
+import dev.recur.io.PyTorchNames;
+import dev.recur.io.SafeTensorsFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by commands that read or write models: the format follows the file name. */
+final class ModelFiles {
+
+  @Option(names = "--rnn-prefix", description = "safetensors: prefix of the nn.RNN names (default: ${DEFAULT-VALUE})")
+  String rnnPrefix = "rnn.";
+
+  @Option(names = "--head-prefix", description = "safetensors: prefix of the nn.Linear names (default: ${DEFAULT-VALUE})")
+  String headPrefix = "head.";
+
+  @Option(names = "--cell", description = "safetensors: nn.RNNCell names (no _l0 suffix)")
+  boolean cell;
+
+  @Option(names = "--activation", description = "safetensors: TANH, SIGMOID or RELU, where the file's metadata does not say")
+  Activation activation;
+
+  @Option(names = "--output-function", description = "safetensors: IDENTITY, SOFTMAX or SIGMOID, where the file's metadata does not say")
+  OutputFunction output;
+
+  @Option(names = "--keep-both-biases", description = "safetensors: keep PyTorch's b_ih and b_hh apart instead of summing them")
+  boolean keepBothBiases;
+
+  static boolean isSafeTensors(Path file) {
+    return file.getFileName().toString().endsWith(".safetensors");
+  }
+
+  PyTorchNames names() {
+    return new PyTorchNames(rnnPrefix, headPrefix, !cell);
+  }
+
+  /** Loads a {@code .safetensors} file or a native recur file. */
+  Parameters load(Path file) throws IOException {
+    return isSafeTensors(file)
+        ? SafeTensorsFile.read(file, names(), activation, output, keepBothBiases)
+        : ModelFile.load(file);
+  }
+
+  /** Saves as {@code .safetensors} or in the native format, atomically. */
+  void save(Path file, Parameters weights) throws IOException {
+    if (isSafeTensors(file)) {
+      SafeTensorsFile.write(file, weights, names());
+    } else {
+      ModelFile.save(file, weights);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.recur.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RecurCliTest {
+
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = RecurCli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  @Test
+  void convertThenPredictGivesPyTorchsOutputsFromEitherFormat() throws Exception {
+    Path pytorch = Path.of(getClass().getResource("/dev/recur/interop/tanh-softmax-bias.safetensors").toURI());
+    Path nativeFile = dir.resolve("model.recur");
+    Run converted = run("convert", pytorch.toString(), nativeFile.toString());
+    assertEquals(0, converted.status(), converted.err());
+    assertTrue(converted.out().contains("I=6 H=21 O=5 TANH SOFTMAX, bias SINGLE"), converted.out());
+
+    List<String> io = Files.readAllLines(pytorch.resolveSibling("tanh-softmax-bias.io.txt"));
+    String[] inputs = io.get(1).substring("inputs ".length()).split(" ");
+    double[] expected = Arrays.stream(io.get(2).substring("outputs ".length()).split(" "))
+        .mapToDouble(Double::parseDouble).toArray();
+    StringBuilder csv = new StringBuilder();
+    for (int t = 0; t < 12; t++) {
+      csv.append(String.join(",", Arrays.copyOfRange(inputs, t * 6, t * 6 + 6))).append('\n');
+    }
+    Path steps = dir.resolve("steps.csv");
+    Files.writeString(steps, csv);
+
+    Run fromNative = run("predict", nativeFile.toString(), "--input", steps.toString());
+    Run fromSafeTensors = run("predict", pytorch.toString(), "--input", steps.toString());
+    assertEquals(0, fromNative.status(), fromNative.err());
+    assertEquals(fromNative.out(), fromSafeTensors.out(), "both formats hold the same model");
+    double[] printed = fromNative.out().lines()
+        .flatMap(line -> Arrays.stream(line.split(","))).mapToDouble(Double::parseDouble).toArray();
+    assertEquals(expected.length, printed.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], printed[i], 1e-4, "output " + i); // softmax outputs are ≤ 1
+    }
+  }
+
+  @Test
+  void badInputNamesTheFileAndLine() throws Exception {
+    Path model = Path.of(getClass().getResource("/dev/recur/interop/relu-identity-nobias.safetensors").toURI());
+    Path steps = dir.resolve("bad.csv");
+    Files.writeString(steps, "1,2,3,4\n1,2,x,4\n");
+    Run bad = run("predict", model.toString(), "--input", steps.toString());
+    assertEquals(1, bad.status());
+    assertEquals("recur: " + steps + " line 2: 'x' is not a number", bad.err().strip());
+
+    Files.writeString(steps, "1,2,3\n");
+    assertEquals("recur: " + steps + " line 1: 3 values, the model expects 4",
+        run("predict", model.toString(), "--input", steps.toString()).err().strip());
+
+    Path notAModel = dir.resolve("junk.recur");
+    Files.writeString(notAModel, "hello, world, this is not a model");
+    Run junk = run("convert", notAModel.toString(), dir.resolve("out.safetensors").toString());
+    assertEquals(1, junk.status());
+    assertEquals("recur: " + notAModel + ": not a recur model file (wrong magic bytes)", junk.err().strip());
+    assertTrue(!Files.exists(dir.resolve("out.safetensors")), "nothing written after a failed read");
+  }
+
+  @Test
+  void missingArgumentsAreUsageErrors() {
+    Run usage = run("predict");
+    assertEquals(2, usage.status());
+    assertTrue(usage.err().contains("Missing required"), usage.err());
+  }
+}
