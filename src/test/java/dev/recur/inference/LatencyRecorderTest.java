@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
-import java.lang.management.ManagementFactory;
+import dev.recur.AllocationProbe;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -53,17 +53,8 @@ class LatencyRecorderTest {
     RnnStream stream = model.newStream();
     stream.recordLatencyTo(recorder);
     float[] x = new float[8];
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long fewest = Long.MAX_VALUE;
-    for (int round = 0; round < 250 && fewest > 0; round++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < 500; i++) {
-        stream.step(x);
-      }
-      fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
-    }
-    assertEquals(0, fewest, "bytes per 500 recorded steps, best round");
+    assertEquals(0, AllocationProbe.fewestBytes(500, () -> stream.step(x)),
+        "bytes per 500 recorded steps, best round");
   }
 
   @Test

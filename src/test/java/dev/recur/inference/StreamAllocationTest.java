@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
-import java.lang.management.ManagementFactory;
+import dev.recur.AllocationProbe;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * After the first call a step allocates nothing, measured with {@code
- * ThreadMXBean.getThreadAllocatedBytes}. Vector code allocates until C2 compiles it, so rounds of
- * steps run until one allocates nothing; a step that truly allocates never gets there.
+ * After the first call a step allocates nothing (see {@link AllocationProbe} for how the JIT's
+ * warm-up is waited out).
  */
 class StreamAllocationTest {
 
-  private static final int ROUNDS = 250;
   private static final int STEPS_PER_ROUND = 500;
-
-  private final com.sun.management.ThreadMXBean threads =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private final InferenceModel model =
       new InferenceModel(
@@ -32,7 +27,7 @@ class StreamAllocationTest {
     RnnStream stream = model.newStream();
     float[] x = RnnStreamTest.gaussian(new Random(1), 16);
     float[] y = new float[8];
-    assertEquals(0, fewestBytes(() -> {
+    assertEquals(0, AllocationProbe.fewestBytes(STEPS_PER_ROUND, () -> {
       stream.step(x);
       stream.step(3);
       stream.step(x, y);
@@ -44,21 +39,9 @@ class StreamAllocationTest {
     StreamBatch batch = model.newBatch(8);
     float[] x = RnnStreamTest.gaussian(new Random(1), 8 * 16);
     int[] tokens = {0, 1, 2, 3, 4, 5, 6, 7};
-    assertEquals(0, fewestBytes(() -> {
+    assertEquals(0, AllocationProbe.fewestBytes(STEPS_PER_ROUND, () -> {
       batch.step(x);
       batch.step(tokens);
     }), "bytes per round of " + STEPS_PER_ROUND + " × 2 batch steps, best round");
-  }
-
-  private long fewestBytes(Runnable steps) {
-    long fewest = Long.MAX_VALUE;
-    for (int round = 0; round < ROUNDS && fewest > 0; round++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int i = 0; i < STEPS_PER_ROUND; i++) {
-        steps.run();
-      }
-      fewest = Math.min(fewest, threads.getCurrentThreadAllocatedBytes() - before);
-    }
-    return fewest;
   }
 }
