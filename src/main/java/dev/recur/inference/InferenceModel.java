@@ -89,7 +89,7 @@ public final class InferenceModel {
   public record WarmUp(int steps, Duration took) {}
 
   /** The steps of each kind {@link #warmUp()} runs; see the README for what they buy. */
-  public static final int DEFAULT_WARM_UP_STEPS = 10_000;
+  public static final int DEFAULT_WARM_UP_STEPS = 2_000;
 
   /** {@link #warmUp(int)} with {@link #DEFAULT_WARM_UP_STEPS}. */
   public WarmUp warmUp() {
