@@ -2,6 +2,7 @@ package dev.recur;
 
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import java.util.List;
 
 /** Gradient clipping, the notes' remedy for exploding gradients. Allocates nothing. */
 public final class GradientClipping {
@@ -12,8 +13,9 @@ public final class GradientClipping {
   public static double globalNorm(Parameters gradients) {
     Kernels kernels = KernelSelection.kernels();
     double sum = 0;
-    for (Tensor t : gradients.tensors()) {
-      sum += kernels.sumOfSquares(t.values(), 0, t.size());
+    List<Tensor> tensors = gradients.tensors();
+    for (int i = 0; i < tensors.size(); i++) { // indexed: no iterator to allocate on hot paths
+      sum += kernels.sumOfSquares(tensors.get(i).values(), 0, tensors.get(i).size());
     }
     return Math.sqrt(sum);
   }
@@ -33,8 +35,9 @@ public final class GradientClipping {
     if (Double.isFinite(norm) && norm > maxNorm) {
       float factor = (float) (maxNorm / (norm + 1e-6));
       Kernels kernels = KernelSelection.kernels();
-      for (Tensor t : gradients.tensors()) {
-        kernels.scale(factor, t.values(), 0, t.size());
+      List<Tensor> tensors = gradients.tensors();
+      for (int i = 0; i < tensors.size(); i++) {
+        kernels.scale(factor, tensors.get(i).values(), 0, tensors.get(i).size());
       }
     }
     return norm;
@@ -52,7 +55,9 @@ public final class GradientClipping {
     }
     Kernels kernels = KernelSelection.kernels();
     boolean clipped = false;
-    for (Tensor t : gradients.tensors()) {
+    List<Tensor> tensors = gradients.tensors();
+    for (int i = 0; i < tensors.size(); i++) {
+      Tensor t = tensors.get(i);
       clipped |= kernels.maxAbs(t.values(), 0, t.size()) > limit;
       kernels.clamp(t.values(), 0, t.size(), limit);
     }

@@ -202,8 +202,8 @@ public final class Parameters {
 
   /** Sets every entry to zero (a gradient accumulator between steps). */
   public void zero() {
-    for (Tensor t : tensors) {
-      Arrays.fill(t.values(), 0f);
+    for (int i = 0; i < tensors.size(); i++) { // indexed: called once per training step
+      Arrays.fill(tensors.get(i).values(), 0f);
     }
   }
 
