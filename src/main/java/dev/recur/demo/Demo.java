@@ -39,7 +39,7 @@ public final class Demo {
     ElmanRnn model = ElmanRnn.initialize(config);
     Workspace ws = model.workspace(STEPS, BATCH);
     Parameters gradients = Parameters.zeros(config);
-    Sgd sgd = new Sgd(0.05f);
+    Sgd sgd = Sgd.plain(config);
     Random random = new Random(7);
     float[] inputs = new float[STEPS * BATCH];
     float[] targets = new float[STEPS * BATCH];
@@ -56,7 +56,7 @@ public final class Demo {
       gradients.zero();
       loss = model.backward(ws, Loss.MEAN_SQUARED_ERROR, next, gradients) / STEPS;
       GradientClipping.clipByGlobalNorm(gradients, 1f);
-      sgd.step(model.weights(), gradients);
+      sgd.step(model.weights(), gradients, 0.05f);
       if (update == 1 || update % (updates / 10) == 0) {
         out.printf("update %5d  mean squared error per step %.5f%n", update, loss);
       }

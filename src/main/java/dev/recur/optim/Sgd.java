@@ -1,46 +1,61 @@
 package dev.recur.optim;
 
 import dev.recur.Parameters;
-import dev.recur.Tensor;
-import dev.recur.kernel.KernelSelection;
-import dev.recur.kernel.Kernels;
+import dev.recur.RnnConfig;
 import java.util.List;
 
-/** Plain stochastic gradient descent, {@code θ ← θ - η ∇θ}. Allocates nothing per step. */
-public final class Sgd {
+/**
+ * Stochastic gradient descent as PyTorch's {@code torch.optim.SGD} (dampening 0):
+ *
+ * <pre>
+ * g ← g + λ w                         (weight decay λ)
+ * b ← μ b + g                         (momentum μ; b = g at the first step)
+ * g ← g + μ b  (Nesterov)  or  g ← b
+ * w ← w - η g
+ * </pre>
+ */
+public final class Sgd extends TensorwiseOptimizer {
 
-  private final float learningRate;
-  private final Kernels kernels = KernelSelection.kernels();
+  private final float momentum;
+  private final boolean nesterov;
+  private final float weightDecay;
 
-  /** @param learningRate η, finite and positive */
-  public Sgd(float learningRate) {
-    if (!(learningRate > 0f && Float.isFinite(learningRate))) {
-      throw new IllegalArgumentException(
-          "learning rate must be finite and positive; got " + learningRate);
-    }
-    this.learningRate = learningRate;
+  /** Plain SGD: {@code w ← w - η g}. */
+  public static Sgd plain(RnnConfig config) {
+    return new Sgd(config, 0f, false, 0f);
   }
 
   /**
-   * One update of {@code weights} (modified) by {@code gradients} (not modified), which must have
-   * the same shapes.
+   * @param momentum μ in [0, 1); 0 for none
+   * @param nesterov Nesterov momentum (needs μ > 0)
+   * @param weightDecay λ ≥ 0, added to the gradient (L2)
    */
-  public void step(Parameters weights, Parameters gradients) {
-    List<Tensor> w = weights.tensors();
-    List<Tensor> g = gradients.tensors();
-    if (w.size() != g.size()) {
-      throw new IllegalArgumentException(
-          "gradients have " + g.size() + " tensors, weights " + w.size());
+  public Sgd(RnnConfig config, float momentum, boolean nesterov, float weightDecay) {
+    super(momentum > 0f ? List.of(Parameters.zeros(config)) : List.of());
+    requireFraction("momentum", momentum);
+    requireNonNegative("weight decay", weightDecay);
+    if (nesterov && momentum == 0f) {
+      throw new IllegalArgumentException("Nesterov momentum needs momentum > 0");
     }
-    for (int i = 0; i < w.size(); i++) {
-      if (w.get(i).size() != g.get(i).size()) {
-        throw new IllegalArgumentException(
-            "gradient " + g.get(i).name() + " has " + g.get(i).size() + " entries, weight "
-                + w.get(i).name() + " " + w.get(i).size());
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+    this.weightDecay = weightDecay;
+  }
+
+  @Override
+  void update(int t, float[] w, float[] g, float learningRate, long step) {
+    if (momentum == 0f) {
+      for (int i = 0; i < w.length; i++) {
+        w[i] -= learningRate * (g[i] + weightDecay * w[i]);
       }
+      return;
     }
-    for (int i = 0; i < w.size(); i++) {
-      kernels.axpy(-learningRate, g.get(i).values(), 0, w.get(i).values(), 0, w.get(i).size());
+    float[] buffer = state(0, t);
+    for (int i = 0; i < w.length; i++) {
+      float grad = g[i] + weightDecay * w[i];
+      float b = step == 1 ? grad : momentum * buffer[i] + grad;
+      buffer[i] = b;
+      w[i] -= learningRate * (nesterov ? grad + momentum * b : b);
     }
   }
 }
