@@ -35,12 +35,26 @@ public final class Trainer {
    * @param schedule the learning rate per update
    * @param patience epochs without validation improvement before stopping, 0 never to stop early
    * @param seed the shuffling seed
+   * @param shards each minibatch is split into this many fixed parts whose gradients are summed in
+   *     order; the result depends on the shard count but never on the thread count
+   * @param threads threads that compute shards at once (at most {@code shards})
    */
   public record Settings(
       int batchSize, int epochs, Loss loss, float clipNorm, float clipValue,
-      LearningRateSchedule schedule, int patience, long seed) {
+      LearningRateSchedule schedule, int patience, long seed, int shards, int threads) {
+
+    /** Settings for one thread and no sharding. */
+    public Settings(
+        int batchSize, int epochs, Loss loss, float clipNorm, float clipValue,
+        LearningRateSchedule schedule, int patience, long seed) {
+      this(batchSize, epochs, loss, clipNorm, clipValue, schedule, patience, seed, 1, 1);
+    }
 
     public Settings {
+      if (shards < 1 || threads < 1 || threads > shards) {
+        throw new IllegalArgumentException(
+            "need 1 ≤ threads ≤ shards; got threads " + threads + ", shards " + shards);
+      }
       Objects.requireNonNull(loss, "loss");
       Objects.requireNonNull(schedule, "schedule");
       if (batchSize < 1 || epochs < 1 || patience < 0 || clipNorm < 0 || clipValue < 0) {
@@ -72,8 +86,8 @@ public final class Trainer {
   public Result fit(SequenceSet training, SequenceSet validation, Consumer<Epoch> progress) {
     requireFits(training, "training");
     requireFits(validation, "validation");
-    Batches train = new Batches(training, settings.batchSize());
     Batches valid = new Batches(validation, settings.batchSize());
+    Shards shards = new Shards(training);
     Parameters gradients = Parameters.zeros(model.config());
     Parameters best = model.weights().copy();
     double bestLoss = Double.POSITIVE_INFINITY;
@@ -84,16 +98,14 @@ public final class Trainer {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
+    try {
     for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
       shuffle(order, random);
       double lossSum = 0;
       double norm = 0;
       for (int start = 0; start < order.length; start += settings.batchSize()) {
         int size = Math.min(settings.batchSize(), order.length - start);
-        Batches.Batch batch = train.gather(order, start, size);
-        model.forward(batch.workspace(), batch.inputs());
-        gradients.zero();
-        double loss = model.backward(batch.workspace(), settings.loss(), batch.targets(), gradients);
+        double loss = shards.gradients(order, start, size, gradients);
         norm = guard(loss, gradients);
         if (settings.clipNorm() > 0) {
           GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
@@ -115,6 +127,9 @@ public final class Trainer {
       } else if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
         break;
       }
+    }
+    } finally {
+      shards.close();
     }
     return new Result(List.copyOf(epochs), best, bestEpoch);
   }
@@ -172,6 +187,98 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Data parallelism with a result independent of the thread count: a minibatch of B sequences
+   * is always cut into the same S shards (shard k holds sequences ⌊kB/S⌋ .. ⌊(k+1)B/S⌋ - 1), each
+   * shard's gradient is computed into its own accumulator with its own workspace, by whichever
+   * thread, and the gradient is then {@code Σ_k (B_k / B) g_k} summed in shard order.
+   */
+  private final class Shards implements AutoCloseable {
+
+    private final Batches[] batches;
+    private final Parameters[] gradients;
+    private final double[] losses;
+    private final java.util.concurrent.ExecutorService pool;
+    private final dev.recur.kernel.Kernels kernels = model.kernels();
+
+    Shards(SequenceSet training) {
+      int count = settings.shards();
+      batches = new Batches[count];
+      gradients = new Parameters[count];
+      losses = new double[count];
+      for (int k = 0; k < count; k++) {
+        batches[k] = new Batches(training, (settings.batchSize() + count - 1) / count);
+        gradients[k] = Parameters.zeros(model.config());
+      }
+      pool = settings.threads() > 1
+          ? java.util.concurrent.Executors.newFixedThreadPool(settings.threads())
+          : null;
+    }
+
+    /** Fills {@code into} with the minibatch's gradient and returns its loss. */
+    double gradients(int[] order, int start, int size, Parameters into) {
+      int count = batches.length;
+      if (pool == null) {
+        for (int k = 0; k < count; k++) {
+          shard(k, order, start, size);
+        }
+      } else {
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+          int shard = k;
+          pending.add(pool.submit(() -> shard(shard, order, start, size)));
+        }
+        for (java.util.concurrent.Future<?> f : pending) {
+          try {
+            f.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while computing gradients", e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          }
+        }
+      }
+      into.zero();
+      double loss = 0;
+      for (int k = 0; k < count; k++) {
+        int from = start + k * size / count;
+        int to = start + (k + 1) * size / count;
+        if (to == from) {
+          continue;
+        }
+        float share = (float) (to - from) / size;
+        loss += losses[k] * (to - from) / size;
+        List<Tensor> source = gradients[k].tensors();
+        List<Tensor> target = into.tensors();
+        for (int t = 0; t < source.size(); t++) {
+          kernels.axpy(share, source.get(t).values(), 0, target.get(t).values(), 0, source.get(t).size());
+        }
+      }
+      return loss;
+    }
+
+    private void shard(int k, int[] order, int start, int size) {
+      int count = batches.length;
+      int from = start + k * size / count;
+      int to = start + (k + 1) * size / count;
+      if (to == from) {
+        return;
+      }
+      Batches.Batch batch = batches[k].gather(order, from, to - from);
+      model.forward(batch.workspace(), batch.inputs());
+      gradients[k].zero();
+      losses[k] = model.backward(batch.workspace(), settings.loss(), batch.targets(), gradients[k]);
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
   private static void shuffle(int[] order, SplittableRandom random) {
     for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
@@ -183,20 +290,18 @@ public final class Trainer {
 
   /**
    * Gathers minibatches of a set into {@link Inputs}' layout (row t·B + b), with buffers and a
-   * workspace made once per batch size (the full size, and the last partial one).
+   * workspace made once per batch size met (the full size, a last partial batch, shard sizes).
    */
   private final class Batches {
 
     record Batch(Workspace workspace, Inputs inputs, Targets targets) {}
 
     private final SequenceSet set;
-    private final int fullSize;
-    private Buffers full;
-    private Buffers partial;
+    private final Buffers[] bySize;
 
-    Batches(SequenceSet set, int batchSize) {
+    Batches(SequenceSet set, int maxSize) {
       this.set = set;
-      this.fullSize = Math.min(batchSize, set.count());
+      this.bySize = new Buffers[Math.min(maxSize, set.count()) + 1];
     }
 
     SequenceSet set() {
@@ -204,7 +309,10 @@ public final class Trainer {
     }
 
     Batch gather(int[] order, int start, int size) {
-      Buffers b = size == fullSize ? full() : partial(size);
+      if (bySize[size] == null) {
+        bySize[size] = new Buffers(size);
+      }
+      Buffers b = bySize[size];
       int steps = set.steps();
       int in = set.inputSize();
       int out = set.outputSize();
@@ -223,28 +331,12 @@ public final class Trainer {
       return b.batch;
     }
 
-    private Buffers full() {
-      if (full == null) {
-        full = new Buffers(fullSize);
-      }
-      return full;
-    }
-
-    private Buffers partial(int size) {
-      if (partial == null || partial.size != size) {
-        partial = new Buffers(size);
-      }
-      return partial;
-    }
-
     private final class Buffers {
-      final int size;
       final float[] inputs;
       final float[] targets;
       final Batch batch;
 
       Buffers(int size) {
-        this.size = size;
         int steps = set.steps();
         inputs = new float[steps * size * set.inputSize()];
         targets = new float[(set.everyStep() ? steps : 1) * size * set.outputSize()];

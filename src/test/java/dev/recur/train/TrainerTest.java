@@ -68,6 +68,31 @@ class TrainerTest {
     return model.weights().recurrentWeights().clone();
   }
 
+  /** 1 thread and N threads give bit-identical weights: shards are fixed, reduced in order. */
+  @Test
+  void dataParallelTrainingDoesNotDependOnTheThreadCount() {
+    SequenceSet train = AddingProblem.generate(300, 12, 5);
+    float[] oneThread = trainSharded(train, 4, 1);
+    float[] threeThreads = trainSharded(train, 4, 3);
+    float[] fourThreads = trainSharded(train, 4, 4);
+    assertArrayEquals(oneThread, threeThreads);
+    assertArrayEquals(oneThread, fourThreads);
+    // and sharding changes only the rounding of the sum, not the mathematics
+    float[] unsharded = trainSharded(train, 1, 1);
+    for (int i = 0; i < unsharded.length; i++) {
+      assertEquals(unsharded[i], oneThread[i], 1e-4, "W_h[" + i + "]");
+    }
+  }
+
+  private static float[] trainSharded(SequenceSet train, int shards, int threads) {
+    ElmanRnn model = ElmanRnn.initialize(irnn());
+    new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
+        37, 2, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.003f), 0, 9,
+        shards, threads))
+        .fit(train, train, e -> {});
+    return model.weights().recurrentWeights().clone();
+  }
+
   @Test
   void earlyStoppingStopsAfterPatienceEpochsWithoutImprovement() {
     SequenceSet train = AddingProblem.generate(64, 6, 5);

@@ -11,7 +11,7 @@ import dev.recur.kernel.KernelSelection;
  * setting, never inside JMH): the first step and the mean of the next 100, with and without a
  * warm-up of the given number of steps.
  *
- * <pre>mvn -q package -DskipTests exec:exec@warmup -Dwarmup.args="512 10000"</pre>
+ * <pre>mvn -q package -DskipTests exec:exec@harness -Dharness=WarmUpCost -Dharness.args="512 10000"</pre>
  */
 public final class WarmUpCost {
 
