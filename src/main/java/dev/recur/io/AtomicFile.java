@@ -14,7 +14,7 @@ import java.util.Objects;
  * forced to disk, and the temporary file is renamed over the target. A crash at any point leaves
  * either the old file or the new one, never a mixture, and no temporary file survives a failure.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
   private AtomicFile() {}
 
@@ -24,7 +24,8 @@ final class AtomicFile {
     void write(FileChannel channel, ByteBuffer bytes) throws IOException;
   }
 
-  static void write(Path path, ByteBuffer bytes) throws IOException {
+  /** Replaces {@code path}'s content with the remaining bytes of {@code bytes}. */
+  public static void write(Path path, ByteBuffer bytes) throws IOException {
     write(path, bytes, FileChannel::write);
   }
 

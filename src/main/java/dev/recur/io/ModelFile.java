@@ -52,6 +52,18 @@ public final class ModelFile {
     AtomicFile.write(path, encode(Objects.requireNonNull(weights, "weights")));
   }
 
+  /** The bytes {@link #save} writes, for embedding a model in another file (a checkpoint). */
+  public static byte[] toBytes(Parameters weights) {
+    return encode(Objects.requireNonNull(weights, "weights")).array();
+  }
+
+  /**
+   * Reads bytes made by {@link #toBytes}; {@code source} names where they came from in messages.
+   */
+  public static Parameters fromBytes(Path source, byte[] bytes) throws InvalidModelFileException {
+    return decode(source, bytes);
+  }
+
   static ByteBuffer encode(Parameters weights) {
     RnnConfig config = weights.config();
     List<Tensor> tensors = weights.tensors();

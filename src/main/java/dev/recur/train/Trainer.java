@@ -11,10 +11,12 @@ import dev.recur.Workspace;
 import dev.recur.data.SequenceSet;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -69,8 +71,11 @@ public final class Trainer {
   /** One epoch: mean training loss per sequence, validation loss, last gradient norm. */
   public record Epoch(int epoch, double trainingLoss, double validationLoss, double gradientNorm) {}
 
-  /** The run: every epoch, and the weights of the epoch with the lowest validation loss. */
-  public record Result(List<Epoch> epochs, Parameters best, int bestEpoch) {}
+  /**
+   * The run: every epoch, the weights of the epoch with the lowest validation loss, and whether it
+   * ran to its end (false when it stopped at {@link Checkpoints#stopAfterUpdates()}).
+   */
+  public record Result(List<Epoch> epochs, Parameters best, int bestEpoch, boolean complete) {}
 
   private final ElmanRnn model;
   private final Optimizer optimizer;
@@ -82,56 +87,174 @@ public final class Trainer {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
+  /**
+   * Where and how often to checkpoint, and an optional update budget.
+   *
+   * @param file the checkpoint, replaced atomically each time
+   * @param everyUpdates write one after every this many updates (0: only when the run stops)
+   * @param stopAfterUpdates end the run, with a checkpoint, once the optimizer has made this many
+   *     updates in total (0: no limit) — a time budget, or a planned interruption
+   */
+  public record Checkpoints(Path file, long everyUpdates, long stopAfterUpdates) {
+    public Checkpoints {
+      Objects.requireNonNull(file, "file");
+      if (everyUpdates < 0 || stopAfterUpdates < 0) {
+        throw new IllegalArgumentException(
+            "checkpoint intervals must be ≥ 0; got " + everyUpdates + ", " + stopAfterUpdates);
+      }
+    }
+  }
+
   /** Trains on {@code training}, validating on {@code validation}; reports each epoch. */
   public Result fit(SequenceSet training, SequenceSet validation, Consumer<Epoch> progress) {
-    requireFits(training, "training");
-    requireFits(validation, "validation");
-    Batches valid = new Batches(validation, settings.batchSize());
-    Shards shards = new Shards(training);
-    Parameters gradients = Parameters.zeros(model.config());
-    Parameters best = model.weights().copy();
+    try {
+      return run(training, validation, progress, null, fresh(training));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // unreachable: no checkpoint file is written
+    }
+  }
+
+  /** As {@link #fit(SequenceSet, SequenceSet, Consumer)}, writing checkpoints as configured. */
+  public Result fit(
+      SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
+      Checkpoints checkpoints) throws IOException {
+    return run(training, validation, progress, Objects.requireNonNull(checkpoints), fresh(training));
+  }
+
+  /**
+   * Continues the run saved in {@code checkpoint} on the same data and settings: restores the
+   * weights, the optimizer, the generator and the position, so the result is exactly that of
+   * the run never having stopped.
+   */
+  public Result resume(
+      Path checkpoint, SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
+      Checkpoints checkpoints) throws IOException {
+    Checkpoint saved = Checkpoint.read(checkpoint);
+    if (saved.order().length != training.count()) {
+      throw new IllegalArgumentException(
+          checkpoint + " was made on " + saved.order().length + " training sequences; got "
+              + training.count());
+    }
+    model.weights().copyFrom(saved.weights());
+    List<Parameters> state = optimizer.state();
+    if (state.size() != saved.optimizerState().size()) {
+      throw new IllegalArgumentException(
+          checkpoint + " holds " + saved.optimizerState().size() + " optimizer state tensors sets;"
+              + " this optimizer has " + state.size());
+    }
+    for (int i = 0; i < state.size(); i++) {
+      state.get(i).copyFrom(saved.optimizerState().get(i));
+    }
+    optimizer.restoreSteps(saved.optimizerSteps());
+    RunState run = new RunState(saved.order(), new SplitMix64(saved.rngState()), saved.best());
+    run.epoch = saved.epoch();
+    run.nextStart = saved.nextStart();
+    run.shuffled = saved.shuffled();
+    run.lossSum = saved.lossSum();
+    run.norm = saved.gradientNorm();
+    run.bestEpoch = saved.bestEpoch();
+    run.bestLoss = saved.bestLoss();
+    run.epochs.addAll(saved.epochs());
+    return run(training, validation, progress, checkpoints, run);
+  }
+
+  /** Where a run stands; everything in it goes into a checkpoint. */
+  private static final class RunState {
+    final int[] order;
+    final SplitMix64 random;
+    final Parameters best;
+    final List<Epoch> epochs = new ArrayList<>();
+    int epoch = 1;
+    int nextStart;
+    boolean shuffled;
+    double lossSum;
+    double norm;
+    int bestEpoch;
     double bestLoss = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    List<Epoch> epochs = new ArrayList<>();
-    SplittableRandom random = new SplittableRandom(settings.seed());
+
+    RunState(int[] order, SplitMix64 random, Parameters best) {
+      this.order = order;
+      this.random = random;
+      this.best = best;
+    }
+  }
+
+  private RunState fresh(SequenceSet training) {
+    requireFits(training, "training");
     int[] order = new int[training.count()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    try {
-    for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-      shuffle(order, random);
-      double lossSum = 0;
-      double norm = 0;
-      for (int start = 0; start < order.length; start += settings.batchSize()) {
-        int size = Math.min(settings.batchSize(), order.length - start);
-        double loss = shards.gradients(order, start, size, gradients);
-        norm = guard(loss, gradients);
-        if (settings.clipNorm() > 0) {
-          GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
+    return new RunState(order, new SplitMix64(settings.seed()), model.weights().copy());
+  }
+
+  private Result run(
+      SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
+      Checkpoints checkpoints, RunState run) throws IOException {
+    requireFits(training, "training");
+    requireFits(validation, "validation");
+    Batches valid = new Batches(validation, settings.batchSize());
+    Parameters gradients = Parameters.zeros(model.config());
+    int count = run.order.length;
+    try (Shards shards = new Shards(training)) {
+      while (run.epoch <= settings.epochs()) {
+        if (!run.shuffled) {
+          shuffle(run.order, run.random);
+          run.shuffled = true;
+          run.nextStart = 0;
+          run.lossSum = 0;
         }
-        if (settings.clipValue() > 0) {
-          GradientClipping.clipByValue(gradients, settings.clipValue());
+        while (run.nextStart < count) {
+          if (checkpoints != null && checkpoints.stopAfterUpdates() > 0
+              && optimizer.steps() >= checkpoints.stopAfterUpdates()) {
+            save(checkpoints.file(), run);
+            return new Result(List.copyOf(run.epochs), run.best, run.bestEpoch, false);
+          }
+          int size = Math.min(settings.batchSize(), count - run.nextStart);
+          double loss = shards.gradients(run.order, run.nextStart, size, gradients);
+          run.norm = guard(loss, gradients);
+          if (settings.clipNorm() > 0) {
+            GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
+          }
+          if (settings.clipValue() > 0) {
+            GradientClipping.clipByValue(gradients, settings.clipValue());
+          }
+          optimizer.step(model.weights(), gradients, settings.schedule().rate(optimizer.steps()));
+          run.lossSum += loss * size;
+          run.nextStart += size;
+          if (checkpoints != null && checkpoints.everyUpdates() > 0
+              && optimizer.steps() % checkpoints.everyUpdates() == 0) {
+            save(checkpoints.file(), run);
+          }
         }
-        optimizer.step(model.weights(), gradients, settings.schedule().rate(optimizer.steps()));
-        lossSum += loss * size;
-      }
-      double validationLoss = evaluate(valid);
-      Epoch report = new Epoch(epoch, lossSum / order.length, validationLoss, norm);
-      epochs.add(report);
-      progress.accept(report);
-      if (validationLoss < bestLoss) {
-        bestLoss = validationLoss;
-        bestEpoch = epoch;
-        best.copyFrom(model.weights());
-      } else if (settings.patience() > 0 && epoch - bestEpoch >= settings.patience()) {
-        break;
+        double validationLoss = evaluate(valid);
+        Epoch report = new Epoch(run.epoch, run.lossSum / count, validationLoss, run.norm);
+        run.epochs.add(report);
+        progress.accept(report);
+        boolean improved = validationLoss < run.bestLoss;
+        if (improved) {
+          run.bestLoss = validationLoss;
+          run.bestEpoch = run.epoch;
+          run.best.copyFrom(model.weights());
+        }
+        run.shuffled = false;
+        run.epoch++;
+        if (!improved && settings.patience() > 0
+            && run.epoch - 1 - run.bestEpoch >= settings.patience()) {
+          break;
+        }
       }
     }
-    } finally {
-      shards.close();
+    if (checkpoints != null) {
+      save(checkpoints.file(), run);
     }
-    return new Result(List.copyOf(epochs), best, bestEpoch);
+    return new Result(List.copyOf(run.epochs), run.best, run.bestEpoch, true);
+  }
+
+  private void save(Path file, RunState run) throws IOException {
+    new Checkpoint(model.weights(), optimizer.steps(), optimizer.state(), run.random.state(),
+        run.order, run.epoch, run.nextStart, run.shuffled, run.lossSum, run.norm, run.best,
+        run.bestEpoch, run.bestLoss, run.epochs).write(file);
   }
 
   /** The mean loss per sequence of the model on {@code set}. */
@@ -279,7 +402,7 @@ public final class Trainer {
     }
   }
 
-  private static void shuffle(int[] order, SplittableRandom random) {
+  private static void shuffle(int[] order, SplitMix64 random) {
     for (int i = order.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int swap = order[i];

@@ -16,9 +16,12 @@ import dev.recur.data.SequenceSet;
 import dev.recur.optim.Adam;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Sgd;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -91,6 +94,61 @@ class TrainerTest {
         shards, threads))
         .fit(train, train, e -> {});
     return model.weights().recurrentWeights().clone();
+  }
+
+  /**
+   * A run stopped after 23 updates (mid-epoch) and resumed from its checkpoint by a new model and
+   * a new optimizer ends with exactly the weights, optimizer state and history of the run that
+   * never stopped.
+   */
+  @Test
+  void resumingFromACheckpointGivesTheUninterruptedResult(@TempDir Path dir) throws IOException {
+    SequenceSet train = AddingProblem.generate(150, 10, 5);
+    SequenceSet valid = AddingProblem.generate(40, 10, 6);
+    Trainer.Settings settings = new Trainer.Settings(
+        16, 4, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.cosine(0.01f, 0.001f, 40), 0, 7);
+
+    ElmanRnn straight = ElmanRnn.initialize(irnn());
+    Adam straightAdam = Adam.adam(straight.config());
+    Trainer.Result expected = new Trainer(straight, straightAdam, settings).fit(train, valid, e -> {});
+
+    Path file = dir.resolve("run.ckpt");
+    ElmanRnn first = ElmanRnn.initialize(irnn());
+    Trainer.Result stopped = new Trainer(first, Adam.adam(first.config()), settings)
+        .fit(train, valid, e -> {}, new Trainer.Checkpoints(file, 5, 23));
+    assertTrue(!stopped.complete());
+
+    ElmanRnn second = ElmanRnn.initialize(irnn().toBuilder().seed(999).build()); // other weights
+    Adam secondAdam = Adam.adam(second.config());
+    Trainer.Result resumed = new Trainer(second, secondAdam, settings)
+        .resume(file, train, valid, e -> {}, new Trainer.Checkpoints(file, 5, 0));
+
+    assertTrue(resumed.complete());
+    assertEquals(expected.epochs(), resumed.epochs());
+    assertEquals(expected.bestEpoch(), resumed.bestEpoch());
+    for (int t = 0; t < straight.weights().tensors().size(); t++) {
+      assertArrayEquals(straight.weights().tensors().get(t).values(), second.weights().tensors().get(t).values());
+      assertArrayEquals(expected.best().tensors().get(t).values(), resumed.best().tensors().get(t).values());
+      assertArrayEquals(straightAdam.state().get(1).tensors().get(t).values(),
+          secondAdam.state().get(1).tensors().get(t).values());
+    }
+    assertEquals(straightAdam.steps(), secondAdam.steps());
+  }
+
+  @Test
+  void aCorruptedCheckpointIsRefused(@TempDir Path dir) throws IOException {
+    SequenceSet train = AddingProblem.generate(40, 6, 5);
+    Path file = dir.resolve("run.ckpt");
+    ElmanRnn model = ElmanRnn.initialize(irnn());
+    Trainer trainer = new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
+        8, 1, Loss.MEAN_SQUARED_ERROR, 0f, 0f, LearningRateSchedule.constant(0.01f), 0, 1));
+    trainer.fit(train, train, e -> {}, new Trainer.Checkpoints(file, 0, 2));
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[40] ^= 1;
+    java.nio.file.Files.write(file, bytes);
+    IOException e = assertThrows(IOException.class,
+        () -> trainer.resume(file, train, train, x -> {}, new Trainer.Checkpoints(file, 0, 0)));
+    assertEquals(file + ": checkpoint checksum mismatch: corrupted or truncated", e.getMessage());
   }
 
   @Test
