@@ -235,6 +235,8 @@ public final class ElmanRnn {
     for (int t = ws.steps - 1; t >= 0; t--) {
       int current = (t + 1) * rowsH;
       int previous = t * rowsH;
+      // ‖∂L/∂h_t‖ over the batch: how far the gradient reaches back (vanishing or exploding)
+      ws.hiddenGradientNorms[t] = (float) Math.sqrt(kernels.sumOfSquares(delta, current, rowsH));
       if (mask != null) {
         passPaddedDeltas(mask, t, batch, hiddenSize, delta, previous, current);
       }

@@ -38,6 +38,8 @@ public final class Workspace {
   final float[] hiddenDelta;
   final float[] inputDelta;
   final float[] initialHiddenDelta;
+  /** ‖∂L/∂h_t‖ per step, over all sequences of the batch. */
+  final float[] hiddenGradientNorms;
   /** The inputs of the last forward pass; backward reads them. */
   Inputs inputs;
 
@@ -63,6 +65,7 @@ public final class Workspace {
     hiddenDelta = new float[(int) states];
     inputDelta = new float[(int) inputs];
     initialHiddenDelta = new float[batch * config.hiddenSize()];
+    hiddenGradientNorms = new float[steps];
   }
 
   public int steps() {
@@ -91,6 +94,15 @@ public final class Workspace {
   /** {@code ∂L/∂h_{-1}} for each sequence, after a backward pass. */
   public float[] initialHiddenGradient() {
     return initialHiddenDelta;
+  }
+
+  /**
+   * {@code ‖∂L/∂h_t‖} for each step t (the L2 norm over all sequences of the batch), after a
+   * backward pass: the total gradient reaching {@code h_t} from every later loss. Read from the
+   * last step back, it shows the Jacobian chains vanishing or exploding.
+   */
+  public float[] hiddenGradientNorms() {
+    return hiddenGradientNorms;
   }
 
   /** {@code ∂L/∂x_t} for dense inputs, after a backward pass. */

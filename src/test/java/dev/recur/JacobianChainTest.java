@@ -68,6 +68,7 @@ class JacobianChainTest {
       }
     }
 
+    double[][] dLdhTotal = new double[STEPS][HIDDEN]; // ∂L/∂h_k = Σ_{t≥k} ∂L_t/∂h_k
     double[] dWh = new double[HIDDEN * HIDDEN];
     double[] dWx = new double[HIDDEN * IN];
     double[] dbh = new double[HIDDEN];
@@ -91,6 +92,9 @@ class JacobianChainTest {
         }
         double[] dLdhk = rowTimesMatrix(dLdh, chain); // ∂L_t/∂h_k
         for (int p = 0; p < HIDDEN; p++) {
+          dLdhTotal[k][p] += dLdhk[p];
+        }
+        for (int p = 0; p < HIDDEN; p++) {
           double immediate = dLdhk[p] * slope[k][p];
           for (int q = 0; q < HIDDEN; q++) {
             dWh[p * HIDDEN + q] += immediate * h[k][q];
@@ -107,6 +111,14 @@ class JacobianChainTest {
     GradientCheckTest.assertGradient("W_x", dWx, gradients.inputWeights());
     GradientCheckTest.assertGradient("b_h", dbh, gradients.hiddenBias());
     assertEquals(HIDDEN, gradients.hiddenBias().length);
+    for (int k = 0; k < STEPS; k++) {
+      double norm = 0;
+      for (double v : dLdhTotal[k]) {
+        norm += v * v;
+      }
+      norm = Math.sqrt(norm);
+      assertEquals(norm, ws.hiddenGradientNorms()[k], 1e-4 * Math.max(1, norm), "‖∂L/∂h_" + k + "‖");
+    }
   }
 
   private static double derivative(Activation f, double a) {

@@ -77,9 +77,20 @@ public final class Trainer {
    */
   public record Result(List<Epoch> epochs, Parameters best, int bestEpoch, boolean complete) {}
 
+  /**
+   * Gradient-flow diagnostics of one update: the loss, the global gradient norm before clipping,
+   * whether clipping changed the gradient, and {@code ‖∂L/∂h_t‖} for each step t of the first
+   * shard's minibatch (index T-1 is the last step; reading towards 0 shows how the Jacobian
+   * chains shrink or grow).
+   */
+  public record Update(
+      long update, double loss, double gradientNorm, boolean clipped, float[] hiddenGradientNorms) {}
+
   private final ElmanRnn model;
   private final Optimizer optimizer;
   private final Settings settings;
+  /** Null unless someone listens: an unobserved update builds no report. */
+  private Consumer<Update> updates;
 
   public Trainer(ElmanRnn model, Optimizer optimizer, Settings settings) {
     this.model = Objects.requireNonNull(model, "model");
@@ -103,6 +114,12 @@ public final class Trainer {
             "checkpoint intervals must be ≥ 0; got " + everyUpdates + ", " + stopAfterUpdates);
       }
     }
+  }
+
+  /** Reports every update's diagnostics to {@code listener} (replacing any earlier one). */
+  public Trainer onUpdate(Consumer<Update> listener) {
+    this.updates = Objects.requireNonNull(listener, "listener");
+    return this;
   }
 
   /** Trains on {@code training}, validating on {@code validation}; reports each epoch. */
@@ -213,11 +230,17 @@ public final class Trainer {
           int size = Math.min(settings.batchSize(), count - run.nextStart);
           double loss = shards.gradients(run.order, run.nextStart, size, gradients);
           run.norm = guard(loss, gradients);
+          boolean clipped = false;
           if (settings.clipNorm() > 0) {
             GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
+            clipped = run.norm > settings.clipNorm();
           }
           if (settings.clipValue() > 0) {
-            GradientClipping.clipByValue(gradients, settings.clipValue());
+            clipped |= GradientClipping.clipByValue(gradients, settings.clipValue());
+          }
+          if (updates != null) {
+            updates.accept(new Update(optimizer.steps() + 1, loss, run.norm, clipped,
+                shards.firstWorkspace().hiddenGradientNorms().clone()));
           }
           optimizer.step(model.weights(), gradients, settings.schedule().rate(optimizer.steps()));
           run.lossSum += loss * size;
@@ -321,6 +344,7 @@ public final class Trainer {
     private final Batches[] batches;
     private final Parameters[] gradients;
     private final double[] losses;
+    private final Workspace[] workspaces;
     private final java.util.concurrent.ExecutorService pool;
     private final dev.recur.kernel.Kernels kernels = model.kernels();
 
@@ -329,6 +353,7 @@ public final class Trainer {
       batches = new Batches[count];
       gradients = new Parameters[count];
       losses = new double[count];
+      workspaces = new Workspace[count];
       for (int k = 0; k < count; k++) {
         batches[k] = new Batches(training, (settings.batchSize() + count - 1) / count);
         gradients[k] = Parameters.zeros(model.config());
@@ -389,9 +414,15 @@ public final class Trainer {
         return;
       }
       Batches.Batch batch = batches[k].gather(order, from, to - from);
+      workspaces[k] = batch.workspace();
       model.forward(batch.workspace(), batch.inputs());
       gradients[k].zero();
       losses[k] = model.backward(batch.workspace(), settings.loss(), batch.targets(), gradients[k]);
+    }
+
+    /** The workspace of shard 0's last minibatch. */
+    Workspace firstWorkspace() {
+      return workspaces[0];
     }
 
     @Override

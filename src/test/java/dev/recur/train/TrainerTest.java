@@ -56,6 +56,26 @@ class TrainerTest {
   }
 
   @Test
+  void diagnosticsReportEveryUpdateWithItsGradientFlow() {
+    SequenceSet train = AddingProblem.generate(64, 12, 5);
+    ElmanRnn model = ElmanRnn.initialize(irnn());
+    List<Trainer.Update> updates = new ArrayList<>();
+    new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
+        16, 2, Loss.MEAN_SQUARED_ERROR, 1e-3f, 0f, LearningRateSchedule.constant(0.01f), 0, 1))
+        .onUpdate(updates::add)
+        .fit(train, train, e -> {});
+    assertEquals(8, updates.size());
+    for (int i = 0; i < updates.size(); i++) {
+      Trainer.Update u = updates.get(i);
+      assertEquals(i + 1, u.update());
+      assertEquals(12, u.hiddenGradientNorms().length);
+      assertEquals(u.gradientNorm() > 1e-3, u.clipped(), "clipping fires exactly above the threshold");
+      // many-to-one: only the last step has a loss, so ∂L/∂h_t reaches earlier steps through W_h
+      assertTrue(u.hiddenGradientNorms()[11] > 0);
+    }
+  }
+
+  @Test
   void sameSeedSameWeights() {
     SequenceSet train = AddingProblem.generate(200, 8, 5);
     float[] first = trainOnce(train);
