@@ -1,0 +1,74 @@
+package dev.recur.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A character corpus for language modelling: the text's code points, a vocabulary (the distinct
+ * code points, sorted), and the text as token indices into it. The vocabulary is saved with a
+ * model so generation maps indices back to the same characters.
+ */
+public final class CharCorpus {
+
+  private final int[] vocabulary;
+  private final int[] tokens;
+
+  private CharCorpus(int[] vocabulary, int[] tokens) {
+    this.vocabulary = vocabulary;
+    this.tokens = tokens;
+  }
+
+  /** Reads a UTF-8 text file (strictly: malformed bytes and empty files are refused). */
+  public static CharCorpus load(Path file) throws IOException {
+    return of(TextFiles.read(file));
+  }
+
+  /** A corpus of the given text, which must not be empty. */
+  public static CharCorpus of(String text) {
+    Objects.requireNonNull(text, "text");
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("a corpus needs at least one character");
+    }
+    int[] codePoints = text.codePoints().toArray();
+    int[] vocabulary = Arrays.stream(codePoints).distinct().sorted().toArray();
+    int[] tokens = new int[codePoints.length];
+    for (int i = 0; i < codePoints.length; i++) {
+      tokens[i] = Arrays.binarySearch(vocabulary, codePoints[i]);
+    }
+    return new CharCorpus(vocabulary, tokens);
+  }
+
+  /** The number of distinct characters, the model's input and output size. */
+  public int vocabularySize() {
+    return vocabulary.length;
+  }
+
+  /** The text as token indices (a copy). */
+  public int[] tokens() {
+    return tokens.clone();
+  }
+
+  /** The vocabulary as a string, one character per token index, in order. */
+  public String vocabulary() {
+    return new String(vocabulary, 0, vocabulary.length);
+  }
+
+  /** The index of character {@code codePoint}, or throws if the corpus never had it. */
+  public int encode(int codePoint) {
+    int index = Arrays.binarySearch(vocabulary, codePoint);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "'" + Character.toString(codePoint) + "' (U+" + Integer.toHexString(codePoint).toUpperCase()
+              + ") is not in the vocabulary of " + vocabulary.length + " characters");
+    }
+    return index;
+  }
+
+  /** The character of token {@code index}. */
+  public int decode(int index) {
+    Objects.checkIndex(index, vocabulary.length);
+    return vocabulary[index];
+  }
+}

@@ -1,0 +1,91 @@
+package dev.recur.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A multivariate time series from a CSV file: one step per line, the same number of numeric
+ * columns on every line, optionally a header line first. Blank lines are skipped. Ragged rows,
+ * non-numeric or non-finite cells are refused with the line and column.
+ *
+ * @param columns the number of values per step
+ * @param values step s, column c at {@code s·columns + c}
+ */
+public record CsvSeries(int columns, float[] values) {
+
+  /** The number of steps. */
+  public int length() {
+    return values.length / columns;
+  }
+
+  public static CsvSeries load(Path file, boolean header) throws IOException {
+    List<String> lines = TextFiles.lines(file);
+    int columns = -1;
+    float[] values = new float[64];
+    int count = 0;
+    for (int n = header ? 1 : 0; n < lines.size(); n++) {
+      String line = lines.get(n).strip();
+      if (line.isEmpty()) {
+        continue;
+      }
+      String[] cells = line.split(",", -1);
+      if (columns < 0) {
+        columns = cells.length;
+      } else if (cells.length != columns) {
+        throw new BadDataException(
+            file, n + 1, cells.length + " cells, expected " + columns + " like the first row");
+      }
+      for (int c = 0; c < cells.length; c++) {
+        float v;
+        try {
+          v = Float.parseFloat(cells[c].strip());
+        } catch (NumberFormatException e) {
+          throw new BadDataException(
+              file, n + 1, "column " + (c + 1) + ": '" + cells[c].strip() + "' is not a number");
+        }
+        if (!Float.isFinite(v)) {
+          throw new BadDataException(file, n + 1, "column " + (c + 1) + ": " + v + " is not finite");
+        }
+        if (count == values.length) {
+          values = java.util.Arrays.copyOf(values, values.length * 2);
+        }
+        values[count++] = v;
+      }
+    }
+    if (count == 0) {
+      throw new BadDataException(file, "has no data rows");
+    }
+    return new CsvSeries(columns, java.util.Arrays.copyOf(values, count));
+  }
+
+  /**
+   * Next-step prediction windows: sequence n is steps {@code [n·stride, n·stride + window)} of
+   * all columns, with targets the same columns one step later at every step (many-to-many) or at
+   * the last step only (many-to-one).
+   */
+  public SequenceSet windows(int window, int stride, boolean everyStep) {
+    if (window < 1 || stride < 1) {
+      throw new IllegalArgumentException(
+          "window and stride must be ≥ 1; got window " + window + ", stride " + stride);
+    }
+    if (length() < window + 1) {
+      throw new IllegalArgumentException(
+          "a series of " + length() + " steps is shorter than a window of " + window
+              + " plus the step it predicts");
+    }
+    int count = (length() - window - 1) / stride + 1;
+    float[] inputs = new float[count * window * columns];
+    float[] targets = new float[count * (everyStep ? window : 1) * columns];
+    for (int n = 0; n < count; n++) {
+      int first = n * stride;
+      System.arraycopy(values, first * columns, inputs, n * window * columns, window * columns);
+      if (everyStep) {
+        System.arraycopy(values, (first + 1) * columns, targets, n * window * columns, window * columns);
+      } else {
+        System.arraycopy(values, (first + window) * columns, targets, n * columns, columns);
+      }
+    }
+    return new SequenceSet(count, window, columns, columns, everyStep, inputs, targets);
+  }
+}
