@@ -119,6 +119,15 @@ public final class RnnStream implements AutoCloseable {
     }
   }
 
+  /**
+   * The output pre-activations {@code z_t} of the last step (O values): an internal array, valid
+   * until the next step. Sampling at a temperature needs them rather than {@code ŷ_t}.
+   */
+  public float[] logits() {
+    InputChecks.requireOpen(closed);
+    return logits;
+  }
+
   /** Back to the zero state. */
   public void reset() {
     InputChecks.requireOpen(closed);

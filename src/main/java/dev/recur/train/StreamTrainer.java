@@ -1,0 +1,125 @@
+package dev.recur.train;
+
+import dev.recur.ElmanRnn;
+import dev.recur.GradientClipping;
+import dev.recur.Inputs;
+import dev.recur.Loss;
+import dev.recur.Parameters;
+import dev.recur.Targets;
+import dev.recur.TruncatedBptt;
+import dev.recur.optim.LearningRateSchedule;
+import dev.recur.optim.Optimizer;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Stateful training on one long token stream, char-rnn style: the stream is cut into B
+ * contiguous parts read side by side, each in chunks of k1 tokens; every chunk predicts the next
+ * token at every step (softmax cross-entropy), backpropagates k2 ≥ k1 steps (truncated BPTT), and
+ * carries the hidden state into the next chunk. min-char-rnn's setting is B = 1, k1 = k2 = 25,
+ * Adagrad at 0.1, gradients clipped to ±5.
+ */
+public final class StreamTrainer {
+
+  /**
+   * @param loss the loss per character of one chunk (mean over streams of the chunk's summed
+   *     cross-entropy, divided by k1)
+   * @param smoothLoss an exponential moving average of {@code loss} (weight 0.999 on the past),
+   *     as min-char-rnn prints
+   */
+  public record Iteration(long iteration, double loss, double smoothLoss, long tokensSeen) {}
+
+  private final ElmanRnn model;
+  private final Optimizer optimizer;
+  private final LearningRateSchedule schedule;
+  private final float clipValue;
+  private final int streams;
+  private final int chunk;
+  private final TruncatedBptt bptt;
+  private final Parameters gradients;
+  private final int[] inputs;
+  private final int[] targets;
+  private final Inputs chunkInputs;
+  private final Targets chunkTargets;
+
+  /**
+   * @param streams B, the number of parts of the stream read in parallel
+   * @param chunk k1
+   * @param depth k2 ≥ k1
+   * @param clipValue per-entry gradient clipping limit (0 for none)
+   */
+  public StreamTrainer(
+      ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int streams, int chunk,
+      int depth, float clipValue) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    this.schedule = Objects.requireNonNull(schedule, "schedule");
+    if (model.config().inputSize() != model.config().outputSize()) {
+      throw new IllegalArgumentException(
+          "next-token training needs inputSize = outputSize (the vocabulary); got "
+              + model.config().inputSize() + " and " + model.config().outputSize());
+    }
+    if (streams < 1 || clipValue < 0) {
+      throw new IllegalArgumentException(
+          "need streams ≥ 1 and clipValue ≥ 0; got " + streams + ", " + clipValue);
+    }
+    this.clipValue = clipValue;
+    this.streams = streams;
+    this.chunk = chunk;
+    this.bptt = new TruncatedBptt(model, chunk, depth, streams, true);
+    this.gradients = Parameters.zeros(model.config());
+    this.inputs = new int[chunk * streams];
+    this.targets = new int[chunk * streams];
+    this.chunkInputs = Inputs.tokens(inputs, chunk, streams);
+    this.chunkTargets = Targets.everyStepClasses(targets);
+  }
+
+  /**
+   * Trains for {@code iterations} chunks over {@code tokens} (indices in the vocabulary), going
+   * round the stream as often as needed (the state is reset at each wrap). Reports each iteration.
+   */
+  public void train(int[] tokens, long iterations, Consumer<Iteration> progress) {
+    Objects.requireNonNull(tokens, "tokens");
+    int part = tokens.length / streams;
+    if (part < chunk + 1) {
+      throw new IllegalArgumentException(
+          "a stream of " + tokens.length + " tokens in " + streams + " parts leaves "
+              + part + " per part; a chunk needs " + (chunk + 1));
+    }
+    int vocabulary = model.config().inputSize();
+    for (int t : tokens) {
+      if (t < 0 || t >= vocabulary) {
+        throw new IllegalArgumentException(
+            "token " + t + " is outside the model's vocabulary [0, " + vocabulary + ")");
+      }
+    }
+    int position = 0;
+    double smooth = Math.log(vocabulary); // the loss per character of a uniform guess
+    bptt.reset();
+    for (long iteration = 1; iteration <= iterations; iteration++) {
+      if (position + chunk + 1 > part) {
+        position = 0;
+        bptt.reset();
+      }
+      for (int t = 0; t < chunk; t++) {
+        for (int b = 0; b < streams; b++) {
+          int at = b * part + position + t;
+          inputs[t * streams + b] = tokens[at];
+          targets[t * streams + b] = tokens[at + 1];
+        }
+      }
+      gradients.zero();
+      double loss = bptt.train(chunkInputs, Loss.CROSS_ENTROPY, chunkTargets, gradients) / chunk;
+      if (!Double.isFinite(loss)) {
+        throw new TrainingDivergedException("iteration " + iteration + ": the loss is " + loss);
+      }
+      if (clipValue > 0) {
+        GradientClipping.clipByValue(gradients, clipValue);
+      }
+      optimizer.step(model.weights(), gradients, schedule.rate(optimizer.steps()));
+      position += chunk;
+      smooth = 0.999 * smooth + 0.001 * loss;
+      progress.accept(new Iteration(iteration, loss, smooth, iteration * chunk * streams));
+    }
+  }
+}
