@@ -45,6 +45,16 @@ class ReadmeExampleTest {
     assertTrue(printed.contains("steps 1000, p50 "), printed);
   }
 
+  @Test
+  void trainingExampleLearns() throws Exception {
+    String printed = compileAndRun(javaBlock(2), "Training");
+    Matcher best = Pattern.compile("best epoch (\\d+)").matcher(printed);
+    assertTrue(best.find(), printed);
+    Matcher epoch = Pattern.compile("epoch " + best.group(1) + " validation MSE ([0-9.]+)").matcher(printed);
+    assertTrue(epoch.find(), printed);
+    assertTrue(Double.parseDouble(epoch.group(1)) < 0.05, printed);
+  }
+
   private static String javaBlock(int index) throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
