@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "recur 0.1.0",
     description = "Elman RNNs on the Java Vector API.",
-    subcommands = {ConvertCommand.class, PredictCommand.class, RecurCli.DemoCommand.class})
+    subcommands = {
+      TrainCommand.class, ConvertCommand.class, PredictCommand.class, RecurCli.DemoCommand.class
+    })
 public final class RecurCli implements Callable<Integer> {
 
   public static void main(String[] args) {

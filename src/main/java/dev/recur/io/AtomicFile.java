@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Replaces a file's content all at once: the bytes go to a temporary file in the same folder, are
@@ -34,6 +38,7 @@ public final class AtomicFile {
     Path temporary =
         Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
     try {
+      keepPermissions(target, temporary);
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
         while (bytes.hasRemaining()) {
           writer.write(channel, bytes);
@@ -45,5 +50,19 @@ public final class AtomicFile {
     } finally {
       Files.deleteIfExists(temporary); // already gone after a successful move
     }
+  }
+
+  /**
+   * A temporary file is created readable by its owner only; the file it replaces keeps its own
+   * permissions, and a new file gets the usual rw-r--r--.
+   */
+  private static void keepPermissions(Path target, Path temporary) throws IOException {
+    if (!Files.getFileStore(temporary).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    Set<PosixFilePermission> permissions = Files.exists(target)
+        ? Files.getPosixFilePermissions(target)
+        : PosixFilePermissions.fromString("rw-r--r--");
+    Files.setPosixFilePermissions(temporary, permissions);
   }
 }

@@ -82,6 +82,26 @@ class RecurCliTest {
   }
 
   @Test
+  void trainWritesTheModelAPlotAndDiagnostics() throws Exception {
+    Path model = dir.resolve("adding.recur");
+    Run trained = run("train", "--task", "ADDING", "--steps", "8", "--hidden", "16", "--epochs", "2",
+        "--activation", "RELU", "--init", "IDENTITY", "--lr", "0.01", "--no-progress",
+        "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    assertTrue(trained.out().contains("epoch 2: training loss"), trained.out());
+    assertEquals(2, dev.recur.io.ModelFile.load(model).config().inputSize());
+    byte[] png = Files.readAllBytes(dir.resolve("adding.recur.loss.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+    List<String> diagnostics = Files.readAllLines(dir.resolve("adding.recur.diagnostics.csv"));
+    assertEquals("update,loss,gradient_norm,clipped,dh_0,dh_1,dh_2,dh_3,dh_4,dh_5,dh_6,dh_7",
+        diagnostics.get(0));
+    assertEquals(1 + 2 * 157, diagnostics.size(), "one line per update: 5000 / 32 → 157 per epoch");
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(model)));
+  }
+
+  @Test
   void missingArgumentsAreUsageErrors() {
     Run usage = run("predict");
     assertEquals(2, usage.status());

@@ -1,0 +1,215 @@
+package dev.recur.cli;
+
+import dev.recur.Activation;
+import dev.recur.ElmanRnn;
+import dev.recur.Initializer;
+import dev.recur.Loss;
+import dev.recur.RnnConfig;
+import dev.recur.data.AddingProblem;
+import dev.recur.data.CsvSeries;
+import dev.recur.data.MackeyGlass;
+import dev.recur.data.SequenceSet;
+import dev.recur.optim.Adagrad;
+import dev.recur.optim.Adam;
+import dev.recur.optim.LearningRateSchedule;
+import dev.recur.optim.Optimizer;
+import dev.recur.optim.RmsProp;
+import dev.recur.optim.Sgd;
+import dev.recur.train.Trainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code recur train}: trains a model on a generated task or a CSV series and writes the model,
+ * a loss plot ({@code OUT.loss.png}) and per-update gradient diagnostics ({@code
+ * OUT.diagnostics.csv}) beside it.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train on the adding problem, a Mackey-Glass series or a CSV series; write the"
+        + " model, OUT.loss.png and OUT.diagnostics.csv.")
+final class TrainCommand implements Callable<Integer> {
+
+  enum Task { ADDING, MACKEY_GLASS, CSV }
+
+  enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
+
+  @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS or CSV")
+  Task task;
+
+  @Option(names = "--data", description = "CSV: the series file (numeric columns)")
+  Path data;
+
+  @Option(names = "--header", description = "CSV: the first line is a header")
+  boolean header;
+
+  @Option(names = "--steps", defaultValue = "50", description = "sequence length T (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--hidden", defaultValue = "64", description = "hidden size H (default ${DEFAULT-VALUE})")
+  int hidden;
+
+  @Option(names = "--activation", defaultValue = "TANH", description = "TANH, SIGMOID or RELU")
+  Activation activation;
+
+  @Option(names = "--init", defaultValue = "PYTORCH_UNIFORM",
+      description = "PYTORCH_UNIFORM, XAVIER_UNIFORM, ORTHOGONAL or IDENTITY (the IRNN)")
+  Initializer initializer;
+
+  @Option(names = "--optimizer", defaultValue = "ADAM", description = "SGD, ADAGRAD, RMSPROP, ADAM or ADAMW")
+  OptimizerName optimizerName;
+
+  @Option(names = "--lr", defaultValue = "0.001", description = "learning rate (default ${DEFAULT-VALUE})")
+  float learningRate;
+
+  @Option(names = "--epochs", defaultValue = "20") int epochs;
+
+  @Option(names = "--batch", defaultValue = "32") int batch;
+
+  @Option(names = "--clip", defaultValue = "1", description = "gradient-norm clipping, 0 for none")
+  float clip;
+
+  @Option(names = "--patience", defaultValue = "0", description = "early stopping, 0 for none")
+  int patience;
+
+  @Option(names = "--threads", defaultValue = "1", description = "threads (shards = threads)")
+  int threads;
+
+  @Option(names = "--seed", defaultValue = "1") long seed;
+
+  @Option(names = "--out", required = true, description = "the model to write (*.safetensors or native)")
+  Path out;
+
+  @Option(names = "--no-progress", description = "no progress bar")
+  boolean noProgress;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    SequenceSet[] split = data();
+    SequenceSet train = split[0];
+    SequenceSet valid = split[1];
+    RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
+        .activation(activation).initializer(initializer).seed(seed).build();
+    ElmanRnn model = ElmanRnn.initialize(config);
+    Optimizer optimizer = switch (optimizerName) {
+      case SGD -> Sgd.plain(config);
+      case ADAGRAD -> new Adagrad(config);
+      case RMSPROP -> new RmsProp(config);
+      case ADAM -> Adam.adam(config);
+      case ADAMW -> Adam.adamW(config);
+    };
+    Trainer.Settings settings = new Trainer.Settings(batch, epochs, Loss.MEAN_SQUARED_ERROR, clip, 0f,
+        LearningRateSchedule.constant(learningRate), patience, seed, threads, threads);
+    PrintWriter console = spec.commandLine().getOut();
+    long updatesPerEpoch = (train.count() + batch - 1) / batch;
+    List<Trainer.Update> updates = new ArrayList<>();
+    Trainer.Result result;
+    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+        .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
+        .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
+      result = new Trainer(model, optimizer, settings)
+          .onUpdate(u -> {
+            updates.add(u);
+            if (bar != null) {
+              bar.step();
+              bar.setExtraMessage(String.format(" loss %.4f", u.loss()));
+            }
+          })
+          .fit(train, valid, e -> console.printf(
+              "epoch %d: training loss %.5f, validation loss %.5f%n", e.epoch(), e.trainingLoss(),
+              e.validationLoss()));
+    }
+    new ModelFiles().save(out, result.best()); // safetensors under rnn. and head.
+    writePlot(result);
+    writeDiagnostics(updates);
+    console.printf("best epoch %d (validation %.5f) written to %s, %s, %s%n", result.bestEpoch(),
+        result.epochs().get(result.bestEpoch() - 1).validationLoss(), out, sibling(".loss.png"),
+        sibling(".diagnostics.csv"));
+    console.flush();
+    return 0;
+  }
+
+  private SequenceSet[] data() throws IOException {
+    return switch (task) {
+      case ADDING -> new SequenceSet[] {
+        AddingProblem.generate(5000, steps, seed), AddingProblem.generate(1000, steps, seed + 1)};
+      case MACKEY_GLASS -> {
+        double[] raw = MackeyGlass.series(1500);
+        float[] x = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+          x[i] = (float) (raw[i] - 0.9);
+        }
+        yield split(new CsvSeries(1, x).windows(steps, 10, true));
+      }
+      case CSV -> {
+        if (data == null) {
+          throw new IllegalArgumentException("--task CSV needs --data FILE");
+        }
+        yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true));
+      }
+    };
+  }
+
+  /** The first 80% of the windows to train on, the rest to validate. */
+  private static SequenceSet[] split(SequenceSet all) {
+    int cut = Math.max(1, all.count() * 4 / 5);
+    if (cut == all.count()) {
+      throw new IllegalArgumentException(
+          "only " + all.count() + " windows: too few to keep some for validation; use a shorter --steps");
+    }
+    return new SequenceSet[] {all.slice(0, cut), all.slice(cut, all.count())};
+  }
+
+  private Path sibling(String suffix) {
+    return out.resolveSibling(out.getFileName() + suffix);
+  }
+
+  private void writePlot(Trainer.Result result) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart = new XYChartBuilder().width(800).height(500)
+        .title("recur " + task + ": loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();
+    double[] epochs = result.epochs().stream().mapToDouble(Trainer.Epoch::epoch).toArray();
+    chart.addSeries("training", epochs,
+        result.epochs().stream().mapToDouble(Trainer.Epoch::trainingLoss).toArray());
+    chart.addSeries("validation", epochs,
+        result.epochs().stream().mapToDouble(Trainer.Epoch::validationLoss).toArray());
+    BitmapEncoder.saveBitmap(chart, sibling(".loss.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** One line per update: update, loss, gradient norm, clipped, then ‖∂L/∂h_t‖ for t = 0..T-1. */
+  private void writeDiagnostics(List<Trainer.Update> updates) throws IOException {
+    StringBuilder csv = new StringBuilder("update,loss,gradient_norm,clipped");
+    int steps = updates.isEmpty() ? 0 : updates.get(0).hiddenGradientNorms().length;
+    for (int t = 0; t < steps; t++) {
+      csv.append(",dh_").append(t);
+    }
+    csv.append('\n');
+    for (Trainer.Update u : updates) {
+      csv.append(u.update()).append(',').append(u.loss()).append(',').append(u.gradientNorm())
+          .append(',').append(u.clipped());
+      for (float norm : u.hiddenGradientNorms()) {
+        csv.append(',').append(norm);
+      }
+      csv.append('\n');
+    }
+    Files.writeString(sibling(".diagnostics.csv"), csv);
+  }
+}
