@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.zip.CRC32C;
 
@@ -30,6 +31,8 @@ import java.util.zip.CRC32C;
  *           (enum names; string = u16 byte length + UTF-8), f32 identityScale, i64 seed
  * tensors   u32 count, then per tensor: string name, i32 rows, i32 cols, rows·cols f32
  *           (the {@link Parameters} tensors, in their order and row-major layout)
+ * metadata  u32 count, then per entry: string key, string value (e.g. a character model's
+ *           vocabulary under {@value #VOCABULARY})
  * checksum  u32       CRC32C of every byte before it
  * </pre>
  *
@@ -40,6 +43,17 @@ import java.util.zip.CRC32C;
  */
 public final class ModelFile {
 
+  /** The metadata key of a token model's vocabulary: one character per token index. */
+  public static final String VOCABULARY = "recur.vocabulary";
+
+  /** A model and the metadata saved with it. */
+  public record SavedModel(Parameters weights, Map<String, String> metadata) {
+    public SavedModel {
+      Objects.requireNonNull(weights, "weights");
+      metadata = Map.copyOf(metadata);
+    }
+  }
+
   static final byte[] MAGIC = "recurRNN".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 1;
   /** Files larger than this are refused before reading: no Java array could hold them. */
@@ -49,22 +63,32 @@ public final class ModelFile {
 
   /** Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights. */
   public static void save(Path path, Parameters weights) throws IOException {
-    AtomicFile.write(path, encode(Objects.requireNonNull(weights, "weights")));
+    save(path, new SavedModel(weights, Map.of()));
+  }
+
+  /** Writes a model and its metadata to {@code path} atomically. */
+  public static void save(Path path, SavedModel model) throws IOException {
+    AtomicFile.write(path, encode(Objects.requireNonNull(model, "model")));
   }
 
   /** The bytes {@link #save} writes, for embedding a model in another file (a checkpoint). */
   public static byte[] toBytes(Parameters weights) {
-    return encode(Objects.requireNonNull(weights, "weights")).array();
+    return encode(new SavedModel(weights, Map.of())).array();
   }
 
   /**
    * Reads bytes made by {@link #toBytes}; {@code source} names where they came from in messages.
    */
   public static Parameters fromBytes(Path source, byte[] bytes) throws InvalidModelFileException {
-    return decode(source, bytes);
+    return decode(source, bytes).weights();
   }
 
   static ByteBuffer encode(Parameters weights) {
+    return encode(new SavedModel(weights, Map.of()));
+  }
+
+  static ByteBuffer encode(SavedModel model) {
+    Parameters weights = model.weights();
     RnnConfig config = weights.config();
     List<Tensor> tensors = weights.tensors();
     long size = MAGIC.length + 4 + 12 + 4 + 8 + 4 + 4;
@@ -78,6 +102,10 @@ public final class ModelFile {
     for (Tensor t : tensors) {
       requireFinite(t);
       size += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 8 + 4L * t.size();
+    }
+    size += 4;
+    for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+      size += 4 + utf8Length(e.getKey()) + utf8Length(e.getValue());
     }
     if (size > MAX_BYTES) {
       throw new IllegalArgumentException("a model of " + size + " bytes is too large to write");
@@ -97,6 +125,11 @@ public final class ModelFile {
         out.putFloat(v);
       }
     }
+    out.putInt(model.metadata().size());
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(model.metadata()).entrySet()) {
+      putString(out, e.getKey());
+      putString(out, e.getValue());
+    }
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, out.position());
     out.putInt((int) crc.getValue());
@@ -113,6 +146,15 @@ public final class ModelFile {
     }
   }
 
+  private static int utf8Length(String value) {
+    int length = value.getBytes(StandardCharsets.UTF_8).length;
+    if (length > 0xFFFF) {
+      throw new IllegalArgumentException(
+          "a name or metadata value of " + length + " bytes is longer than the format's 65535");
+    }
+    return length;
+  }
+
   private static void putString(ByteBuffer out, String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     out.putShort((short) bytes.length).put(bytes);
@@ -120,6 +162,11 @@ public final class ModelFile {
 
   /** Reads a model written by {@link #save}; see {@link InvalidModelFileException}. */
   public static Parameters load(Path path) throws IOException {
+    return loadModel(path).weights();
+  }
+
+  /** Reads a model and its metadata. */
+  public static SavedModel loadModel(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
     long size = Files.size(path);
     if (size > MAX_BYTES) {
@@ -128,7 +175,7 @@ public final class ModelFile {
     return decode(path, Files.readAllBytes(path));
   }
 
-  static Parameters decode(Path path, byte[] bytes) throws InvalidModelFileException {
+  static SavedModel decode(Path path, byte[] bytes) throws InvalidModelFileException {
     int minimum = MAGIC.length + 4 + 4;
     if (bytes.length < minimum) {
       throw new InvalidModelFileException(
@@ -157,11 +204,12 @@ public final class ModelFile {
     ByteBuffer body = in.slice(in.position(), bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
     try {
       Parameters parameters = readBody(path, body);
+      Map<String, String> metadata = readMetadata(path, body);
       if (body.hasRemaining()) {
         throw new InvalidModelFileException(
-            path, body.remaining() + " unexpected bytes after the last tensor");
+            path, body.remaining() + " unexpected bytes after the metadata");
       }
-      return parameters;
+      return new SavedModel(parameters, metadata);
     } catch (BufferUnderflowException e) {
       throw new InvalidModelFileException(path, "truncated: the header promises more than the file holds", e);
     }
@@ -224,6 +272,23 @@ public final class ModelFile {
       }
     }
     return parameters;
+  }
+
+  private static Map<String, String> readMetadata(Path path, ByteBuffer in)
+      throws InvalidModelFileException {
+    int count = in.getInt();
+    if (count < 0 || (long) count * 4 > in.remaining()) {
+      throw new InvalidModelFileException(
+          path, "truncated: " + count + " metadata entries, " + in.remaining() + " bytes remain");
+    }
+    Map<String, String> metadata = new java.util.HashMap<>();
+    for (int i = 0; i < count; i++) {
+      String key = readString(path, in);
+      if (metadata.put(key, readString(path, in)) != null) {
+        throw new InvalidModelFileException(path, "metadata key '" + key + "' appears twice");
+      }
+    }
+    return metadata;
   }
 
   /** The number of weights a model of this configuration has. */

@@ -50,6 +50,16 @@ class ModelFileTest {
   }
 
   @Test
+  void metadataTravelsWithTheModel() throws IOException {
+    Path file = dir.resolve("chars.recur");
+    ModelFile.save(file, new ModelFile.SavedModel(model(Bias.SINGLE),
+        java.util.Map.of(ModelFile.VOCABULARY, " abcé🙂\n", "note", "")));
+    ModelFile.SavedModel loaded = ModelFile.loadModel(file);
+    assertEquals(java.util.Map.of(ModelFile.VOCABULARY, " abcé🙂\n", "note", ""), loaded.metadata());
+    assertEquals(Bias.SINGLE, loaded.weights().config().bias());
+  }
+
+  @Test
   void aFailedWriteLeavesThePreviousFileWholeAndNoTemporaryFile() throws IOException {
     Path file = dir.resolve("model.recur");
     ModelFile.save(file, model(Bias.SINGLE));
@@ -109,7 +119,7 @@ class ModelFileTest {
 
     byte[] longer = Arrays.copyOf(good, good.length + 3);
     System.arraycopy(good, good.length - 4, longer, longer.length - 4, 4);
-    assertRejected(withChecksum(longer), "3 unexpected bytes after the last tensor");
+    assertRejected(withChecksum(longer), "3 unexpected bytes after the metadata");
   }
 
   private void assertRejected(byte[] bytes, String problem) throws IOException {
