@@ -48,10 +48,19 @@ final class ModelFiles {
 
   /** Saves as {@code .safetensors} or in the native format, atomically. */
   void save(Path file, Parameters weights) throws IOException {
+    save(file, weights, java.util.Map.of());
+  }
+
+  /** Saves with metadata; safetensors cannot hold a vocabulary, so token models must go native. */
+  void save(Path file, Parameters weights, java.util.Map<String, String> metadata) throws IOException {
     if (isSafeTensors(file)) {
+      if (!metadata.isEmpty()) {
+        throw new IllegalArgumentException(
+            file + ": a model with " + metadata.keySet() + " must be saved in recur's format");
+      }
       SafeTensorsFile.write(file, weights, names());
     } else {
-      ModelFile.save(file, weights);
+      ModelFile.save(file, new ModelFile.SavedModel(weights, metadata));
     }
   }
 }

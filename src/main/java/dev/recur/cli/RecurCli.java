@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     version = "recur 0.1.0",
     description = "Elman RNNs on the Java Vector API.",
     subcommands = {
-      TrainCommand.class, ConvertCommand.class, PredictCommand.class, RecurCli.DemoCommand.class
+      TrainCommand.class, GenerateCommand.class, ConvertCommand.class, PredictCommand.class,
+      RecurCli.DemoCommand.class
     })
 public final class RecurCli implements Callable<Integer> {
 

@@ -5,7 +5,11 @@ import dev.recur.ElmanRnn;
 import dev.recur.Initializer;
 import dev.recur.Loss;
 import dev.recur.RnnConfig;
+import dev.recur.OutputFunction;
 import dev.recur.data.AddingProblem;
+import dev.recur.data.CharCorpus;
+import dev.recur.io.ModelFile;
+import dev.recur.train.StreamTrainer;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
@@ -46,14 +50,14 @@ import picocli.CommandLine.Spec;
         + " model, OUT.loss.png and OUT.diagnostics.csv.")
 final class TrainCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS }
 
   enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
 
   @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS or CSV")
   Task task;
 
-  @Option(names = "--data", description = "CSV: the series file (numeric columns)")
+  @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS: a UTF-8 text")
   Path data;
 
   @Option(names = "--header", description = "CSV: the first line is a header")
@@ -96,6 +100,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "the model to write (*.safetensors or native)")
   Path out;
 
+  @Option(names = "--iterations", defaultValue = "2000",
+      description = "CHARS: chunks of --steps characters to train on (default ${DEFAULT-VALUE})")
+  long iterations;
+
+  @Option(names = "--clip-value", defaultValue = "5",
+      description = "CHARS: per-entry gradient clipping (default ${DEFAULT-VALUE}, min-char-rnn's)")
+  float clipValue;
+
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
 
@@ -103,19 +115,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (task == Task.CHARS) {
+      return trainCharacters();
+    }
     SequenceSet[] split = data();
     SequenceSet train = split[0];
     SequenceSet valid = split[1];
     RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
         .activation(activation).initializer(initializer).seed(seed).build();
     ElmanRnn model = ElmanRnn.initialize(config);
-    Optimizer optimizer = switch (optimizerName) {
-      case SGD -> Sgd.plain(config);
-      case ADAGRAD -> new Adagrad(config);
-      case RMSPROP -> new RmsProp(config);
-      case ADAM -> Adam.adam(config);
-      case ADAMW -> Adam.adamW(config);
-    };
+    Optimizer optimizer = optimizer(config);
     Trainer.Settings settings = new Trainer.Settings(batch, epochs, Loss.MEAN_SQUARED_ERROR, clip, 0f,
         LearningRateSchedule.constant(learningRate), patience, seed, threads, threads);
     PrintWriter console = spec.commandLine().getOut();
@@ -147,6 +156,57 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private Optimizer optimizer(RnnConfig config) {
+    return switch (optimizerName) {
+      case SGD -> Sgd.plain(config);
+      case ADAGRAD -> new Adagrad(config);
+      case RMSPROP -> new RmsProp(config);
+      case ADAM -> Adam.adam(config);
+      case ADAMW -> Adam.adamW(config);
+    };
+  }
+
+  /** A character model trained char-rnn style; its vocabulary is saved with it. */
+  private int trainCharacters() throws IOException {
+    if (data == null) {
+      throw new IllegalArgumentException("--task CHARS needs --data TEXT_FILE");
+    }
+    CharCorpus corpus = CharCorpus.load(data);
+    int vocabulary = corpus.vocabularySize();
+    RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
+        .activation(activation).initializer(initializer).output(OutputFunction.SOFTMAX)
+        .seed(seed).build();
+    ElmanRnn model = ElmanRnn.initialize(config);
+    PrintWriter console = spec.commandLine().getOut();
+    List<double[]> curve = new ArrayList<>();
+    long every = Math.max(1, iterations / 200);
+    long start = System.nanoTime();
+    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+        .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
+        .setUnit(" chunks", 1).continuousUpdate().build()) {
+      new StreamTrainer(model, optimizer(config), LearningRateSchedule.constant(learningRate),
+          1, steps, steps, clipValue).train(corpus.tokens(), iterations, it -> {
+            if (it.iteration() % every == 0 || it.iteration() == iterations) {
+              curve.add(new double[] {it.iteration(), it.smoothLoss()});
+            }
+            if (bar != null) {
+              bar.step();
+              double seconds = (System.nanoTime() - start) / 1e9;
+              bar.setExtraMessage(String.format(" loss %.3f, %.0f chars/s", it.smoothLoss(),
+                  it.tokensSeen() / seconds));
+            }
+          });
+    }
+    new ModelFiles().save(out, model.weights(), java.util.Map.of(ModelFile.VOCABULARY, corpus.vocabulary()));
+    plot("loss per character (smoothed)", "iteration",
+        curve.stream().mapToDouble(p -> p[0]).toArray(),
+        new String[] {"training"}, new double[][] {curve.stream().mapToDouble(p -> p[1]).toArray()});
+    console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s%n",
+        iterations, curve.get(curve.size() - 1)[1], out, sibling(".loss.png"));
+    console.flush();
+    return 0;
+  }
+
   private SequenceSet[] data() throws IOException {
     return switch (task) {
       case ADDING -> new SequenceSet[] {
@@ -165,6 +225,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true));
       }
+      case CHARS -> throw new IllegalStateException("character models train as a stream");
     };
   }
 
@@ -183,14 +244,23 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private void writePlot(Trainer.Result result) throws IOException {
+    plot("loss per epoch", "epoch",
+        result.epochs().stream().mapToDouble(Trainer.Epoch::epoch).toArray(),
+        new String[] {"training", "validation"},
+        new double[][] {
+          result.epochs().stream().mapToDouble(Trainer.Epoch::trainingLoss).toArray(),
+          result.epochs().stream().mapToDouble(Trainer.Epoch::validationLoss).toArray()
+        });
+  }
+
+  private void plot(String title, String xAxis, double[] x, String[] names, double[][] ys)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart chart = new XYChartBuilder().width(800).height(500)
-        .title("recur " + task + ": loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();
-    double[] epochs = result.epochs().stream().mapToDouble(Trainer.Epoch::epoch).toArray();
-    chart.addSeries("training", epochs,
-        result.epochs().stream().mapToDouble(Trainer.Epoch::trainingLoss).toArray());
-    chart.addSeries("validation", epochs,
-        result.epochs().stream().mapToDouble(Trainer.Epoch::validationLoss).toArray());
+        .title("recur " + task + ": " + title).xAxisTitle(xAxis).yAxisTitle("loss").build();
+    for (int i = 0; i < names.length; i++) {
+      chart.addSeries(names[i], x, ys[i]);
+    }
     BitmapEncoder.saveBitmap(chart, sibling(".loss.png").toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 

@@ -102,6 +102,38 @@ class RecurCliTest {
   }
 
   @Test
+  void trainACharacterModelThenGenerateFromIt() throws Exception {
+    Path text = dir.resolve("fox.txt");
+    Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(40));
+    Path model = dir.resolve("fox.recur");
+    Run trained = run("train", "--task", "CHARS", "--data", text.toString(), "--steps", "25",
+        "--hidden", "64", "--optimizer", "ADAGRAD", "--lr", "0.1", "--iterations", "600",
+        "--no-progress", "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    assertTrue(Files.exists(dir.resolve("fox.recur.loss.png")));
+
+    Run generated = run("generate", model.toString(), "--prime", "the quick ", "--length", "35",
+        "--temperature", "0.05");
+    assertEquals(0, generated.status(), generated.err());
+    assertEquals("the quick brown fox jumps over the lazy dog. ", generated.out().strip() + " ");
+
+    Run unknown = run("generate", model.toString(), "--prime", "THE");
+    assertEquals(1, unknown.status());
+    // a pangram: 26 letters, the space and the full stop
+    assertEquals("recur: 'T' (U+54) is not in the vocabulary of 28 characters", unknown.err().strip());
+  }
+
+  @Test
+  void generateNeedsACharacterModel() throws Exception {
+    Path model = dir.resolve("plain.recur");
+    dev.recur.io.ModelFile.save(model, dev.recur.Parameters.initialize(
+        dev.recur.RnnConfig.builder(3, 4, 3).build()));
+    Run run = run("generate", model.toString(), "--prime", "a");
+    assertEquals(1, run.status());
+    assertEquals("recur: " + model + " has no vocabulary: it is not a character model", run.err().strip());
+  }
+
+  @Test
   void missingArgumentsAreUsageErrors() {
     Run usage = run("predict");
     assertEquals(2, usage.status());
