@@ -1,6 +1,5 @@
 package dev.recur.cli;
 
-import dev.recur.demo.Demo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "Elman RNNs on the Java Vector API.",
     subcommands = {
       TrainCommand.class, GenerateCommand.class, ConvertCommand.class, PredictCommand.class,
-      RecurCli.DemoCommand.class
+      DemoCommand.class
     })
 public final class RecurCli implements Callable<Integer> {
 
@@ -38,15 +37,5 @@ public final class RecurCli implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, System.out);
     return 0;
-  }
-
-  @Command(name = "demo", mixinStandardHelpOptions = true,
-      description = "Train a small RNN on sine waves and show a prediction.")
-  static final class DemoCommand implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      Demo.main(new String[0]);
-      return 0;
-    }
   }
 }

@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
         .setUnit(" chunks", 1).continuousUpdate().build()) {
       new StreamTrainer(model, optimizer(config), LearningRateSchedule.constant(learningRate),
-          1, steps, steps, clipValue).train(corpus.tokens(), iterations, it -> {
+          corpus.tokens(), 1, steps, steps, clipValue).train(iterations, it -> {
             if (it.iteration() % every == 0 || it.iteration() == iterations) {
               curve.add(new double[] {it.iteration(), it.smoothLoss()});
             }

@@ -41,16 +41,22 @@ public final class StreamTrainer {
   private final int[] targets;
   private final Inputs chunkInputs;
   private final Targets chunkTargets;
+  private final int[] tokens;
+  private final int part;
+  private int position;
+  private long iteration;
+  private double smooth;
 
   /**
+   * @param tokens the stream, indices in the model's vocabulary (held, not copied)
    * @param streams B, the number of parts of the stream read in parallel
    * @param chunk k1
    * @param depth k2 ≥ k1
    * @param clipValue per-entry gradient clipping limit (0 for none)
    */
   public StreamTrainer(
-      ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int streams, int chunk,
-      int depth, float clipValue) {
+      ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int[] tokens,
+      int streams, int chunk, int depth, float clipValue) {
     this.model = Objects.requireNonNull(model, "model");
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     this.schedule = Objects.requireNonNull(schedule, "schedule");
@@ -72,15 +78,8 @@ public final class StreamTrainer {
     this.targets = new int[chunk * streams];
     this.chunkInputs = Inputs.tokens(inputs, chunk, streams);
     this.chunkTargets = Targets.everyStepClasses(targets);
-  }
-
-  /**
-   * Trains for {@code iterations} chunks over {@code tokens} (indices in the vocabulary), going
-   * round the stream as often as needed (the state is reset at each wrap). Reports each iteration.
-   */
-  public void train(int[] tokens, long iterations, Consumer<Iteration> progress) {
-    Objects.requireNonNull(tokens, "tokens");
-    int part = tokens.length / streams;
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+    this.part = tokens.length / streams;
     if (part < chunk + 1) {
       throw new IllegalArgumentException(
           "a stream of " + tokens.length + " tokens in " + streams + " parts leaves "
@@ -93,10 +92,16 @@ public final class StreamTrainer {
             "token " + t + " is outside the model's vocabulary [0, " + vocabulary + ")");
       }
     }
-    int position = 0;
-    double smooth = Math.log(vocabulary); // the loss per character of a uniform guess
-    bptt.reset();
-    for (long iteration = 1; iteration <= iterations; iteration++) {
+    this.smooth = Math.log(vocabulary); // the loss per character of a uniform guess
+  }
+
+  /**
+   * Trains {@code iterations} more chunks, continuing where the previous call stopped (position
+   * in the stream, hidden state, smoothed loss), going round the stream as often as needed (the
+   * state is reset at each wrap). Reports each iteration.
+   */
+  public void train(long iterations, Consumer<Iteration> progress) {
+    for (long n = 0; n < iterations; n++) {
       if (position + chunk + 1 > part) {
         position = 0;
         bptt.reset();
@@ -108,6 +113,7 @@ public final class StreamTrainer {
           targets[t * streams + b] = tokens[at + 1];
         }
       }
+      iteration++;
       gradients.zero();
       double loss = bptt.train(chunkInputs, Loss.CROSS_ENTROPY, chunkTargets, gradients) / chunk;
       if (!Double.isFinite(loss)) {

@@ -34,8 +34,13 @@ class CharModelTest {
         .output(OutputFunction.SOFTMAX).seed(1).build();
     ElmanRnn model = ElmanRnn.initialize(config);
     List<StreamTrainer.Iteration> log = new ArrayList<>();
-    new StreamTrainer(model, new Adagrad(config, 1e-8f, 0f), LearningRateSchedule.constant(0.1f),
-        1, 25, 25, 5f).train(corpus.tokens(), 600, log::add);
+    StreamTrainer trainer = new StreamTrainer(model, new Adagrad(config, 1e-8f, 0f),
+        LearningRateSchedule.constant(0.1f), corpus.tokens(), 1, 25, 25, 5f);
+    trainer.train(250, log::add);
+    trainer.train(350, log::add); // a second call continues the first
+    for (int i = 0; i < log.size(); i++) {
+      assertEquals(i + 1, log.get(i).iteration());
+    }
 
     double first = log.get(0).loss();
     double last = log.subList(log.size() - 20, log.size()).stream()
