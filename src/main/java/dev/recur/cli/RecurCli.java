@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     version = "recur 0.1.0",
     description = "Elman RNNs on the Java Vector API.",
     subcommands = {
-      TrainCommand.class, GenerateCommand.class, ConvertCommand.class, PredictCommand.class,
+      TrainCommand.class, EvalCommand.class, GenerateCommand.class, ConvertCommand.class,
+      PredictCommand.class,
       DemoCommand.class
     })
 public final class RecurCli implements Callable<Integer> {

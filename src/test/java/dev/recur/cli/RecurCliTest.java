@@ -134,6 +134,29 @@ class RecurCliTest {
   }
 
   @Test
+  void evalScoresTrainedModelsOnFreshData() throws Exception {
+    Path adding = dir.resolve("adding.recur");
+    assertEquals(0, run("train", "--task", "ADDING", "--steps", "10", "--hidden", "32", "--epochs", "8",
+        "--activation", "RELU", "--init", "IDENTITY", "--lr", "0.01", "--no-progress",
+        "--out", adding.toString()).status());
+    Run scored = run("eval", adding.toString(), "--task", "ADDING", "--steps", "10", "--count", "2000");
+    assertEquals(0, scored.status(), scored.err());
+    java.util.regex.Matcher mse = java.util.regex.Pattern
+        .compile("adding problem T=10, 2000 test sequences: MSE ([0-9.]+) \\(always answering 1: 0.16667\\)")
+        .matcher(scored.out());
+    assertTrue(mse.find(), scored.out());
+    assertTrue(Double.parseDouble(mse.group(1)) < 0.05, scored.out());
+
+    Path series = dir.resolve("mg.recur");
+    assertEquals(0, run("train", "--task", "MACKEY_GLASS", "--steps", "40", "--hidden", "16",
+        "--epochs", "3", "--lr", "0.01", "--no-progress", "--out", series.toString()).status());
+    Run forecast = run("eval", series.toString(), "--task", "MACKEY_GLASS");
+    assertEquals(0, forecast.status(), forecast.err());
+    assertTrue(forecast.out().matches("(?s)Mackey-Glass τ=17: one-step NRMSE [0-9.]+ over 299 steps;"
+        + " free-running 84-step NRMSE [0-9.]+ after teacher forcing\\s*"), forecast.out());
+  }
+
+  @Test
   void missingArgumentsAreUsageErrors() {
     Run usage = run("predict");
     assertEquals(2, usage.status());
