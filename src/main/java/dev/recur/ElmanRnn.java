@@ -95,18 +95,21 @@ public final class ElmanRnn {
     } else {
       System.arraycopy(initialHidden, 0, h, 0, rowsH);
     }
+    // Products are formed against transposed weights, as rows of Wᵀ scaled and added: no lane
+    // sums, and the same summation order as InferenceModel, so serving gives these bits.
+    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, ws.recurrentWeightsTransposed);
     projectInputs(ws, inputs);
 
-    float[] wh = weights.recurrentWeights();
+    float[] whT = ws.recurrentWeightsTransposed;
     boolean[] mask = inputs.mask();
     for (int t = 0; t < ws.steps; t++) {
       int previous = t * rowsH;
       int current = previous + rowsH;
       // a_t = (W_x x_t + b_h) + W_h h_{t-1}
       if (batch == 1) {
-        kernels.matVec(wh, 0, hiddenSize, hiddenSize, h, previous, h, current);
+        kernels.matTransVec(whT, 0, hiddenSize, hiddenSize, h, previous, h, current);
       } else {
-        kernels.matMulTransB(batch, hiddenSize, hiddenSize, h, previous, wh, 0, h, current);
+        kernels.matMul(batch, hiddenSize, hiddenSize, h, previous, whT, 0, h, current);
       }
       kernels.activateRows(config.activation(), h, current, h, current, batch, hiddenSize);
       if (mask != null) {
@@ -139,7 +142,8 @@ public final class ElmanRnn {
         }
       }
     } else {
-      kernels.matMulTransB(rows, hiddenSize, in, inputs.values(), 0, wx, 0, h, first);
+      Transpose.into(wx, hiddenSize, in, ws.inputWeightsTransposed);
+      kernels.matMul(rows, hiddenSize, in, inputs.values(), 0, ws.inputWeightsTransposed, 0, h, first);
     }
   }
 
@@ -181,8 +185,9 @@ public final class ElmanRnn {
         System.arraycopy(by, 0, z, r * out, out);
       }
     }
-    kernels.matMulTransB(
-        rows, out, hiddenSize, ws.hidden, ws.batch * hiddenSize, weights.outputWeights(), 0, z, 0);
+    Transpose.into(weights.outputWeights(), out, hiddenSize, ws.outputWeightsTransposed);
+    kernels.matMul(
+        rows, out, hiddenSize, ws.hidden, ws.batch * hiddenSize, ws.outputWeightsTransposed, 0, z, 0);
     switch (config.output()) {
       case IDENTITY -> System.arraycopy(z, 0, ws.outputs, 0, z.length);
       case SIGMOID -> kernels.activateRows(Activation.SIGMOID, z, 0, ws.outputs, 0, rows, out);

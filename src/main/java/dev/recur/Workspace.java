@@ -27,6 +27,10 @@ public final class Workspace {
   final float[] hidden;
   final float[] logits;
   final float[] outputs;
+  /** W_xᵀ (I×H), W_hᵀ (H×H), W_yᵀ (H×O), refreshed at each forward pass (see ElmanRnn). */
+  final float[] inputWeightsTransposed;
+  final float[] recurrentWeightsTransposed;
+  final float[] outputWeightsTransposed;
   /** b_h (with two biases: b_ih + b_hh), refreshed at each forward pass. */
   final float[] hiddenBias;
   /** ∂L/∂z_t for every row (zero where no loss is taken). */
@@ -61,6 +65,9 @@ public final class Workspace {
     logits = new float[(int) outputs];
     this.outputs = new float[(int) outputs];
     hiddenBias = new float[config.hiddenSize()];
+    inputWeightsTransposed = new float[config.inputSize() * config.hiddenSize()];
+    recurrentWeightsTransposed = new float[config.hiddenSize() * config.hiddenSize()];
+    outputWeightsTransposed = new float[config.hiddenSize() * config.outputSize()];
     outputDelta = new float[(int) outputs];
     hiddenDelta = new float[(int) states];
     inputDelta = new float[(int) inputs];
