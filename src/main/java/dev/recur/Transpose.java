@@ -10,12 +10,21 @@ public final class Transpose {
    * rows}): {@code into[j·rows + i] = a[i·cols + j]}. {@code into} modified.
    */
   public static void into(float[] a, int rows, int cols, float[] into) {
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        into[j * rows + i] = a[i * cols + j];
+    // In square blocks, so both the rows read and the rows written stay in the L1 cache.
+    for (int i0 = 0; i0 < rows; i0 += BLOCK) {
+      int iEnd = Math.min(i0 + BLOCK, rows);
+      for (int j0 = 0; j0 < cols; j0 += BLOCK) {
+        int jEnd = Math.min(j0 + BLOCK, cols);
+        for (int i = i0; i < iEnd; i++) {
+          for (int j = j0; j < jEnd; j++) {
+            into[j * rows + i] = a[i * cols + j];
+          }
+        }
       }
     }
   }
+
+  private static final int BLOCK = 16;
 
   /** A new array holding the transpose of {@code a} ({@code rows × cols}). */
   public static float[] of(float[] a, int rows, int cols) {
