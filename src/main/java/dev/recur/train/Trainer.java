@@ -482,19 +482,41 @@ public final class Trainer {
           System.arraycopy(set.targets(), n * out, b.targets, k * out, out);
         }
       }
+      if (b.classes != null) {
+        // class-index losses: each one-hot target row becomes the index of its 1
+        for (int r = 0; r < b.classes.length; r++) {
+          int best = 0;
+          for (int o = 1; o < out; o++) {
+            if (b.targets[r * out + o] > b.targets[r * out + best]) {
+              best = o;
+            }
+          }
+          b.classes[r] = best;
+        }
+      }
       return b.batch;
     }
 
     private final class Buffers {
       final float[] inputs;
       final float[] targets;
+      /** Class indices, for losses that take them (the set's targets are then one-hot rows). */
+      final int[] classes;
       final Batch batch;
 
       Buffers(int size) {
         int steps = set.steps();
         inputs = new float[steps * size * set.inputSize()];
-        targets = new float[(set.everyStep() ? steps : 1) * size * set.outputSize()];
-        Targets t = set.everyStep() ? Targets.everyStep(targets) : Targets.lastStep(targets);
+        int rows = (set.everyStep() ? steps : 1) * size;
+        targets = new float[rows * set.outputSize()];
+        Targets t;
+        if (settings.loss().takesClassIndices()) {
+          classes = new int[rows];
+          t = set.everyStep() ? Targets.everyStepClasses(classes) : Targets.lastStepClasses(classes);
+        } else {
+          classes = null;
+          t = set.everyStep() ? Targets.everyStep(targets) : Targets.lastStep(targets);
+        }
         batch = new Batch(model.workspace(steps, size), Inputs.dense(inputs, steps, size), t);
       }
     }
