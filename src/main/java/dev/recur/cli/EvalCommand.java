@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         + " free-running NRMSE on the held-out end of the series).")
 final class EvalCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS }
+  enum Task { ADDING, MACKEY_GLASS, CLASSIFY }
 
   @Parameters(index = "0", description = "the model") Path model;
 
@@ -50,14 +50,23 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--horizon", defaultValue = "84", description = "MACKEY_GLASS: free-running steps")
   int horizon;
 
+  @Option(names = "--data", description = "CLASSIFY: labelled sequences (label, then T·I values)")
+  Path data;
+
+  @Option(names = "--input-size", defaultValue = "1", description = "CLASSIFY: values per step")
+  int inputSize;
+
   @Mixin ModelFiles files;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    dev.recur.Parameters weights = files.load(model);
     PrintWriter out = spec.commandLine().getOut();
+    if (task == Task.CLASSIFY) {
+      return classify(out);
+    }
+    dev.recur.Parameters weights = files.load(model);
     switch (task) {
       case ADDING -> {
         SequenceSet test = AddingProblem.generate(count, steps, seed);
@@ -92,8 +101,58 @@ final class EvalCommand implements Callable<Integer> {
             + " %.4f after teacher forcing%n", Forecast.nrmse(predicted, truth), predicted.length,
             horizon, Forecast.nrmse(free, freeTruth));
       }
+      case CLASSIFY -> throw new IllegalStateException("handled before");
     }
     out.flush();
     return 0;
+  }
+
+  /** Accuracy of a classifier trained by {@code train --task CLASSIFY} on a labelled file. */
+  private int classify(PrintWriter out) throws IOException {
+    if (data == null) {
+      throw new IllegalArgumentException("--task CLASSIFY needs --data FILE");
+    }
+    dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
+    String names = saved.metadata().get(TrainCommand.LABELS);
+    if (names == null) {
+      throw new IllegalArgumentException(model + " has no labels: it is not a classifier");
+    }
+    java.util.List<String> labels = java.util.List.of(names.split("\n", -1));
+    dev.recur.data.LabelledSequences test = dev.recur.data.LabelledSequences.load(data, inputSize);
+    SequenceSet set = test.sequences();
+    InferenceModel frozen = new InferenceModel(saved.weights());
+    int classes = labels.size();
+    float[] outputs = new float[set.steps() * classes];
+    int correct = 0;
+    for (int n = 0; n < set.count(); n++) {
+      RnnStream stream = frozen.newStream();
+      stream.predict(Arrays.copyOfRange(set.inputs(), n * set.steps() * set.inputSize(),
+          (n + 1) * set.steps() * set.inputSize()), outputs);
+      int predicted = 0;
+      int last = (set.steps() - 1) * classes;
+      for (int c = 1; c < classes; c++) {
+        if (outputs[last + c] > outputs[last + predicted]) {
+          predicted = c;
+        }
+      }
+      String truth = test.labels().get(argmax(set.targets(), n * set.outputSize(), set.outputSize()));
+      if (labels.get(predicted).equals(truth)) {
+        correct++;
+      }
+    }
+    out.printf("classification: %d of %d correct, accuracy %.4f%n", correct, set.count(),
+        (double) correct / set.count());
+    out.flush();
+    return 0;
+  }
+
+  private static int argmax(float[] values, int off, int n) {
+    int best = 0;
+    for (int i = 1; i < n; i++) {
+      if (values[off + i] > values[off + best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 }

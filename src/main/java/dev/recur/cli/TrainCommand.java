@@ -11,6 +11,7 @@ import dev.recur.data.CharCorpus;
 import dev.recur.io.ModelFile;
 import dev.recur.train.StreamTrainer;
 import dev.recur.data.CsvSeries;
+import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
 import dev.recur.optim.Adagrad;
@@ -50,15 +51,22 @@ import picocli.CommandLine.Spec;
         + " model, OUT.loss.png and OUT.diagnostics.csv.")
 final class TrainCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY }
 
   enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
+
+  /** Metadata key of a classifier's labels, one per line in class-index order. */
+  static final String LABELS = "recur.labels";
 
   @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS or CSV")
   Task task;
 
   @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS: a UTF-8 text")
   Path data;
+
+  @Option(names = "--input-size", defaultValue = "1",
+      description = "CLASSIFY: values per step in each line after the label (default ${DEFAULT-VALUE})")
+  int inputSize;
 
   @Option(names = "--header", description = "CSV: the first line is a header")
   boolean header;
@@ -118,14 +126,28 @@ final class TrainCommand implements Callable<Integer> {
     if (task == Task.CHARS) {
       return trainCharacters();
     }
-    SequenceSet[] split = data();
+    List<String> labels = null;
+    SequenceSet[] split;
+    if (task == Task.CLASSIFY) {
+      if (data == null) {
+        throw new IllegalArgumentException("--task CLASSIFY needs --data FILE");
+      }
+      LabelledSequences labelled = LabelledSequences.load(data, inputSize);
+      labels = labelled.labels();
+      split = split(labelled.sequences().shuffled(seed));
+    } else {
+      split = data();
+    }
     SequenceSet train = split[0];
     SequenceSet valid = split[1];
+    boolean classify = labels != null;
     RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
-        .activation(activation).initializer(initializer).seed(seed).build();
+        .activation(activation).initializer(initializer)
+        .output(classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY).seed(seed).build();
     ElmanRnn model = ElmanRnn.initialize(config);
     Optimizer optimizer = optimizer(config);
-    Trainer.Settings settings = new Trainer.Settings(batch, epochs, Loss.MEAN_SQUARED_ERROR, clip, 0f,
+    Trainer.Settings settings = new Trainer.Settings(batch, epochs,
+        classify ? Loss.CROSS_ENTROPY : Loss.MEAN_SQUARED_ERROR, clip, 0f,
         LearningRateSchedule.constant(learningRate), patience, seed, threads, threads);
     PrintWriter console = spec.commandLine().getOut();
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
@@ -146,7 +168,9 @@ final class TrainCommand implements Callable<Integer> {
               "epoch %d: training loss %.5f, validation loss %.5f%n", e.epoch(), e.trainingLoss(),
               e.validationLoss()));
     }
-    new ModelFiles().save(out, result.best()); // safetensors under rnn. and head.
+    new ModelFiles().save(out, result.best(), classify
+        ? java.util.Map.of(LABELS, String.join("\n", labels))
+        : java.util.Map.of()); // safetensors under rnn. and head.
     writePlot(result);
     writeDiagnostics(updates);
     console.printf("best epoch %d (validation %.5f) written to %s, %s, %s%n", result.bestEpoch(),
@@ -225,7 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true));
       }
-      case CHARS -> throw new IllegalStateException("character models train as a stream");
+      case CHARS, CLASSIFY -> throw new IllegalStateException(task + " is handled before");
     };
   }
 

@@ -36,6 +36,30 @@ public record SequenceSet(
     }
   }
 
+  /** The same sequences in a seeded random order (a copy), e.g. before a train/validation split. */
+  public SequenceSet shuffled(long seed) {
+    int[] order = new int[count];
+    for (int i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    for (int i = count - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    int in = steps * inputSize;
+    int out = (everyStep ? steps : 1) * outputSize;
+    float[] x = new float[inputs.length];
+    float[] d = new float[targets.length];
+    for (int n = 0; n < count; n++) {
+      System.arraycopy(inputs, order[n] * in, x, n * in, in);
+      System.arraycopy(targets, order[n] * out, d, n * out, out);
+    }
+    return new SequenceSet(count, steps, inputSize, outputSize, everyStep, x, d);
+  }
+
   /** Sequences {@code [from, to)} as a new set (copies). */
   public SequenceSet slice(int from, int to) {
     Objects.checkFromToIndex(from, to, count);

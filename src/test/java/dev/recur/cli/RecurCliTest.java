@@ -157,6 +157,37 @@ class RecurCliTest {
   }
 
   @Test
+  void classifyTrainsAndEvaluatesOnLabelledFiles() throws Exception {
+    java.util.Random random = new java.util.Random(4);
+    Path train = dir.resolve("train.csv");
+    Path test = dir.resolve("test.csv");
+    for (Path file : List.of(train, test)) {
+      StringBuilder csv = new StringBuilder();
+      for (int s = 0; s < (file == train ? 800 : 300); s++) {
+        double sum = 0;
+        StringBuilder row = new StringBuilder();
+        for (int t = 0; t < 8; t++) {
+          double v = random.nextGaussian();
+          sum += v;
+          row.append(',').append((float) v);
+        }
+        csv.append(sum > 0 ? "positive" : "negative").append(row).append('\n');
+      }
+      Files.writeString(file, csv);
+    }
+    Path model = dir.resolve("sign.recur");
+    Run trained = run("train", "--task", "CLASSIFY", "--data", train.toString(), "--hidden", "16",
+        "--epochs", "15", "--lr", "0.01", "--no-progress", "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    Run scored = run("eval", model.toString(), "--task", "CLASSIFY", "--data", test.toString());
+    assertEquals(0, scored.status(), scored.err());
+    java.util.regex.Matcher accuracy = java.util.regex.Pattern
+        .compile("classification: \\d+ of 300 correct, accuracy ([0-9.]+)").matcher(scored.out());
+    assertTrue(accuracy.find(), scored.out());
+    assertTrue(Double.parseDouble(accuracy.group(1)) > 0.9, scored.out()); // chance: 0.5
+  }
+
+  @Test
   void missingArgumentsAreUsageErrors() {
     Run usage = run("predict");
     assertEquals(2, usage.status());
