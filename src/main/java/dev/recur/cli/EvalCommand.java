@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Score a model: ADDING (test MSE on fresh sequences) or MACKEY_GLASS (one-step and"
-        + " free-running NRMSE on the held-out end of the series).")
+    description = "Score a model: ADDING (test MSE on fresh sequences), MACKEY_GLASS (one-step and"
+        + " free-running NRMSE on the held-out end of the series), CLASSIFY (accuracy on labelled"
+        + " sequences) or TAG (per-token accuracy on tagged sentences).")
 final class EvalCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CLASSIFY }
+  enum Task { ADDING, MACKEY_GLASS, CLASSIFY, TAG }
 
   @Parameters(index = "0", description = "the model") Path model;
 
@@ -50,7 +51,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--horizon", defaultValue = "84", description = "MACKEY_GLASS: free-running steps")
   int horizon;
 
-  @Option(names = "--data", description = "CLASSIFY: labelled sequences (label, then T·I values)")
+  @Option(names = "--data",
+      description = "CLASSIFY: labelled sequences (label, then T·I values); TAG: token<TAB>tag lines")
   Path data;
 
   @Option(names = "--input-size", defaultValue = "1", description = "CLASSIFY: values per step")
@@ -65,6 +67,9 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (task == Task.CLASSIFY) {
       return classify(out);
+    }
+    if (task == Task.TAG) {
+      return tag(out);
     }
     dev.recur.Parameters weights = files.load(model);
     switch (task) {
@@ -101,7 +106,7 @@ final class EvalCommand implements Callable<Integer> {
             + " %.4f after teacher forcing%n", Forecast.nrmse(predicted, truth), predicted.length,
             horizon, Forecast.nrmse(free, freeTruth));
       }
-      case CLASSIFY -> throw new IllegalStateException("handled before");
+      case CLASSIFY, TAG -> throw new IllegalStateException("handled before");
     }
     out.flush();
     return 0;
@@ -113,11 +118,7 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--task CLASSIFY needs --data FILE");
     }
     dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
-    String names = saved.metadata().get(TrainCommand.LABELS);
-    if (names == null) {
-      throw new IllegalArgumentException(model + " has no labels: it is not a classifier");
-    }
-    java.util.List<String> labels = java.util.List.of(names.split("\n", -1));
+    java.util.List<String> labels = lines(saved, TrainCommand.LABELS, "a classifier");
     dev.recur.data.LabelledSequences test = dev.recur.data.LabelledSequences.load(data, inputSize);
     SequenceSet set = test.sequences();
     InferenceModel frozen = new InferenceModel(saved.weights());
@@ -144,6 +145,48 @@ final class EvalCommand implements Callable<Integer> {
         (double) correct / set.count());
     out.flush();
     return 0;
+  }
+
+  /** Per-token accuracy of a tagger trained by {@code train --task TAG} on a tagged file. */
+  private int tag(PrintWriter out) throws IOException {
+    if (data == null) {
+      throw new IllegalArgumentException("--task TAG needs --data FILE");
+    }
+    dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
+    java.util.List<String> tags = lines(saved, TrainCommand.LABELS, "a tagger");
+    java.util.List<String> tokens = lines(saved, TrainCommand.TOKENS, "a tagger");
+    dev.recur.data.TaggedCorpus test = dev.recur.data.TaggedCorpus.load(data, tokens, tags);
+    InferenceModel frozen = new InferenceModel(saved.weights());
+    long correct = 0;
+    long total = 0;
+    try (RnnStream stream = frozen.newStream()) {
+      for (dev.recur.data.TaggedCorpus.Sentence sentence : test.sentences()) {
+        float[] outputs = new float[sentence.tokens().length * tags.size()];
+        stream.reset();
+        stream.predict(sentence.tokens(), outputs);
+        for (int t = 0; t < sentence.tokens().length; t++) {
+          if (argmax(outputs, t * tags.size(), tags.size()) == sentence.tags()[t]) {
+            correct++;
+          }
+        }
+        total += sentence.tokens().length;
+      }
+    }
+    out.printf("tagging: %d of %d tokens correct, accuracy %.4f (%d sentences, %d tokens unknown"
+        + " to the model)%n", correct, total, (double) correct / total, test.sentences().size(),
+        test.unknownTokens());
+    out.flush();
+    return 0;
+  }
+
+  /** A newline-separated list from the model's metadata. */
+  private java.util.List<String> lines(
+      dev.recur.io.ModelFile.SavedModel saved, String key, String kind) {
+    String joined = saved.metadata().get(key);
+    if (joined == null) {
+      throw new IllegalArgumentException(model + " has no " + key + ": it is not " + kind);
+    }
+    return java.util.List.of(joined.split("\n", -1));
   }
 
   private static int argmax(float[] values, int off, int n) {

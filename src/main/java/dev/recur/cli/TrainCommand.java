@@ -14,6 +14,7 @@ import dev.recur.data.CsvSeries;
 import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
+import dev.recur.data.TaggedCorpus;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.Adam;
 import dev.recur.optim.LearningRateSchedule;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -47,21 +49,26 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train on the adding problem, a Mackey-Glass series or a CSV series; write the"
-        + " model, OUT.loss.png and OUT.diagnostics.csv.")
+    description = "Train on the adding problem, a Mackey-Glass series, a CSV series, a text"
+        + " (characters), labelled sequences or tagged sentences; write the model, OUT.loss.png"
+        + " and OUT.diagnostics.csv (per update: loss, gradient norm, clipped, ‖∂L/∂h_t‖).")
 final class TrainCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY, TAG }
 
   enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
 
   /** Metadata key of a classifier's labels, one per line in class-index order. */
   static final String LABELS = "recur.labels";
 
-  @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS or CSV")
+  /** Metadata key of a tagger's vocabulary, one token per line in index order. */
+  static final String TOKENS = "recur.tokens";
+
+  @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY or TAG")
   Task task;
 
-  @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS: a UTF-8 text")
+  @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS: a UTF-8 text; CLASSIFY: lines of"
+      + " label,values…; TAG: token<TAB>tag lines, a blank line between sentences")
   Path data;
 
   @Option(names = "--input-size", defaultValue = "1",
@@ -123,24 +130,33 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
+      throw new IllegalArgumentException(
+          "--out " + out + ": a " + task + " model keeps its vocabulary or labels, which only recur's"
+              + " format holds; name a file not ending in .safetensors");
+    }
     if (task == Task.CHARS) {
       return trainCharacters();
     }
-    List<String> labels = null;
+    Map<String, String> metadata = Map.of();
     SequenceSet[] split;
-    if (task == Task.CLASSIFY) {
-      if (data == null) {
-        throw new IllegalArgumentException("--task CLASSIFY needs --data FILE");
+    switch (task) {
+      case CLASSIFY -> {
+        LabelledSequences labelled = LabelledSequences.load(requireData(), inputSize);
+        metadata = Map.of(LABELS, String.join("\n", labelled.labels()));
+        split = split(labelled.sequences().shuffled(seed));
       }
-      LabelledSequences labelled = LabelledSequences.load(data, inputSize);
-      labels = labelled.labels();
-      split = split(labelled.sequences().shuffled(seed));
-    } else {
-      split = data();
+      case TAG -> {
+        TaggedCorpus corpus = TaggedCorpus.load(requireData());
+        metadata = Map.of(LABELS, String.join("\n", corpus.tags()),
+            TOKENS, String.join("\n", corpus.tokens()));
+        split = split(corpus.sequences().shuffled(seed));
+      }
+      default -> split = data();
     }
     SequenceSet train = split[0];
     SequenceSet valid = split[1];
-    boolean classify = labels != null;
+    boolean classify = task == Task.CLASSIFY || task == Task.TAG;
     RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
         .activation(activation).initializer(initializer)
         .output(classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY).seed(seed).build();
@@ -151,14 +167,14 @@ final class TrainCommand implements Callable<Integer> {
         LearningRateSchedule.constant(learningRate), patience, seed, threads, threads);
     PrintWriter console = spec.commandLine().getOut();
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
-    List<Trainer.Update> updates = new ArrayList<>();
     Trainer.Result result;
-    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
-        .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
-        .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"));
+        ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+            .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
+            .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
       result = new Trainer(model, optimizer, settings)
           .onUpdate(u -> {
-            updates.add(u);
+            diagnostics.accept(u);
             if (bar != null) {
               bar.step();
               bar.setExtraMessage(String.format(" loss %.4f", u.loss()));
@@ -167,17 +183,22 @@ final class TrainCommand implements Callable<Integer> {
           .fit(train, valid, e -> console.printf(
               "epoch %d: training loss %.5f, validation loss %.5f%n", e.epoch(), e.trainingLoss(),
               e.validationLoss()));
+      new ModelFiles().save(out, result.best(), metadata); // safetensors under rnn. and head.
+      writePlot(result);
+      diagnostics.finish();
     }
-    new ModelFiles().save(out, result.best(), classify
-        ? java.util.Map.of(LABELS, String.join("\n", labels))
-        : java.util.Map.of()); // safetensors under rnn. and head.
-    writePlot(result);
-    writeDiagnostics(updates);
     console.printf("best epoch %d (validation %.5f) written to %s, %s, %s%n", result.bestEpoch(),
         result.epochs().get(result.bestEpoch() - 1).validationLoss(), out, sibling(".loss.png"),
         sibling(".diagnostics.csv"));
     console.flush();
     return 0;
+  }
+
+  private Path requireData() {
+    if (data == null) {
+      throw new IllegalArgumentException("--task " + task + " needs --data FILE");
+    }
+    return data;
   }
 
   private Optimizer optimizer(RnnConfig config) {
@@ -192,10 +213,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** A character model trained char-rnn style; its vocabulary is saved with it. */
   private int trainCharacters() throws IOException {
-    if (data == null) {
-      throw new IllegalArgumentException("--task CHARS needs --data TEXT_FILE");
-    }
-    CharCorpus corpus = CharCorpus.load(data);
+    CharCorpus corpus = CharCorpus.load(requireData());
     int vocabulary = corpus.vocabularySize();
     RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
         .activation(activation).initializer(initializer).output(OutputFunction.SOFTMAX)
@@ -205,11 +223,12 @@ final class TrainCommand implements Callable<Integer> {
     List<double[]> curve = new ArrayList<>();
     long every = Math.max(1, iterations / 200);
     long start = System.nanoTime();
-    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
-        .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
-        .setUnit(" chunks", 1).continuousUpdate().build()) {
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"));
+        ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+            .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" chunks", 1).continuousUpdate().build()) {
       new StreamTrainer(model, optimizer(config), LearningRateSchedule.constant(learningRate),
-          corpus.tokens(), 1, steps, steps, clipValue).train(iterations, it -> {
+          corpus.tokens(), 1, steps, steps, clipValue).onUpdate(diagnostics).train(iterations, it -> {
             if (it.iteration() % every == 0 || it.iteration() == iterations) {
               curve.add(new double[] {it.iteration(), it.smoothLoss()});
             }
@@ -220,13 +239,15 @@ final class TrainCommand implements Callable<Integer> {
                   it.tokensSeen() / seconds));
             }
           });
+      new ModelFiles().save(out, model.weights(), Map.of(ModelFile.VOCABULARY, corpus.vocabulary()));
+      plot("loss per character (smoothed)", "iteration",
+          curve.stream().mapToDouble(p -> p[0]).toArray(),
+          new String[] {"training"}, new double[][] {curve.stream().mapToDouble(p -> p[1]).toArray()});
+      diagnostics.finish();
     }
-    new ModelFiles().save(out, model.weights(), java.util.Map.of(ModelFile.VOCABULARY, corpus.vocabulary()));
-    plot("loss per character (smoothed)", "iteration",
-        curve.stream().mapToDouble(p -> p[0]).toArray(),
-        new String[] {"training"}, new double[][] {curve.stream().mapToDouble(p -> p[1]).toArray()});
-    console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s%n",
-        iterations, curve.get(curve.size() - 1)[1], out, sibling(".loss.png"));
+    console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s, %s%n",
+        iterations, curve.get(curve.size() - 1)[1], out, sibling(".loss.png"),
+        sibling(".diagnostics.csv"));
     console.flush();
     return 0;
   }
@@ -249,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true));
       }
-      case CHARS, CLASSIFY -> throw new IllegalStateException(task + " is handled before");
+      case CHARS, CLASSIFY, TAG -> throw new IllegalStateException(task + " is handled before");
     };
   }
 
@@ -286,24 +307,5 @@ final class TrainCommand implements Callable<Integer> {
       chart.addSeries(names[i], x, ys[i]);
     }
     BitmapEncoder.saveBitmap(chart, sibling(".loss.png").toString(), BitmapEncoder.BitmapFormat.PNG);
-  }
-
-  /** One line per update: update, loss, gradient norm, clipped, then ‖∂L/∂h_t‖ for t = 0..T-1. */
-  private void writeDiagnostics(List<Trainer.Update> updates) throws IOException {
-    StringBuilder csv = new StringBuilder("update,loss,gradient_norm,clipped");
-    int steps = updates.isEmpty() ? 0 : updates.get(0).hiddenGradientNorms().length;
-    for (int t = 0; t < steps; t++) {
-      csv.append(",dh_").append(t);
-    }
-    csv.append('\n');
-    for (Trainer.Update u : updates) {
-      csv.append(u.update()).append(',').append(u.loss()).append(',').append(u.gradientNorm())
-          .append(',').append(u.clipped());
-      for (float norm : u.hiddenGradientNorms()) {
-        csv.append(',').append(norm);
-      }
-      csv.append('\n');
-    }
-    Files.writeString(sibling(".diagnostics.csv"), csv);
   }
 }

@@ -1,33 +1,60 @@
 package dev.recur.data;
 
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
- * N labelled sequences of equal length T, each step a vector of I values, with targets at every
- * step (O values each) or at the last step only. Sequence n's step t is {@code inputs[(n·T + t)·I
- * ..]}; its targets start at {@code targets[n·T·O]} (every step) or {@code targets[n·O]} (last).
+ * N labelled sequences of T steps, each step a vector of I values or a token index in [0, I),
+ * with targets at every step (O values each) or at the last step only, and optionally a mask for
+ * sequences shorter than T (padded at their end).
+ *
+ * <p>Sequence n's step t is {@code inputs[(n·T + t)·I ..]} or {@code tokens[n·T + t]}; it is a
+ * real step if {@code mask} is null or {@code mask[n·T + t]}. Its targets start at {@code
+ * targets[n·T·O]} (every step) or {@code targets[n·O]} (last).
  *
  * @param count N
  * @param steps T
- * @param inputSize I
+ * @param inputSize I (the vocabulary, for tokens)
  * @param outputSize O
  * @param everyStep true for many-to-many targets, false for many-to-one
+ * @param inputs dense inputs, or null for tokens
+ * @param tokens token inputs, or null for dense
+ * @param mask real steps, or null when every step is real
  */
 public record SequenceSet(
     int count, int steps, int inputSize, int outputSize, boolean everyStep, float[] inputs,
-    float[] targets) {
+    float[] targets, int[] tokens, boolean[] mask) {
 
   public SequenceSet {
-    Objects.requireNonNull(inputs, "inputs");
     Objects.requireNonNull(targets, "targets");
     if (count < 1 || steps < 1 || inputSize < 1 || outputSize < 1) {
       throw new IllegalArgumentException(
           "count, steps, inputSize, outputSize must be ≥ 1; got " + count + ", " + steps + ", "
               + inputSize + ", " + outputSize);
     }
-    if (inputs.length != (long) count * steps * inputSize) {
+    if ((inputs == null) == (tokens == null)) {
+      throw new IllegalArgumentException("need dense inputs or tokens, exactly one of them");
+    }
+    if (inputs != null && inputs.length != (long) count * steps * inputSize) {
       throw new IllegalArgumentException(
           "inputs length " + inputs.length + ", expected " + count + " × " + steps + " × " + inputSize);
+    }
+    if (tokens != null) {
+      if (tokens.length != (long) count * steps) {
+        throw new IllegalArgumentException(
+            "token count " + tokens.length + ", expected " + count + " × " + steps);
+      }
+      for (int i = 0; i < tokens.length; i++) {
+        if (tokens[i] < 0 || tokens[i] >= inputSize) {
+          throw new IllegalArgumentException(
+              "token " + tokens[i] + " at " + i + " is outside the vocabulary [0, " + inputSize + ")");
+        }
+      }
+    }
+    if (mask != null && mask.length != (long) count * steps) {
+      throw new IllegalArgumentException(
+          "mask length " + mask.length + ", expected " + count + " × " + steps);
     }
     long targetRows = everyStep ? (long) count * steps : count;
     if (targets.length != targetRows * outputSize) {
@@ -36,37 +63,70 @@ public record SequenceSet(
     }
   }
 
+  /** Dense sequences with every step real. */
+  public SequenceSet(
+      int count, int steps, int inputSize, int outputSize, boolean everyStep, float[] inputs,
+      float[] targets) {
+    this(count, steps, inputSize, outputSize, everyStep,
+        Objects.requireNonNull(inputs, "inputs"), targets, null, null);
+  }
+
+  /** Token sequences, padded where {@code mask} (null: nowhere) says. */
+  public static SequenceSet ofTokens(
+      int count, int steps, int vocabulary, int outputSize, boolean everyStep, int[] tokens,
+      boolean[] mask, float[] targets) {
+    return new SequenceSet(count, steps, vocabulary, outputSize, everyStep, null, targets,
+        Objects.requireNonNull(tokens, "tokens"), mask);
+  }
+
+  public boolean isTokens() {
+    return tokens != null;
+  }
+
   /** The same sequences in a seeded random order (a copy), e.g. before a train/validation split. */
   public SequenceSet shuffled(long seed) {
     int[] order = new int[count];
     for (int i = 0; i < count; i++) {
       order[i] = i;
     }
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    SplittableRandom random = new SplittableRandom(seed);
     for (int i = count - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int swap = order[i];
       order[i] = order[j];
       order[j] = swap;
     }
-    int in = steps * inputSize;
-    int out = (everyStep ? steps : 1) * outputSize;
-    float[] x = new float[inputs.length];
-    float[] d = new float[targets.length];
-    for (int n = 0; n < count; n++) {
-      System.arraycopy(inputs, order[n] * in, x, n * in, in);
-      System.arraycopy(targets, order[n] * out, d, n * out, out);
-    }
-    return new SequenceSet(count, steps, inputSize, outputSize, everyStep, x, d);
+    return select(order);
   }
 
   /** Sequences {@code [from, to)} as a new set (copies). */
   public SequenceSet slice(int from, int to) {
     Objects.checkFromToIndex(from, to, count);
-    int in = steps * inputSize;
+    int[] order = new int[to - from];
+    Arrays.setAll(order, i -> from + i);
+    return select(order);
+  }
+
+  /** The sequences {@code order[0], order[1], …} as a new set (copies). */
+  private SequenceSet select(int[] order) {
     int out = (everyStep ? steps : 1) * outputSize;
-    float[] x = java.util.Arrays.copyOfRange(inputs, from * in, to * in);
-    float[] d = java.util.Arrays.copyOfRange(targets, from * out, to * out);
-    return new SequenceSet(to - from, steps, inputSize, outputSize, everyStep, x, d);
+    float[] x = inputs == null ? null : new float[order.length * steps * inputSize];
+    int[] k = tokens == null ? null : new int[order.length * steps];
+    boolean[] m = mask == null ? null : new boolean[order.length * steps];
+    float[] d = new float[order.length * out];
+    for (int n = 0; n < order.length; n++) {
+      int from = order[n];
+      if (x != null) {
+        System.arraycopy(inputs, from * steps * inputSize, x, n * steps * inputSize, steps * inputSize);
+      }
+      if (k != null) {
+        System.arraycopy(tokens, from * steps, k, n * steps, steps);
+      }
+      if (m != null) {
+        System.arraycopy(mask, from * steps, m, n * steps, steps);
+      }
+      System.arraycopy(targets, from * out, d, n * out, out);
+    }
+    return new SequenceSet(order.length, steps, inputSize, outputSize, everyStep, x, d, k, m);
   }
 }

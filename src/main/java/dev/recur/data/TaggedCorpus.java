@@ -9,10 +9,14 @@ import java.util.Map;
 
 /**
  * Sentences for tagging (POS-style): one {@code token<TAB>tag} per line, a blank line between
- * sentences. Tokens and tags are numbered in order of first appearance; a fixed tag set (a trained
- * model's) can be imposed, and then an unknown tag is an error with its line.
+ * sentences. Token 0 is {@link #UNKNOWN}; the others and the tags are numbered in order of first
+ * appearance. A trained model's vocabulary and tag set can be imposed instead: then a token it
+ * does not know reads as {@link #UNKNOWN}, and a tag it does not know is an error with its line.
  */
 public final class TaggedCorpus {
+
+  /** The token that stands for any token outside the vocabulary; always index 0. */
+  public static final String UNKNOWN = "<unk>";
 
   /** One sentence: token and tag indices, step by step. */
   public record Sentence(int[] tokens, int[] tags) {}
@@ -20,30 +24,42 @@ public final class TaggedCorpus {
   private final Map<String, Integer> tokens;
   private final Map<String, Integer> tags;
   private final List<Sentence> sentences;
+  private final int unknownTokens;
 
-  private TaggedCorpus(Map<String, Integer> tokens, Map<String, Integer> tags, List<Sentence> sentences) {
+  private TaggedCorpus(
+      Map<String, Integer> tokens, Map<String, Integer> tags, List<Sentence> sentences,
+      int unknownTokens) {
     this.tokens = tokens;
     this.tags = tags;
     this.sentences = sentences;
+    this.unknownTokens = unknownTokens;
   }
 
-  /** Reads a file, numbering the tags it finds. */
+  /** Reads a file, numbering the tokens and tags it finds. */
   public static TaggedCorpus load(Path file) throws IOException {
-    return load(file, null);
+    return load(file, null, null);
   }
 
-  /** Reads a file whose tags must all be in {@code knownTags} (in index order), if not null. */
+  /** Reads a file whose tags must all be in {@code knownTags} (in index order). */
   public static TaggedCorpus load(Path file, List<String> knownTags) throws IOException {
-    Map<String, Integer> tokens = new LinkedHashMap<>();
-    Map<String, Integer> tags = new LinkedHashMap<>();
-    if (knownTags != null) {
-      for (String tag : knownTags) {
-        tags.putIfAbsent(tag, tags.size());
-      }
+    return load(file, null, knownTags);
+  }
+
+  /**
+   * Reads a file against a model's vocabulary (in index order, {@link #UNKNOWN} first) and tag
+   * set; either may be null to number what the file holds.
+   */
+  public static TaggedCorpus load(Path file, List<String> knownTokens, List<String> knownTags)
+      throws IOException {
+    Map<String, Integer> tokens = numbered(knownTokens == null ? List.of(UNKNOWN) : knownTokens);
+    if (!UNKNOWN.equals(tokens.keySet().iterator().next())) {
+      throw new IllegalArgumentException("a tagging vocabulary starts with " + UNKNOWN);
     }
+    Map<String, Integer> tags = numbered(knownTags == null ? List.of() : knownTags);
     List<Sentence> sentences = new ArrayList<>();
     List<Integer> sentenceTokens = new ArrayList<>();
     List<Integer> sentenceTags = new ArrayList<>();
+    int unknown = 0;
     List<String> lines = TextFiles.lines(file);
     for (int n = 0; n <= lines.size(); n++) {
       String line = n < lines.size() ? lines.get(n) : "";
@@ -70,17 +86,39 @@ public final class TaggedCorpus {
         tagIndex = tags.size();
         tags.put(tag, tagIndex);
       }
-      sentenceTokens.add(tokens.computeIfAbsent(line.substring(0, tab), k -> tokens.size()));
+      String token = line.substring(0, tab);
+      Integer tokenIndex = tokens.get(token);
+      if (tokenIndex == null && knownTokens != null) {
+        tokenIndex = 0;
+        unknown++;
+      } else if (tokenIndex == null) {
+        tokenIndex = tokens.size();
+        tokens.put(token, tokenIndex);
+      }
+      sentenceTokens.add(tokenIndex);
       sentenceTags.add(tagIndex);
     }
     if (sentences.isEmpty()) {
       throw new BadDataException(file, "has no sentences");
     }
-    return new TaggedCorpus(tokens, tags, List.copyOf(sentences));
+    return new TaggedCorpus(tokens, tags, List.copyOf(sentences), unknown);
+  }
+
+  private static Map<String, Integer> numbered(List<String> names) {
+    Map<String, Integer> indices = new LinkedHashMap<>();
+    for (String name : names) {
+      indices.putIfAbsent(name, indices.size());
+    }
+    return indices;
   }
 
   public List<Sentence> sentences() {
     return sentences;
+  }
+
+  /** Tokens in index order, {@link #UNKNOWN} first. */
+  public List<String> tokens() {
+    return List.copyOf(tokens.keySet());
   }
 
   /** Tags in index order. */
@@ -90,5 +128,32 @@ public final class TaggedCorpus {
 
   public int vocabularySize() {
     return tokens.size();
+  }
+
+  /** How many tokens of the file were outside an imposed vocabulary (read as {@link #UNKNOWN}). */
+  public int unknownTokens() {
+    return unknownTokens;
+  }
+
+  /**
+   * The sentences as token sequences padded to the longest, with a mask, and a one-hot tag at
+   * every step (padding steps have an all-zero target, which the mask keeps out of the loss).
+   */
+  public SequenceSet sequences() {
+    int count = sentences.size();
+    int steps = sentences.stream().mapToInt(s -> s.tokens().length).max().orElseThrow();
+    int tagCount = tags.size();
+    int[] tokenIndices = new int[count * steps];
+    boolean[] mask = new boolean[count * steps];
+    float[] targets = new float[count * steps * tagCount];
+    for (int n = 0; n < count; n++) {
+      Sentence sentence = sentences.get(n);
+      for (int t = 0; t < sentence.tokens().length; t++) {
+        tokenIndices[n * steps + t] = sentence.tokens()[t];
+        mask[n * steps + t] = true;
+        targets[(n * steps + t) * tagCount + sentence.tags()[t]] = 1;
+      }
+    }
+    return SequenceSet.ofTokens(count, steps, tokens.size(), tagCount, true, tokenIndices, mask, targets);
   }
 }

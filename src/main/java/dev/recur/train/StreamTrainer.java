@@ -46,6 +46,8 @@ public final class StreamTrainer {
   private int position;
   private long iteration;
   private double smooth;
+  /** Null unless someone listens: an unobserved chunk builds no report. */
+  private Consumer<Trainer.Update> updates;
 
   /**
    * @param tokens the stream, indices in the model's vocabulary (held, not copied)
@@ -96,6 +98,16 @@ public final class StreamTrainer {
   }
 
   /**
+   * Reports each chunk's gradient diagnostics before its update: the loss per token, the global
+   * gradient norm before clipping, whether per-entry clipping changed any entry, and ‖∂L/∂h_t‖
+   * over the steps backpropagated through (from {@link TruncatedBptt#workspace()}).
+   */
+  public StreamTrainer onUpdate(Consumer<Trainer.Update> listener) {
+    this.updates = listener;
+    return this;
+  }
+
+  /**
    * Trains {@code iterations} more chunks, continuing where the previous call stopped (position
    * in the stream, hidden state, smoothed loss), going round the stream as often as needed (the
    * state is reset at each wrap). Reports each iteration.
@@ -119,8 +131,11 @@ public final class StreamTrainer {
       if (!Double.isFinite(loss)) {
         throw new TrainingDivergedException("iteration " + iteration + ": the loss is " + loss);
       }
-      if (clipValue > 0) {
-        GradientClipping.clipByValue(gradients, clipValue);
+      double norm = updates != null ? GradientClipping.globalNorm(gradients) : Double.NaN;
+      boolean clipped = clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue);
+      if (updates != null) {
+        updates.accept(new Trainer.Update(iteration, loss, norm, clipped,
+            bptt.workspace().hiddenGradientNorms().clone()));
       }
       optimizer.step(model.weights(), gradients, schedule.rate(optimizer.steps()));
       position += chunk;

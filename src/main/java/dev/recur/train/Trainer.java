@@ -473,7 +473,15 @@ public final class Trainer {
       for (int k = 0; k < size; k++) {
         int n = order[start + k];
         for (int t = 0; t < steps; t++) {
-          System.arraycopy(set.inputs(), (n * steps + t) * in, b.inputs, (t * size + k) * in, in);
+          int row = t * size + k;
+          if (b.tokens != null) {
+            b.tokens[row] = set.tokens()[n * steps + t];
+          } else {
+            System.arraycopy(set.inputs(), (n * steps + t) * in, b.inputs, row * in, in);
+          }
+          if (b.mask != null) {
+            b.mask[row] = set.mask()[n * steps + t];
+          }
           if (set.everyStep()) {
             System.arraycopy(set.targets(), (n * steps + t) * out, b.targets, (t * size + k) * out, out);
           }
@@ -499,6 +507,8 @@ public final class Trainer {
 
     private final class Buffers {
       final float[] inputs;
+      final int[] tokens;
+      final boolean[] mask;
       final float[] targets;
       /** Class indices, for losses that take them (the set's targets are then one-hot rows). */
       final int[] classes;
@@ -506,7 +516,9 @@ public final class Trainer {
 
       Buffers(int size) {
         int steps = set.steps();
-        inputs = new float[steps * size * set.inputSize()];
+        inputs = set.isTokens() ? null : new float[steps * size * set.inputSize()];
+        tokens = set.isTokens() ? new int[steps * size] : null;
+        mask = set.mask() == null ? null : new boolean[steps * size];
         int rows = (set.everyStep() ? steps : 1) * size;
         targets = new float[rows * set.outputSize()];
         Targets t;
@@ -517,7 +529,8 @@ public final class Trainer {
           classes = null;
           t = set.everyStep() ? Targets.everyStep(targets) : Targets.lastStep(targets);
         }
-        batch = new Batch(model.workspace(steps, size), Inputs.dense(inputs, steps, size), t);
+        Inputs in = tokens != null ? Inputs.tokens(tokens, steps, size) : Inputs.dense(inputs, steps, size);
+        batch = new Batch(model.workspace(steps, size), mask == null ? in : in.withMask(mask), t);
       }
     }
   }

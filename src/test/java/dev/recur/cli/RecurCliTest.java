@@ -1,6 +1,7 @@
 package dev.recur.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -111,6 +112,11 @@ class RecurCliTest {
         "--no-progress", "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
     assertTrue(Files.exists(dir.resolve("fox.recur.loss.png")));
+    List<String> diagnostics = Files.readAllLines(dir.resolve("fox.recur.diagnostics.csv"));
+    assertEquals(601, diagnostics.size(), "a header and one line per chunk");
+    assertTrue(diagnostics.get(0).startsWith("update,loss,gradient_norm,clipped,dh_0,"));
+    assertEquals(4 + 25, diagnostics.get(600).split(",").length, diagnostics.get(600));
+    assertFalse(Files.exists(dir.resolve("fox.recur.diagnostics.csv.partial")));
 
     Run generated = run("generate", model.toString(), "--prime", "the quick ", "--length", "35",
         "--temperature", "0.05");
@@ -185,6 +191,61 @@ class RecurCliTest {
         .compile("classification: \\d+ of 300 correct, accuracy ([0-9.]+)").matcher(scored.out());
     assertTrue(accuracy.find(), scored.out());
     assertTrue(Double.parseDouble(accuracy.group(1)) > 0.9, scored.out()); // chance: 0.5
+  }
+
+  /**
+   * The tag of "run", "fish" or "walk" (NOUN or VERB) depends on the determiner or pronoun that
+   * began the sentence, up to three tokens back, so a tagger must remember; chance on those
+   * words is one half. Test sentences hold a word the model never saw, read as unknown.
+   */
+  @Test
+  void tagTrainsAndEvaluatesOnTaggedSentences() throws Exception {
+    java.util.Random random = new java.util.Random(9);
+    Path train = dir.resolve("train.tsv");
+    Path test = dir.resolve("test.tsv");
+    String[] ambiguous = {"run", "fish", "walk"};
+    for (Path file : List.of(train, test)) {
+      StringBuilder tsv = new StringBuilder();
+      for (int s = 0; s < (file == train ? 600 : 200); s++) {
+        boolean noun = random.nextBoolean();
+        tsv.append(noun ? (random.nextBoolean() ? "the\tDET\n" : "a\tDET\n")
+            : (random.nextBoolean() ? "they\tPRON\n" : "we\tPRON\n"));
+        for (int m = random.nextInt(3); m > 0; m--) {
+          tsv.append(noun ? "big\tADJ\n" : "often\tADV\n");
+        }
+        tsv.append(ambiguous[random.nextInt(3)]).append(noun ? "\tNOUN\n" : "\tVERB\n");
+        if (file == test && s == 0) {
+          tsv.append("quietly\tADV\n");
+        }
+        tsv.append(".\tPUNCT\n\n");
+      }
+      Files.writeString(file, tsv);
+    }
+    Path model = dir.resolve("tagger.recur");
+    Run trained = run("train", "--task", "TAG", "--data", train.toString(), "--hidden", "16",
+        "--epochs", "20", "--lr", "0.01", "--batch", "16", "--no-progress", "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    List<String> diagnostics = Files.readAllLines(dir.resolve("tagger.recur.diagnostics.csv"));
+    assertEquals(1 + 20 * 30, diagnostics.size(), "a header and one line per update (480/16 a epoch)");
+
+    Run scored = run("eval", model.toString(), "--task", "TAG", "--data", test.toString());
+    assertEquals(0, scored.status(), scored.err());
+    java.util.regex.Matcher accuracy = java.util.regex.Pattern
+        .compile("tagging: (\\d+) of (\\d+) tokens correct, accuracy ([0-9.]+) \\(200 sentences, 1"
+            + " tokens unknown to the model\\)").matcher(scored.out());
+    assertTrue(accuracy.find(), scored.out());
+    // every token but the ambiguous ones is tagged by itself; a model that ignored the context
+    // would get about half of the 200 ambiguous ones wrong: accuracy ≈ 1 - 100/total
+    int total = Integer.parseInt(accuracy.group(2));
+    int wrong = total - Integer.parseInt(accuracy.group(1));
+    assertTrue(wrong <= 5, scored.out());
+  }
+
+  @Test
+  void modelsWithVocabulariesRefuseSafeTensorsBeforeTraining() {
+    Run refused = run("train", "--task", "TAG", "--data", "missing.tsv", "--out", "x.safetensors");
+    assertEquals(1, refused.status());
+    assertTrue(refused.err().contains("only recur's format holds"), refused.err());
   }
 
   @Test

@@ -83,10 +83,28 @@ class LoadersTest {
         write("tags.tsv", "the\tDET\ndog\tNOUN\nruns\tVERB\n\n\nthe\tDET\ncat\tNOUN\n"));
     assertEquals(2, corpus.sentences().size());
     assertEquals(List.of("DET", "NOUN", "VERB"), corpus.tags());
-    assertArrayEquals(new int[] {0, 1, 2}, corpus.sentences().get(0).tokens());
-    assertArrayEquals(new int[] {0, 3}, corpus.sentences().get(1).tokens());
+    assertArrayEquals(new int[] {1, 2, 3}, corpus.sentences().get(0).tokens());
+    assertArrayEquals(new int[] {1, 4}, corpus.sentences().get(1).tokens());
     assertArrayEquals(new int[] {0, 1}, corpus.sentences().get(1).tags());
-    assertEquals(4, corpus.vocabularySize());
+    assertEquals(List.of("<unk>", "the", "dog", "runs", "cat"), corpus.tokens());
+    assertEquals(5, corpus.vocabularySize());
+
+    SequenceSet set = corpus.sequences();
+    assertEquals(2, set.count());
+    assertEquals(3, set.steps(), "padded to the longest sentence");
+    assertArrayEquals(new int[] {1, 2, 3, 1, 4, 0}, set.tokens());
+    assertArrayEquals(new boolean[] {true, true, true, true, true, false}, set.mask());
+    assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0},
+        set.targets());
+  }
+
+  @Test
+  void taggingAgainstAModelsVocabularyReadsNewTokensAsUnknown() throws IOException {
+    TaggedCorpus corpus = TaggedCorpus.load(write("eval.tsv", "the\tDET\nhorse\tNOUN\n"),
+        List.of("<unk>", "the", "dog"), List.of("DET", "NOUN"));
+    assertArrayEquals(new int[] {1, 0}, corpus.sentences().get(0).tokens());
+    assertEquals(1, corpus.unknownTokens());
+    assertEquals(3, corpus.vocabularySize());
   }
 
   @Test

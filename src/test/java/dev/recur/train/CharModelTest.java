@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.ElmanRnn;
+import dev.recur.GradientClipping;
+import dev.recur.Inputs;
+import dev.recur.Loss;
+import dev.recur.Parameters;
+import dev.recur.Targets;
+import dev.recur.Tensor;
+import dev.recur.Workspace;
 import dev.recur.OutputFunction;
 import dev.recur.RnnConfig;
 import dev.recur.data.CharCorpus;
@@ -51,6 +58,49 @@ class CharModelTest {
     int[] prime = encode(corpus, "the quick ");
     int[] sampled = new Sampler(new InferenceModel(model.weights()), 5).sample(prime, 35, 0.05);
     assertEquals("brown fox jumps over the lazy dog. ", decode(corpus, sampled));
+  }
+
+  /**
+   * The first chunk starts from h = 0, so its truncated BPTT is plain BPTT over 25 steps: its
+   * reported norm, clipping flag and ‖∂L/∂h_t‖ must match a separate forward/backward pass of the
+   * untrained model over the same characters.
+   */
+  @Test
+  void reportsEachChunksGradientDiagnostics() {
+    CharCorpus corpus = CharCorpus.of(SENTENCE.repeat(3));
+    int vocabulary = corpus.vocabularySize();
+    RnnConfig config = RnnConfig.builder(vocabulary, 16, vocabulary)
+        .output(OutputFunction.SOFTMAX).seed(4).build();
+    ElmanRnn model = ElmanRnn.initialize(config);
+    int[] tokens = corpus.tokens();
+    int[] inputs = java.util.Arrays.copyOfRange(tokens, 0, 25);
+    int[] targets = java.util.Arrays.copyOfRange(tokens, 1, 26);
+    Workspace ws = model.workspace(25, 1);
+    model.forward(ws, Inputs.tokens(inputs, 25, 1));
+    Parameters expected = Parameters.zeros(config);
+    double loss = model.backward(ws, Loss.CROSS_ENTROPY, Targets.everyStepClasses(targets), expected);
+    float limit = 0.05f;
+    boolean anyAbove = false;
+    for (Tensor t : expected.tensors()) {
+      for (float g : t.values()) {
+        anyAbove |= Math.abs(g) > limit;
+      }
+    }
+
+    List<Trainer.Update> reports = new ArrayList<>();
+    new StreamTrainer(ElmanRnn.initialize(config), new Adagrad(config, 1e-8f, 0f),
+        LearningRateSchedule.constant(0.1f), tokens, 1, 25, 25, limit)
+        .onUpdate(reports::add).train(3, it -> {});
+
+    assertEquals(3, reports.size());
+    Trainer.Update first = reports.get(0);
+    assertEquals(1, first.update());
+    assertEquals(loss / 25, first.loss(), 1e-6);
+    assertEquals(GradientClipping.globalNorm(expected), first.gradientNorm(), 1e-6);
+    assertTrue(anyAbove, "the limit is meant to bite on this chunk");
+    assertEquals(anyAbove, first.clipped());
+    assertArrayEquals(ws.hiddenGradientNorms(), first.hiddenGradientNorms(), 1e-6f);
+    assertEquals(3, reports.get(2).update());
   }
 
   @Test
