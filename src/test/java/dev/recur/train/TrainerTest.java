@@ -55,6 +55,46 @@ class TrainerTest {
     assertEquals(best, trainer.evaluate(valid), 1e-9, "best weights are the best epoch's");
   }
 
+  /**
+   * Token sequences of different lengths, padded and masked into one set: the trainer's loss on
+   * the set must be the mean of each sentence's loss computed alone, unpadded, by the model.
+   */
+  @Test
+  void paddedTokenSequencesScoreAsTheSentencesAlone() {
+    int[][] sentences = {{1, 2, 3}, {4}, {2, 2, 1, 0, 3}, {3, 1}};
+    int[][] tags = {{0, 1, 2}, {1}, {2, 0, 0, 1, 2}, {0, 0}};
+    int steps = 5;
+    int count = sentences.length;
+    int[] tokens = new int[count * steps];
+    boolean[] mask = new boolean[count * steps];
+    float[] targets = new float[count * steps * 3];
+    for (int n = 0; n < count; n++) {
+      for (int t = 0; t < sentences[n].length; t++) {
+        tokens[n * steps + t] = sentences[n][t];
+        mask[n * steps + t] = true;
+        targets[(n * steps + t) * 3 + tags[n][t]] = 1;
+      }
+    }
+    SequenceSet set = SequenceSet.ofTokens(count, steps, 5, 3, true, tokens, mask, targets);
+    RnnConfig config = RnnConfig.builder(5, 6, 3).output(dev.recur.OutputFunction.SOFTMAX).seed(8).build();
+    ElmanRnn model = ElmanRnn.initialize(config);
+
+    double expected = 0;
+    for (int n = 0; n < count; n++) {
+      int length = sentences[n].length;
+      dev.recur.Workspace ws = model.workspace(length, 1);
+      model.forward(ws, dev.recur.Inputs.tokens(sentences[n], length, 1));
+      expected += model.loss(ws, Loss.CROSS_ENTROPY, dev.recur.Targets.everyStepClasses(tags[n]));
+    }
+    expected /= count;
+
+    for (int batch : new int[] {1, 3, 4}) {
+      Trainer trainer = new Trainer(model, Sgd.plain(config), new Trainer.Settings(
+          batch, 1, Loss.CROSS_ENTROPY, 0f, 0f, LearningRateSchedule.constant(0f), 0, 1));
+      assertEquals(expected, trainer.evaluate(set), 1e-5, "batch " + batch);
+    }
+  }
+
   @Test
   void diagnosticsReportEveryUpdateWithItsGradientFlow() {
     SequenceSet train = AddingProblem.generate(64, 12, 5);
