@@ -151,6 +151,44 @@ public final class TruncatedBptt {
     return latest;
   }
 
+  /**
+   * What the next chunk depends on besides the weights, copied out for a checkpoint: the steps
+   * seen, the state before the window and after its last step, and the window's inputs (tokens or
+   * dense values; the other is null).
+   */
+  public record State(int seen, float[] windowStart, float[] latest, int[] windowTokens,
+      float[] windowValues) {}
+
+  public State state() {
+    return new State(seen, windowStart.clone(), latest.clone(),
+        windowTokens == null ? null : windowTokens.clone(),
+        windowValues == null ? null : windowValues.clone());
+  }
+
+  /** Continues from a {@link #state()} taken from a run of the same shape. */
+  public void restore(State state) {
+    Objects.requireNonNull(state, "state");
+    if (state.seen() < 0 || state.windowStart().length != windowStart.length
+        || state.latest().length != latest.length
+        || (state.windowTokens() == null) != (windowTokens == null)
+        || (windowTokens != null && state.windowTokens().length != windowTokens.length)
+        || (state.windowValues() == null) != (windowValues == null)
+        || (windowValues != null && state.windowValues().length != windowValues.length)) {
+      throw new IllegalArgumentException(
+          "the saved state is not of this shape (chunk " + chunk + ", depth " + depth + ", batch "
+              + batch + ", hidden " + model.config().hiddenSize() + ", "
+              + (windowTokens != null ? "tokens" : "dense") + ")");
+    }
+    seen = state.seen();
+    System.arraycopy(state.windowStart(), 0, windowStart, 0, windowStart.length);
+    System.arraycopy(state.latest(), 0, latest, 0, latest.length);
+    if (windowTokens != null) {
+      System.arraycopy(state.windowTokens(), 0, windowTokens, 0, windowTokens.length);
+    } else {
+      System.arraycopy(state.windowValues(), 0, windowValues, 0, windowValues.length);
+    }
+  }
+
   /** The workspace of the last window (outputs, states, gradients w.r.t. inputs). */
   public Workspace workspace() {
     return workspace;

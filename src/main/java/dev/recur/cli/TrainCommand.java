@@ -123,6 +123,19 @@ final class TrainCommand implements Callable<Integer> {
       description = "CHARS: per-entry gradient clipping (default ${DEFAULT-VALUE}, min-char-rnn's)")
   float clipValue;
 
+  @Option(names = "--checkpoint",
+      description = "write the run's state here (atomically) every --checkpoint-every updates and at the end")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-every", defaultValue = "1000",
+      description = "updates (CHARS: chunks) between checkpoints (default ${DEFAULT-VALUE})")
+  long checkpointEvery;
+
+  @Option(names = "--resume",
+      description = "continue the run saved in this checkpoint; give the same task, data and settings"
+          + " (--epochs and --iterations stay totals)")
+  Path resume;
+
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
 
@@ -172,17 +185,25 @@ final class TrainCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
-      result = new Trainer(model, optimizer, settings)
-          .onUpdate(u -> {
-            diagnostics.accept(u);
-            if (bar != null) {
-              bar.step();
-              bar.setExtraMessage(String.format(" loss %.4f", u.loss()));
-            }
-          })
-          .fit(train, valid, e -> console.printf(
-              "epoch %d: training loss %.5f, validation loss %.5f%n", e.epoch(), e.trainingLoss(),
-              e.validationLoss()));
+      Trainer trainer = new Trainer(model, optimizer, settings).onUpdate(u -> {
+        diagnostics.accept(u);
+        if (bar != null) {
+          bar.stepTo(u.update());
+          bar.setExtraMessage(String.format(" loss %.4f", u.loss()));
+        }
+      });
+      java.util.function.Consumer<Trainer.Epoch> epochs = e -> console.printf(
+          "epoch %d: training loss %.5f, validation loss %.5f%n", e.epoch(), e.trainingLoss(),
+          e.validationLoss());
+      Trainer.Checkpoints checkpoints =
+          checkpoint == null ? null : new Trainer.Checkpoints(checkpoint, checkpointEvery, 0);
+      if (resume != null) {
+        result = trainer.resume(resume, train, valid, epochs, checkpoints);
+      } else {
+        result = checkpoints == null
+            ? trainer.fit(train, valid, epochs)
+            : trainer.fit(train, valid, epochs, checkpoints);
+      }
       new ModelFiles().save(out, result.best(), metadata); // safetensors under rnn. and head.
       writePlot(result);
       diagnostics.finish();
@@ -227,18 +248,36 @@ final class TrainCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
             .setUnit(" chunks", 1).continuousUpdate().build()) {
-      new StreamTrainer(model, optimizer(config), LearningRateSchedule.constant(learningRate),
-          corpus.tokens(), 1, steps, steps, clipValue).onUpdate(diagnostics).train(iterations, it -> {
-            if (it.iteration() % every == 0 || it.iteration() == iterations) {
-              curve.add(new double[] {it.iteration(), it.smoothLoss()});
-            }
-            if (bar != null) {
-              bar.step();
-              double seconds = (System.nanoTime() - start) / 1e9;
-              bar.setExtraMessage(String.format(" loss %.3f, %.0f chars/s", it.smoothLoss(),
-                  it.tokensSeen() / seconds));
-            }
-          });
+      StreamTrainer trainer = new StreamTrainer(model, optimizer(config),
+          LearningRateSchedule.constant(learningRate), corpus.tokens(), 1, steps, steps, clipValue)
+          .onUpdate(diagnostics);
+      if (resume != null) {
+        trainer.resume(resume);
+        if (trainer.iteration() >= iterations) {
+          throw new IllegalArgumentException(resume + " is at iteration " + trainer.iteration()
+              + " already; ask for more --iterations (a total, not a count to add)");
+        }
+      }
+      long resumedAt = trainer.iteration();
+      java.util.function.Consumer<StreamTrainer.Iteration> report = it -> {
+        if (it.iteration() % every == 0 || it.iteration() == iterations) {
+          curve.add(new double[] {it.iteration(), it.smoothLoss()});
+        }
+        if (bar != null) {
+          bar.stepTo(it.iteration());
+          double seconds = (System.nanoTime() - start) / 1e9;
+          bar.setExtraMessage(String.format(" loss %.3f, %.0f chars/s", it.smoothLoss(),
+              (it.iteration() - resumedAt) * steps / seconds));
+        }
+      };
+      // in pieces of --checkpoint-every chunks, each followed by a checkpoint
+      long piece = checkpoint == null ? Long.MAX_VALUE : Math.max(1, checkpointEvery);
+      while (trainer.iteration() < iterations) {
+        trainer.train(Math.min(piece, iterations - trainer.iteration()), report);
+        if (checkpoint != null) {
+          trainer.save(checkpoint);
+        }
+      }
       new ModelFiles().save(out, model.weights(), Map.of(ModelFile.VOCABULARY, corpus.vocabulary()));
       plot("loss per character (smoothed)", "iteration",
           curve.stream().mapToDouble(p -> p[0]).toArray(),
@@ -246,8 +285,8 @@ final class TrainCommand implements Callable<Integer> {
       diagnostics.finish();
     }
     console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s, %s%n",
-        iterations, curve.get(curve.size() - 1)[1], out, sibling(".loss.png"),
-        sibling(".diagnostics.csv"));
+        iterations, curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1], out,
+        sibling(".loss.png"), sibling(".diagnostics.csv"));
     console.flush();
     return 0;
   }

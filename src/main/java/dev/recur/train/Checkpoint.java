@@ -1,26 +1,19 @@
 package dev.recur.train;
 
 import dev.recur.Parameters;
-import dev.recur.io.AtomicFile;
-import dev.recur.io.InvalidModelFileException;
 import dev.recur.io.ModelFile;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Everything a training run needs to continue exactly where it stopped: the weights, the
  * optimizer's state and update count, the shuffling generator's state, the data order and the
- * position in the epoch, and the best-so-far bookkeeping. Format: magic {@code recurCKP}, version,
- * length-prefixed sections (models embedded in recur's model format), CRC32C; written atomically
- * (temporary file, fsync, rename), so a crash mid-write leaves the previous checkpoint whole.
+ * position in the epoch, and the best-so-far bookkeeping, framed by {@link CheckpointFile} under
+ * the magic {@code recurCKP}.
  */
 record Checkpoint(
     Parameters weights,
@@ -38,7 +31,7 @@ record Checkpoint(
     double bestLoss,
     List<Trainer.Epoch> epochs) {
 
-  private static final byte[] MAGIC = "recurCKP".getBytes(StandardCharsets.US_ASCII);
+  private static final String MAGIC = "recurCKP";
   private static final int VERSION = 1;
 
   void write(Path path) throws IOException {
@@ -48,13 +41,12 @@ record Checkpoint(
     for (Parameters p : optimizerState) {
       blobs.add(ModelFile.toBytes(p));
     }
-    long size = MAGIC.length + 4 + 8 + 4 + 8 + 4 + 4L * order.length + 4 + 4 + 1 + 8 + 8 + 4 + 8
+    long size = 8 + 4 + 8 + 4 + 4L * order.length + 4 + 4 + 1 + 8 + 8 + 4 + 8
         + 4 + 32L * epochs.size() + 4;
     for (byte[] b : blobs) {
       size += 4 + b.length;
     }
-    ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(size + 4)).order(ByteOrder.LITTLE_ENDIAN);
-    out.put(MAGIC).putInt(VERSION);
+    ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
     out.putLong(optimizerSteps).putInt(optimizerState.size());
     out.putLong(rngState).putInt(order.length);
     for (int i : order) {
@@ -71,33 +63,16 @@ record Checkpoint(
     for (byte[] b : blobs) {
       out.putInt(b.length).put(b);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(out.array(), 0, out.position());
-    out.putInt((int) crc.getValue());
-    AtomicFile.write(path, out.flip());
+    CheckpointFile.finish(path, out);
   }
 
   static Checkpoint read(Path path) throws IOException {
-    byte[] bytes = Files.readAllBytes(path);
-    if (bytes.length < MAGIC.length + 8) {
-      throw new IOException(path + ": truncated checkpoint (" + bytes.length + " bytes)");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    if ((int) crc.getValue() != in.getInt(bytes.length - 4)) {
-      throw new IOException(path + ": checkpoint checksum mismatch: corrupted or truncated");
-    }
-    byte[] magic = new byte[MAGIC.length];
-    in.get(magic);
-    if (!java.util.Arrays.equals(magic, MAGIC) || in.getInt() != VERSION) {
-      throw new IOException(path + ": not a recur checkpoint of version " + VERSION);
-    }
+    ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
     try {
       long steps = in.getLong();
       int stateCount = in.getInt();
       long rng = in.getLong();
-      int[] order = new int[checkedCount(path, in, in.getInt(), 4)];
+      int[] order = new int[CheckpointFile.count(path, in, in.getInt(), 4)];
       for (int i = 0; i < order.length; i++) {
         order[i] = in.getInt();
       }
@@ -109,7 +84,7 @@ record Checkpoint(
       int bestEpoch = in.getInt();
       double bestLoss = in.getDouble();
       List<Trainer.Epoch> epochs = new ArrayList<>();
-      for (int i = checkedCount(path, in, in.getInt(), 32); i > 0; i--) {
+      for (int i = CheckpointFile.count(path, in, in.getInt(), 32); i > 0; i--) {
         epochs.add(new Trainer.Epoch(in.getInt(), in.getDouble(), in.getDouble(), in.getDouble()));
         in.getInt();
       }
@@ -119,9 +94,7 @@ record Checkpoint(
       }
       List<Parameters> models = new ArrayList<>();
       for (int i = 0; i < blobCount; i++) {
-        byte[] blob = new byte[checkedCount(path, in, in.getInt(), 1)];
-        in.get(blob);
-        models.add(ModelFile.fromBytes(path, blob));
+        models.add(CheckpointFile.readModel(path, in));
       }
       return new Checkpoint(models.get(0), steps, List.copyOf(models.subList(2, models.size())),
           rng, order, epoch, nextStart, shuffled, lossSum, norm, models.get(1), bestEpoch, bestLoss,
@@ -129,13 +102,5 @@ record Checkpoint(
     } catch (BufferUnderflowException e) {
       throw new IOException(path + ": truncated checkpoint", e);
     }
-  }
-
-  private static int checkedCount(Path path, ByteBuffer in, int count, int bytesEach)
-      throws InvalidModelFileException, IOException {
-    if (count < 0 || (long) count * bytesEach > in.remaining()) {
-      throw new IOException(path + ": a count of " + count + " does not fit the checkpoint");
-    }
-    return count;
   }
 }

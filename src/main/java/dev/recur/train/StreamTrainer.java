@@ -9,7 +9,10 @@ import dev.recur.Targets;
 import dev.recur.TruncatedBptt;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 import java.util.function.Consumer;
 
 /**
@@ -107,6 +110,69 @@ public final class StreamTrainer {
     return this;
   }
 
+  /** Chunks trained so far, counting those before a {@link #resume}. */
+  public long iteration() {
+    return iteration;
+  }
+
+  /**
+   * Writes everything needed to continue exactly from here (atomically: a crash mid-write leaves
+   * the previous file whole). {@link #resume} on a trainer built the same way, then training on,
+   * gives the weights an uninterrupted run would have.
+   */
+  public void save(Path checkpoint) throws IOException {
+    new StreamCheckpoint(model.weights(), optimizer.steps(), optimizer.state(), iteration, position,
+        smooth, tokens.length, fingerprint(tokens), bptt.state()).write(checkpoint);
+  }
+
+  /**
+   * Continues from a checkpoint written by {@link #save}: weights, optimizer state, position,
+   * carried hidden states and smoothed loss. The trainer must have been built like the one that
+   * saved it (model shape, optimizer kind, the same stream, B, k1, k2).
+   */
+  public void resume(Path checkpoint) throws IOException {
+    StreamCheckpoint saved = StreamCheckpoint.read(checkpoint);
+    if (saved.streamLength() != tokens.length || saved.streamChecksum() != fingerprint(tokens)) {
+      throw new IllegalArgumentException(
+          checkpoint + " was made on another stream (" + saved.streamLength() + " tokens); this"
+              + " trainer reads " + tokens.length + " tokens" + (saved.streamLength() == tokens.length
+                  ? " with different contents" : ""));
+    }
+    if (saved.position() < 0 || saved.position() > part) {
+      throw new IllegalArgumentException(
+          checkpoint + ": position " + saved.position() + " is outside parts of " + part + " tokens");
+    }
+    if (saved.optimizerState().size() != optimizer.state().size()) {
+      throw new IllegalArgumentException(
+          checkpoint + " holds " + saved.optimizerState().size() + " optimizer state tensor sets;"
+              + " this optimizer has " + optimizer.state().size());
+    }
+    // Each restore below checks its shapes before it copies; undo the first if the second refuses.
+    TruncatedBptt.State before = bptt.state();
+    bptt.restore(saved.bptt());
+    try {
+      model.weights().copyFrom(saved.weights());
+    } catch (RuntimeException e) {
+      bptt.restore(before);
+      throw e;
+    }
+    CheckpointFile.restore(checkpoint, optimizer, saved.optimizerState(), saved.optimizerSteps());
+    iteration = saved.iteration();
+    position = saved.position();
+    smooth = saved.smoothLoss();
+  }
+
+  private static int fingerprint(int[] tokens) {
+    CRC32C crc = new CRC32C();
+    for (int t : tokens) {
+      crc.update(t);
+      crc.update(t >>> 8);
+      crc.update(t >>> 16);
+      crc.update(t >>> 24);
+    }
+    return (int) crc.getValue();
+  }
+
   /**
    * Trains {@code iterations} more chunks, continuing where the previous call stopped (position
    * in the stream, hidden state, smoothed loss), going round the stream as often as needed (the
@@ -128,10 +194,7 @@ public final class StreamTrainer {
       iteration++;
       gradients.zero();
       double loss = bptt.train(chunkInputs, Loss.CROSS_ENTROPY, chunkTargets, gradients) / chunk;
-      if (!Double.isFinite(loss)) {
-        throw new TrainingDivergedException("iteration " + iteration + ": the loss is " + loss);
-      }
-      double norm = updates != null ? GradientClipping.globalNorm(gradients) : Double.NaN;
+      double norm = DivergenceGuard.check(iteration, loss, gradients);
       boolean clipped = clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue);
       if (updates != null) {
         updates.accept(new Trainer.Update(iteration, loss, norm, clipped,

@@ -153,16 +153,7 @@ public final class Trainer {
               + training.count());
     }
     model.weights().copyFrom(saved.weights());
-    List<Parameters> state = optimizer.state();
-    if (state.size() != saved.optimizerState().size()) {
-      throw new IllegalArgumentException(
-          checkpoint + " holds " + saved.optimizerState().size() + " optimizer state tensors sets;"
-              + " this optimizer has " + state.size());
-    }
-    for (int i = 0; i < state.size(); i++) {
-      state.get(i).copyFrom(saved.optimizerState().get(i));
-    }
-    optimizer.restoreSteps(saved.optimizerSteps());
+    CheckpointFile.restore(checkpoint, optimizer, saved.optimizerState(), saved.optimizerSteps());
     RunState run = new RunState(saved.order(), new SplitMix64(saved.rngState()), saved.best());
     run.epoch = saved.epoch();
     run.nextStart = saved.nextStart();
@@ -229,7 +220,7 @@ public final class Trainer {
           }
           int size = Math.min(settings.batchSize(), count - run.nextStart);
           double loss = shards.gradients(run.order, run.nextStart, size, gradients);
-          run.norm = guard(loss, gradients);
+          run.norm = DivergenceGuard.check(optimizer.steps() + 1, loss, gradients);
           boolean clipped = false;
           if (settings.clipNorm() > 0) {
             GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
@@ -300,27 +291,6 @@ public final class Trainer {
       sum += model.loss(batch.workspace(), settings.loss(), batch.targets()) * size;
     }
     return sum / count;
-  }
-
-  /** Returns the global gradient norm, or throws if the loss or any gradient is not finite. */
-  private double guard(double loss, Parameters gradients) {
-    long update = optimizer.steps() + 1;
-    if (!Double.isFinite(loss)) {
-      throw new TrainingDivergedException("update " + update + ": the loss is " + loss);
-    }
-    double norm = GradientClipping.globalNorm(gradients);
-    if (!Double.isFinite(norm)) {
-      for (Tensor t : gradients.tensors()) {
-        for (int i = 0; i < t.size(); i++) {
-          if (!Float.isFinite(t.values()[i])) {
-            throw new TrainingDivergedException(
-                "update " + update + ": gradient " + t.name() + "[" + i + "] is " + t.values()[i]);
-          }
-        }
-      }
-      throw new TrainingDivergedException("update " + update + ": the gradient norm is " + norm);
-    }
-    return norm;
   }
 
   private void requireFits(SequenceSet set, String what) {

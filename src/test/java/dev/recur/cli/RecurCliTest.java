@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -239,6 +240,46 @@ class RecurCliTest {
     int total = Integer.parseInt(accuracy.group(2));
     int wrong = total - Integer.parseInt(accuracy.group(1));
     assertTrue(wrong <= 5, scored.out());
+  }
+
+  /** Stopping and resuming from a checkpoint writes the same model file as one straight run. */
+  @Test
+  void resumedRunsWriteTheStraightRunsModel() throws Exception {
+    Path text = dir.resolve("text.txt");
+    Files.writeString(text, "checkpoints keep the state of a run. ".repeat(20));
+    String[] chars = {"train", "--task", "CHARS", "--data", text.toString(), "--steps", "10",
+        "--hidden", "16", "--optimizer", "ADAM", "--lr", "0.01", "--no-progress"};
+    assertEquals(0, run(concat(chars, "--iterations", "90", "--out", dir.resolve("straight.recur").toString())).status());
+    Path checkpoint = dir.resolve("chars.ckpt");
+    Run first = run(concat(chars, "--iterations", "40", "--checkpoint", checkpoint.toString(),
+        "--checkpoint-every", "15", "--out", dir.resolve("part.recur").toString()));
+    assertEquals(0, first.status(), first.err());
+    Run second = run(concat(chars, "--iterations", "90", "--resume", checkpoint.toString(),
+        "--out", dir.resolve("resumed.recur").toString()));
+    assertEquals(0, second.status(), second.err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("straight.recur")),
+        Files.readAllBytes(dir.resolve("resumed.recur")));
+    Run done = run(concat(chars, "--iterations", "40", "--resume", checkpoint.toString(),
+        "--out", dir.resolve("again.recur").toString()));
+    assertEquals(1, done.status());
+    assertTrue(done.err().contains("is at iteration 40 already"), done.err());
+
+    String[] adding = {"train", "--task", "ADDING", "--steps", "8", "--hidden", "8", "--batch", "50",
+        "--no-progress"};
+    assertEquals(0, run(concat(adding, "--epochs", "3", "--out", dir.resolve("a.recur").toString())).status());
+    Path trainerCheckpoint = dir.resolve("adding.ckpt");
+    assertEquals(0, run(concat(adding, "--epochs", "1", "--checkpoint", trainerCheckpoint.toString(),
+        "--out", dir.resolve("a1.recur").toString())).status());
+    Run resumed = run(concat(adding, "--epochs", "3", "--resume", trainerCheckpoint.toString(),
+        "--out", dir.resolve("a3.recur").toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertArrayEquals(Files.readAllBytes(dir.resolve("a.recur")), Files.readAllBytes(dir.resolve("a3.recur")));
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
   }
 
   @Test

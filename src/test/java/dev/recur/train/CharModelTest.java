@@ -104,6 +104,22 @@ class CharModelTest {
   }
 
   @Test
+  void aStreamThatDivergesStopsBeforeTheWeightsAreTouched() {
+    CharCorpus corpus = CharCorpus.of(SENTENCE.repeat(2));
+    int vocabulary = corpus.vocabularySize();
+    ElmanRnn model = ElmanRnn.initialize(RnnConfig.builder(vocabulary, 8, vocabulary)
+        .output(OutputFunction.SOFTMAX).seed(2).build());
+    model.weights().inputWeights()[0] = Float.NaN;
+    Parameters before = model.weights().copy();
+    StreamTrainer trainer = new StreamTrainer(model, new Adagrad(model.config(), 1e-8f, 0f),
+        LearningRateSchedule.constant(0.1f), corpus.tokens(), 1, 25, 25, 5f);
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> trainer.train(3, it -> {}));
+    assertEquals("update 1: the loss is NaN", e.getMessage());
+    assertArrayEquals(before.recurrentWeights(), model.weights().recurrentWeights());
+  }
+
+  @Test
   void samplingIsSeededAndTemperatureMustBePositive() {
     CharCorpus corpus = CharCorpus.of("abcabc");
     RnnConfig config = RnnConfig.builder(3, 8, 3).output(OutputFunction.SOFTMAX).build();

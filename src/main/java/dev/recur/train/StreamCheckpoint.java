@@ -1,0 +1,105 @@
+package dev.recur.train;
+
+import dev.recur.Parameters;
+import dev.recur.TruncatedBptt;
+import dev.recur.io.ModelFile;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a {@link StreamTrainer} stands: the weights, the optimizer's state and update count, the
+ * iteration, the position in the stream, the smoothed loss, the truncated-BPTT state (the hidden
+ * states carried and the window), and a fingerprint of the stream (its length and CRC32C) so a
+ * resume on other data is refused. Framed by {@link CheckpointFile} under the magic {@code
+ * recurSTR}.
+ */
+record StreamCheckpoint(
+    Parameters weights,
+    long optimizerSteps,
+    List<Parameters> optimizerState,
+    long iteration,
+    int position,
+    double smoothLoss,
+    int streamLength,
+    int streamChecksum,
+    TruncatedBptt.State bptt) {
+
+  private static final String MAGIC = "recurSTR";
+  private static final int VERSION = 1;
+
+  void write(Path path) throws IOException {
+    List<byte[]> blobs = new ArrayList<>();
+    blobs.add(ModelFile.toBytes(weights));
+    for (Parameters p : optimizerState) {
+      blobs.add(ModelFile.toBytes(p));
+    }
+    long size = 8 + 8 + 4 + 8 + 4 + 4 + 4
+        + 4 + 4 + 4L * bptt.windowStart().length + 4 + 4L * bptt.latest().length
+        + 4 + 4L * bptt.windowTokens().length + 4;
+    for (byte[] b : blobs) {
+      size += 4 + b.length;
+    }
+    ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
+    out.putLong(optimizerSteps).putLong(iteration).putInt(position).putDouble(smoothLoss)
+        .putInt(streamLength).putInt(streamChecksum).putInt(bptt.seen());
+    out.putInt(bptt.windowStart().length);
+    for (float v : bptt.windowStart()) {
+      out.putFloat(v);
+    }
+    out.putInt(bptt.latest().length);
+    for (float v : bptt.latest()) {
+      out.putFloat(v);
+    }
+    out.putInt(bptt.windowTokens().length);
+    for (int t : bptt.windowTokens()) {
+      out.putInt(t);
+    }
+    out.putInt(blobs.size());
+    for (byte[] b : blobs) {
+      out.putInt(b.length).put(b);
+    }
+    CheckpointFile.finish(path, out);
+  }
+
+  static StreamCheckpoint read(Path path) throws IOException {
+    ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
+    try {
+      long steps = in.getLong();
+      long iteration = in.getLong();
+      int position = in.getInt();
+      double smooth = in.getDouble();
+      int length = in.getInt();
+      int checksum = in.getInt();
+      int seen = in.getInt();
+      float[] windowStart = new float[CheckpointFile.count(path, in, in.getInt(), 4)];
+      for (int i = 0; i < windowStart.length; i++) {
+        windowStart[i] = in.getFloat();
+      }
+      float[] latest = new float[CheckpointFile.count(path, in, in.getInt(), 4)];
+      for (int i = 0; i < latest.length; i++) {
+        latest[i] = in.getFloat();
+      }
+      int[] window = new int[CheckpointFile.count(path, in, in.getInt(), 4)];
+      for (int i = 0; i < window.length; i++) {
+        window[i] = in.getInt();
+      }
+      int models = CheckpointFile.count(path, in, in.getInt(), 4);
+      if (models < 1) {
+        throw new IOException(path + ": a stream checkpoint holds the weights; found no models");
+      }
+      Parameters weights = CheckpointFile.readModel(path, in);
+      List<Parameters> state = new ArrayList<>();
+      for (int i = 1; i < models; i++) {
+        state.add(CheckpointFile.readModel(path, in));
+      }
+      return new StreamCheckpoint(weights, steps, List.copyOf(state), iteration, position, smooth,
+          length, checksum, new TruncatedBptt.State(seen, windowStart, latest, window, null));
+    } catch (BufferUnderflowException e) {
+      throw new IOException(path + ": truncated checkpoint", e);
+    }
+  }
+}
