@@ -32,17 +32,22 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Score a model: ADDING (test MSE on fresh sequences), MACKEY_GLASS (one-step and"
-        + " free-running NRMSE on the held-out end of the series), CLASSIFY (accuracy on labelled"
-        + " sequences) or TAG (per-token accuracy on tagged sentences).")
+        + " free-running NRMSE on the held-out end of the series), CSV (one-step NRMSE on a series"
+        + " file, beside persistence), CLASSIFY (accuracy on labelled sequences) or TAG (per-token"
+        + " accuracy on tagged sentences).")
 final class EvalCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CLASSIFY, TAG }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG }
 
   @Parameters(index = "0", description = "the model") Path model;
 
   @Option(names = "--task", required = true) Task task;
 
-  @Option(names = "--steps", defaultValue = "50", description = "ADDING: sequence length") int steps;
+  @Option(names = "--steps", defaultValue = "50",
+      description = "ADDING: sequence length; CSV: window length, as trained (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--header", description = "CSV: the first line is a header") boolean header;
 
   @Option(names = "--count", defaultValue = "10000", description = "ADDING: test sequences") int count;
 
@@ -52,7 +57,8 @@ final class EvalCommand implements Callable<Integer> {
   int horizon;
 
   @Option(names = "--data",
-      description = "CLASSIFY: labelled sequences (label, then T·I values); TAG: token<TAB>tag lines")
+      description = "CSV: a series (numeric columns); CLASSIFY: labelled sequences (label, then T·I"
+          + " values); TAG: token<TAB>tag lines")
   Path data;
 
   @Option(names = "--input-size", defaultValue = "1", description = "CLASSIFY: values per step")
@@ -106,10 +112,51 @@ final class EvalCommand implements Callable<Integer> {
             + " %.4f after teacher forcing%n", Forecast.nrmse(predicted, truth), predicted.length,
             horizon, Forecast.nrmse(free, freeTruth));
       }
+      case CSV -> series(weights, out);
       case CLASSIFY, TAG -> throw new IllegalStateException("handled before");
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * One-step-ahead error of a model trained by {@code train --task CSV} on a series file: the
+   * series is streamed through the model from the zero state, as a service would, and every
+   * prediction after the first {@code --steps} (the warm-up, as long as a training window) is
+   * scored, beside persistence (predicting that the next step repeats this one).
+   */
+  private void series(dev.recur.Parameters weights, PrintWriter out) throws IOException {
+    if (data == null) {
+      throw new IllegalArgumentException("--task CSV needs --data FILE");
+    }
+    dev.recur.data.CsvSeries series = dev.recur.data.CsvSeries.load(data, header);
+    int width = series.columns();
+    if (width != weights.config().inputSize() || width != weights.config().outputSize()) {
+      throw new IllegalArgumentException(data + " has " + width + " columns; the model takes "
+          + weights.config().inputSize() + " and gives " + weights.config().outputSize());
+    }
+    int scored = series.length() - 1 - steps;
+    if (scored < 2) {
+      throw new IllegalArgumentException(data + ": " + series.length() + " steps leave nothing to"
+          + " score after a warm-up of --steps " + steps);
+    }
+    float[] predicted = new float[scored * width];
+    float[] truth = Arrays.copyOfRange(series.values(), (steps + 1) * width, series.values().length);
+    float[] persistence = Arrays.copyOfRange(series.values(), steps * width, (series.length() - 1) * width);
+    float[] step = new float[width];
+    float[] next = new float[width];
+    try (RnnStream stream = new InferenceModel(weights).newStream()) {
+      for (int t = 0; t < series.length() - 1; t++) {
+        System.arraycopy(series.values(), t * width, step, 0, width);
+        stream.step(step, next);
+        if (t >= steps) {
+          System.arraycopy(next, 0, predicted, (t - steps) * width, width);
+        }
+      }
+    }
+    out.printf("series: one-step NRMSE %.4f over %d steps × %d columns after a warm-up of %d;"
+        + " persistence %.4f%n", Forecast.nrmse(predicted, truth), scored, width, steps,
+        Forecast.nrmse(persistence, truth));
   }
 
   /** Accuracy of a classifier trained by {@code train --task CLASSIFY} on a labelled file. */

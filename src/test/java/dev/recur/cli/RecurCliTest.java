@@ -163,6 +163,35 @@ class RecurCliTest {
         + " free-running 84-step NRMSE [0-9.]+ after teacher forcing\\s*"), forecast.out());
   }
 
+  /** Two phase-shifted sines: the next step follows from the last two, which persistence ignores. */
+  @Test
+  void csvSeriesTrainsAndEvaluatesOnAFile() throws Exception {
+    Path train = dir.resolve("waves.csv");
+    Path test = dir.resolve("later.csv");
+    for (Path file : List.of(train, test)) {
+      StringBuilder csv = new StringBuilder("a,b\n");
+      int from = file == train ? 0 : 5000;
+      for (int t = from; t < from + 1200; t++) {
+        csv.append((float) Math.sin(0.3 * t)).append(',').append((float) Math.cos(0.21 * t)).append('\n');
+      }
+      Files.writeString(file, csv);
+    }
+    Path model = dir.resolve("waves.recur");
+    Run trained = run("train", "--task", "CSV", "--data", train.toString(), "--header",
+        "--steps", "20", "--hidden", "16", "--epochs", "40", "--lr", "0.01", "--no-progress",
+        "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    Run scored = run("eval", model.toString(), "--task", "CSV", "--data", test.toString(),
+        "--header", "--steps", "20");
+    assertEquals(0, scored.status(), scored.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("series: one-step NRMSE ([0-9.]+)"
+        + " over 1179 steps × 2 columns after a warm-up of 20; persistence ([0-9.]+)").matcher(scored.out());
+    assertTrue(m.find(), scored.out());
+    double nrmse = Double.parseDouble(m.group(1));
+    double persistence = Double.parseDouble(m.group(2));
+    assertTrue(nrmse < persistence / 3, scored.out());
+  }
+
   @Test
   void classifyTrainsAndEvaluatesOnLabelledFiles() throws Exception {
     java.util.Random random = new java.util.Random(4);
