@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainCommand.class, EvalCommand.class, GenerateCommand.class, ConvertCommand.class,
       PredictCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      LatencyCommand.class
     })
 public final class RecurCli implements Callable<Integer> {
 

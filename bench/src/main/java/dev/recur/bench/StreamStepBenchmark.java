@@ -5,7 +5,6 @@ import dev.recur.RnnConfig;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.inference.StreamBatch;
-import dev.recur.kernel.KernelSelection;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,13 +20,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One streaming step (I = 64, O = 64, batch 1) and one step of 8 streams as a batch, on the
- * selected kernels and on the scalar ones. Run with {@code -prof gc}: {@code gc.alloc.rate.norm}
+ * One streaming step (I = 64, O = 64, batch 1), and one step of 8 and of 32 streams as a batch,
+ * on the selected kernels and on the scalar ones. Run with {@code -prof gc}: {@code gc.alloc.rate.norm}
  * is the bytes a step allocates (0).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
+@Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @State(Scope.Thread)
@@ -41,8 +40,10 @@ public class StreamStepBenchmark {
 
   private RnnStream stream;
   private StreamBatch batch;
+  private StreamBatch batch32;
   private float[] input;
   private float[] batchInput;
+  private float[] batch32Input;
 
   @Setup
   public void setUp() {
@@ -50,16 +51,14 @@ public class StreamStepBenchmark {
     InferenceModel model =
         new InferenceModel(
             Parameters.initialize(config),
-            impl.equals("scalar") ? KernelSelection.scalar() : KernelSelection.kernels());
+            Impl.kernels(impl));
     stream = model.newStream();
     batch = model.newBatch(8);
+    batch32 = model.newBatch(32);
     SplittableRandom random = new SplittableRandom(2);
-    input = new float[64];
-    batchInput = new float[8 * 64];
-    for (int i = 0; i < batchInput.length; i++) {
-      batchInput[i] = (float) random.nextDouble(-1, 1);
-    }
-    System.arraycopy(batchInput, 0, input, 0, 64);
+    batch32Input = Impl.uniform(random, 32 * 64, 1f);
+    batchInput = java.util.Arrays.copyOf(batch32Input, 8 * 64);
+    input = java.util.Arrays.copyOf(batch32Input, 64);
   }
 
   @Benchmark
@@ -70,5 +69,10 @@ public class StreamStepBenchmark {
   @Benchmark
   public float[] batchOf8() {
     return batch.step(batchInput);
+  }
+
+  @Benchmark
+  public float[] batchOf32() {
+    return batch32.step(batch32Input);
   }
 }

@@ -1,0 +1,93 @@
+package dev.recur.bench;
+
+import dev.recur.kernel.KernelSelection;
+import dev.recur.kernel.Kernels;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The kernels the recurrence spends its time in, for a square H × H weight matrix, scalar and
+ * vector side by side in one run so their ratio comes from the same conditions:
+ *
+ * <ul>
+ *   <li>{@code matVec}: {@code y += W x}, the batch-1 product (backward's {@code W_hᵀ δ} against
+ *       a transposed copy, and the plain layout's forward);
+ *   <li>{@code matTransVec}: {@code y += Wᵀ x} row by row, the forward step against {@code W_hᵀ};
+ *   <li>{@code matMulBatch}: {@code C += A W} for a batch of {@link #BATCH} rows, the batched
+ *       forward step (2·B·H² flops: the report turns the time into GFLOP/s);
+ *   <li>{@code matMulTransA}: {@code C += Aᵀ B} over {@link #BATCH} rows, a weight gradient.
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@State(Scope.Thread)
+public class KernelBenchmark {
+
+  /** Rows of the matrix-matrix products: a training minibatch or a batch of streams. */
+  public static final int BATCH = 32;
+
+  @Param({"64", "128", "207", "256", "512", "1024"})
+  public int size;
+
+  @Param({"scalar", "vector"})
+  public String impl;
+
+  private Kernels kernels;
+  private float[] matrix;
+  private float[] x;
+  private float[] y;
+  private float[] rows;
+  private float[] product;
+  private float[] gradient;
+
+  @Setup
+  public void setUp() {
+    kernels = Impl.kernels(impl);
+    SplittableRandom random = new SplittableRandom(42);
+    matrix = Impl.uniform(random, size * size, 1f / size);
+    x = Impl.uniform(random, size, 1f);
+    y = new float[size];
+    rows = Impl.uniform(random, BATCH * size, 1f);
+    product = new float[BATCH * size];
+    gradient = new float[size * size];
+  }
+
+  /** Returns y, which keeps accumulating; its values stay finite at these magnitudes. */
+  @Benchmark
+  public float[] matVec() {
+    kernels.matVec(matrix, 0, size, size, x, 0, y, 0);
+    return y;
+  }
+
+  @Benchmark
+  public float[] matTransVec() {
+    kernels.matTransVec(matrix, 0, size, size, x, 0, y, 0);
+    return y;
+  }
+
+  @Benchmark
+  public float[] matMulBatch() {
+    kernels.matMul(BATCH, size, size, rows, 0, matrix, 0, product, 0);
+    return product;
+  }
+
+  @Benchmark
+  public float[] matMulTransA() {
+    kernels.matMulTransA(size, size, BATCH, rows, 0, rows, 0, gradient, 0);
+    return gradient;
+  }
+}
