@@ -25,8 +25,11 @@ public final class RecurCli implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line, for {@link #main} and for tests. */
-  static CommandLine commandLine() {
+  /**
+   * The configured command line, for {@link #main}, tests and tools that embed the CLI (the
+   * benchmark report runs {@code latency} through it).
+   */
+  public static CommandLine commandLine() {
     return new CommandLine(new RecurCli())
         .setExecutionExceptionHandler(
             (e, line, parsed) -> {

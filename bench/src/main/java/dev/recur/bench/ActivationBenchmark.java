@@ -75,7 +75,7 @@ public class ActivationBenchmark {
     return out;
   }
 
-  private static void lanewise(float[] in, float[] out) {
+  static void lanewise(float[] in, float[] out) {
     int i = 0;
     for (int bound = F.loopBound(in.length); i < bound; i += F.length()) {
       FloatVector.fromArray(F, in, i).lanewise(VectorOperators.TANH).intoArray(out, i);
@@ -85,7 +85,7 @@ public class ActivationBenchmark {
     }
   }
 
-  private static void rational(float[] in, float[] out) {
+  static void rational(float[] in, float[] out) {
     int i = 0;
     for (int bound = F.loopBound(in.length); i < bound; i += F.length()) {
       rationalTanh(FloatVector.fromArray(F, in, i)).intoArray(out, i);

@@ -1,0 +1,49 @@
+package dev.recur.bench;
+
+import dev.recur.kernel.KernelSelection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import jdk.incubator.vector.FloatVector;
+
+/** What a benchmark figure was measured on: CPU, cores, vector flags, memory, JDK, species. */
+record Machine(String cpu, int cores, String flags, String memory, String jdk, String kernels,
+    int lanes) {
+
+  private static final List<String> INTERESTING =
+      List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16", "amx_tile");
+
+  static Machine describe() {
+    String cpu = "unknown";
+    Set<String> flags = new TreeSet<>((a, b) -> INTERESTING.indexOf(a) - INTERESTING.indexOf(b));
+    String memory = "unknown";
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name") && cpu.equals("unknown")) {
+          cpu = line.substring(line.indexOf(':') + 1).strip();
+        } else if (line.startsWith("flags") && flags.isEmpty()) {
+          for (String flag : line.substring(line.indexOf(':') + 1).strip().split(" ")) {
+            if (INTERESTING.contains(flag)) {
+              flags.add(flag);
+            }
+          }
+        }
+      }
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          memory = String.format("%.0f GiB", kb / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException e) {
+      // not Linux: leave what could not be read as unknown
+    }
+    String jdk = System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
+        + System.getProperty("java.vendor") + ")";
+    return new Machine(cpu, Runtime.getRuntime().availableProcessors(), String.join(" ", flags),
+        memory, jdk, KernelSelection.kernels().description(), FloatVector.SPECIES_PREFERRED.length());
+  }
+}

@@ -1,0 +1,100 @@
+package dev.recur.bench;
+
+import dev.recur.cli.RecurCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * One command for every figure: the JMH suite (with {@code -prof gc}), the ONNX Runtime and
+ * PyTorch peers on the same exported model (where {@code python3-torch} is installed), the
+ * latency harness, and the data-parallel speed-up; then {@code docs/BENCHMARKS.md} and its plots.
+ *
+ * <pre>mvn -q package -DskipTests exec:exec@report                        # full run, ~40 min
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=quick   # 1 fork, short iterations
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out</pre>
+ *
+ * Run it on a quiet machine: every figure is single-threaded except the data-parallel one.
+ */
+public final class Report {
+
+  /** The hidden sizes the peers and the targets are stated at. */
+  static final String PEER_SIZES = "128,256,512";
+
+  private Report() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("quick");
+    String include = List.of(args).stream().filter(a -> a.startsWith("include="))
+        .map(a -> a.substring("include=".length())).findFirst().orElse(null);
+    Path root = repositoryRoot();
+    Path figures = root.resolve("docs/benchmarks");
+    Files.createDirectories(figures);
+    Machine machine = Machine.describe();
+    System.out.println("report: " + machine);
+
+    Optional<PyTorchPeer> pytorch = PyTorchPeer.find(root);
+    Path peers = root.resolve("bench/target/peers");
+    if (pytorch.isPresent()) {
+      pytorch.get().export(peers, PEER_SIZES);
+    }
+    Collection<RunResult> jmh =
+        runJmh(quick, include, pytorch.isPresent(), peers, figures.resolve("jmh.json"));
+    List<PyTorchPeer.Figure> torch = pytorch.isPresent()
+        ? pytorch.get().bench(PEER_SIZES, quick ? 0.5 : 2) : List.of();
+
+    StringWriter latencyOut = new StringWriter();
+    int status = RecurCli.commandLine().setOut(new PrintWriter(latencyOut, true)).execute("latency",
+        "--hidden", PEER_SIZES, "--seconds", quick ? "1" : "5", "--out", figures.resolve("latency").toString());
+    if (status != 0) {
+      throw new IllegalStateException("recur latency failed with status " + status);
+    }
+    System.out.print(latencyOut);
+    DataParallelSpeedup.Speedup parallel = DataParallelSpeedup.measure(256, System.out);
+
+    Path report = root.resolve("docs/BENCHMARKS.md");
+    new ReportWriter(machine, new Figures(jmh), torch, pytorch.map(PyTorchPeer::version),
+        latencyOut.toString(), parallel, quick).write(report, figures);
+    System.out.println("report: wrote " + report + " and plots in " + figures);
+  }
+
+  /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
+  private static Collection<RunResult> runJmh(
+      boolean quick, String include, boolean withOnnx, Path peers, Path json) throws Exception {
+    String suite = "Kernel|Activation|StreamStep|Sequence|Training|Bandwidth|FmaPeak"
+        + (withOnnx ? "|OnnxPeer" : "");
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(include != null ? include : "dev\\.recur\\.bench\\.(" + suite + ")Benchmark\\.")
+        .addProfiler(GCProfiler.class)
+        .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-D" + OnnxPeerBenchmark.FOLDER + "=" + peers)
+        .resultFormat(ResultFormatType.JSON)
+        .result(json.toString());
+    if (quick) {
+      options.forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.milliseconds(500));
+    }
+    return new Runner(options.build()).run();
+  }
+
+  /** The folder holding {@code jvm.config}: the working directory or one above it (bench/). */
+  private static Path repositoryRoot() throws IOException {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.exists(dir.resolve("jvm.config")) && Files.isDirectory(dir.resolve("bench"))) {
+        return dir;
+      }
+    }
+    throw new IOException("run from the repository or bench/: no jvm.config above " + Path.of("").toAbsolutePath());
+  }
+}
