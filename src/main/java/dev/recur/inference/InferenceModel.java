@@ -154,7 +154,13 @@ public final class InferenceModel {
       float[] outputs) {
     int hiddenSize = config.hiddenSize();
     fillRows(hiddenBias, rows, scratch);
-    addProduct(rows, hiddenSize, config.inputSize(), inputs, inputOff, inputWeightsTransposed, scratch);
+    if (rows == 1) { // both products in one pass over the pre-activation, same sums as below
+      kernels.matTransVecPair(inputWeightsTransposed, 0, config.inputSize(), inputs, inputOff,
+          recurrentWeightsTransposed, 0, hiddenSize, hidden, 0, hiddenSize, scratch, 0);
+    } else {
+      addProduct(rows, hiddenSize, config.inputSize(), inputs, inputOff, inputWeightsTransposed, scratch);
+      addProduct(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeightsTransposed, scratch);
+    }
     finishStep(rows, hidden, scratch, logits, outputs);
   }
 
@@ -170,19 +176,19 @@ public final class InferenceModel {
           1f, inputWeightsTransposed, tokens[tokenOff + b] * hiddenSize, scratch, b * hiddenSize,
           hiddenSize);
     }
+    addProduct(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeightsTransposed, scratch);
     finishStep(rows, hidden, scratch, logits, outputs);
   }
 
   /**
-   * With {@code scratch} holding {@code b_h + W_x x_t}: adds {@code W_h h_{t-1}} (the order
-   * ElmanRnn sums in), applies f into {@code hidden}, then {@code z_t = b_y + W_y h_t}, {@code ŷ_t
+   * With {@code scratch} holding {@code a_t = b_h + W_x x_t + W_h h_{t-1}} (summed in that order,
+   * as ElmanRnn sums): applies f into {@code hidden}, then {@code z_t = b_y + W_y h_t}, {@code ŷ_t
    * = g(z_t)}.
    */
   private void finishStep(
       int rows, float[] hidden, float[] scratch, float[] logits, float[] outputs) {
     int hiddenSize = config.hiddenSize();
     int out = config.outputSize();
-    addProduct(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeightsTransposed, scratch);
     kernels.activateRows(config.activation(), scratch, 0, hidden, 0, rows, hiddenSize);
     fillRows(outputBias, rows, logits);
     addProduct(rows, out, hiddenSize, hidden, 0, outputWeightsTransposed, logits);

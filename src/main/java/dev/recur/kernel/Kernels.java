@@ -51,6 +51,19 @@ public interface Kernels {
   void matTransVec(
       float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
+  /**
+   * {@code y += Aᵀ x + Bᵀ u}, A {@code aRows × cols} and B {@code bRows × cols}: the two
+   * products of one batch-1 recurrent step ({@code W_xᵀ x_t} and {@code W_hᵀ h_{t-1}}) in one
+   * pass over y. Every y entry gets exactly the bits of {@link #matTransVec} with A, then with
+   * B: the same fused multiply-adds in the same order (A's rows, then B's).
+   */
+  default void matTransVecPair(
+      float[] a, int aOff, int aRows, float[] x, int xOff, float[] b, int bOff, int bRows,
+      float[] u, int uOff, int cols, float[] y, int yOff) {
+    matTransVec(a, aOff, aRows, cols, x, xOff, y, yOff);
+    matTransVec(b, bOff, bRows, cols, u, uOff, y, yOff);
+  }
+
   /** {@code C += A B}: A {@code m × k}, B {@code k × n}, C {@code m × n}. C modified. */
   void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);

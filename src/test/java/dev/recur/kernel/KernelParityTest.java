@@ -128,6 +128,41 @@ class KernelParityTest {
     }
   }
 
+  /**
+   * The fused pair product of a batch-1 step must give every entry exactly the bits of the two
+   * products one after the other, in both implementations (and so scalar and vector agree to
+   * the bit: each column is the same chain of fused multiply-adds).
+   */
+  /** {@link #shapes()} and one past the size where the vector kernel streams rows instead. */
+  static Stream<Arguments> shapesAndALargeOne() {
+    return Stream.concat(shapes(), Stream.of(Arguments.of(520, 513)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("shapesAndALargeOne")
+  void transposedPairIsTwoProductsBitForBit(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 7919L + cols);
+    int otherRows = rows / 2 + 1;
+    float[] a = random(random, rows * cols);
+    float[] b = random(random, otherRows * cols);
+    float[] x = random(random, rows);
+    float[] u = random(random, otherRows);
+    float[] y = random(random, cols);
+    float[] twoCalls = y.clone();
+    scalar.matTransVec(a, OFFSET, rows, cols, x, OFFSET, twoCalls, OFFSET);
+    scalar.matTransVec(b, OFFSET, otherRows, cols, u, OFFSET, twoCalls, OFFSET);
+    for (Kernels kernels : new Kernels[] {scalar, vector}) {
+      float[] fused = y.clone();
+      kernels.matTransVecPair(a, OFFSET, rows, x, OFFSET, b, OFFSET, otherRows, u, OFFSET, cols,
+          fused, OFFSET);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(twoCalls, fused, kernels.description());
+      float[] single = y.clone();
+      kernels.matTransVec(a, OFFSET, rows, cols, x, OFFSET, single, OFFSET);
+      kernels.matTransVec(b, OFFSET, otherRows, cols, u, OFFSET, single, OFFSET);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(twoCalls, single, kernels.description());
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("products")
   void matrixProducts(int m, int n, int k) {
