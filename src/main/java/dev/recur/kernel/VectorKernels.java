@@ -331,15 +331,21 @@ final class VectorKernels implements Kernels {
       }
       acc.intoArray(y, yOff + c);
     }
-    for (; c < cols; c++) {
-      float acc = y[yOff + c];
-      for (int i = 0; i < aRows; i++) {
-        acc = Math.fma(a[aOff + i * cols + c], x[xOff + i], acc);
-      }
-      for (int i = 0; i < bRows; i++) {
-        acc = Math.fma(b[bOff + i * cols + c], u[uOff + i], acc);
-      }
-      y[yOff + c] = acc;
+    // The last columns, fewer than a vector: row by row, so A and B are read in memory order
+    // (column by column, every row would be a cache line for a few floats); each column's chain
+    // is still its rows in order.
+    for (int i = 0, row = aOff; c < cols && i < aRows; i++, row += cols) {
+      addScaledTail(a, row, x[xOff + i], y, yOff, c, cols);
+    }
+    for (int i = 0, row = bOff; c < cols && i < bRows; i++, row += cols) {
+      addScaledTail(b, row, u[uOff + i], y, yOff, c, cols);
+    }
+  }
+
+  /** {@code y[j] += s · w[row + j]} for the columns {@code from ≤ j < cols}, one FMA each. */
+  private static void addScaledTail(float[] w, int row, float s, float[] y, int yOff, int from, int cols) {
+    for (int j = from; j < cols; j++) {
+      y[yOff + j] = Math.fma(w[row + j], s, y[yOff + j]);
     }
   }
   /**

@@ -16,6 +16,31 @@ record Machine(String cpu, int cores, String flags, String memory, String jdk, S
   private static final List<String> INTERESTING =
       List.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512vl", "avx512_bf16", "amx_tile");
 
+  /** Writes the fields as a properties file, for a report written again later. */
+  void save(Path file) throws IOException {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("cpu", cpu);
+    p.setProperty("cores", Integer.toString(cores));
+    p.setProperty("flags", flags);
+    p.setProperty("memory", memory);
+    p.setProperty("jdk", jdk);
+    p.setProperty("kernels", kernels);
+    p.setProperty("lanes", Integer.toString(lanes));
+    try (var out = Files.newBufferedWriter(file)) {
+      p.store(out, "the machine docs/BENCHMARKS.md was measured on");
+    }
+  }
+
+  static Machine load(Path file) throws IOException {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Files.newBufferedReader(file)) {
+      p.load(in);
+    }
+    return new Machine(p.getProperty("cpu"), Integer.parseInt(p.getProperty("cores")),
+        p.getProperty("flags"), p.getProperty("memory"), p.getProperty("jdk"),
+        p.getProperty("kernels"), Integer.parseInt(p.getProperty("lanes")));
+  }
+
   static Machine describe() {
     String cpu = "unknown";
     Set<String> flags = new TreeSet<>((a, b) -> INTERESTING.indexOf(a) - INTERESTING.indexOf(b));

@@ -56,18 +56,22 @@ final class PyTorchPeer {
     }
   }
 
-  /** Times PyTorch (one thread) and returns its figures. */
-  List<Figure> bench(String hiddenSizes, double seconds) throws IOException, InterruptedException {
+  /** Times PyTorch (one thread) and returns its output: one JSON object per line. */
+  List<String> bench(String hiddenSizes, double seconds) throws IOException, InterruptedException {
     Run run = run(List.of(PYTHON, script.toString(), "bench", "--hidden", hiddenSizes, "--seconds",
         Double.toString(seconds)));
     if (run.status != 0) {
       throw new IOException("peers.py bench failed:\n" + run.out);
     }
+    List<String> lines = run.out.lines().filter(line -> line.startsWith("{")).toList();
+    lines.forEach(line -> System.out.println("pytorch: " + line));
+    return lines;
+  }
+
+  /** The figures in {@code peers.py bench} lines (flat JSON objects). */
+  static List<Figure> parse(List<String> lines) {
     List<Figure> figures = new ArrayList<>();
-    for (String line : run.out.split("\n")) {
-      if (!line.startsWith("{")) {
-        continue;
-      }
+    for (String line : lines) {
       java.util.Map<String, String> fields = new java.util.HashMap<>();
       Matcher m = FIELD.matcher(line);
       while (m.find()) {
@@ -76,7 +80,6 @@ final class PyTorchPeer {
       figures.add(new Figure(fields.get("what"), Integer.parseInt(fields.get("hidden")),
           Integer.parseInt(fields.get("batch")), Double.parseDouble(fields.get("ns")),
           fields.get("variant")));
-      System.out.println("pytorch: " + line);
     }
     return figures;
   }

@@ -24,7 +24,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>mvn -q package -DskipTests exec:exec@report                        # full run, ~40 min
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=quick   # 1 fork, short iterations
- * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out</pre>
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=replay  # rewrite from the saved figures</pre>
+ *
+ * The raw figures are saved in {@code docs/benchmarks/} (figures.tsv, pytorch.jsonl, latency.txt,
+ * parallel.txt, machine.properties, and JMH's own jmh.json) and the report is written from them.
  *
  * Run it on a quiet machine: every figure is single-threaded except the data-parallel one.
  */
@@ -36,14 +40,41 @@ public final class Report {
   private Report() {}
 
   public static void main(String[] args) throws Exception {
-    boolean quick = List.of(args).contains("quick");
-    String include = List.of(args).stream().filter(a -> a.startsWith("include="))
+    List<String> options = List.of(args);
+    boolean quick = options.contains("quick");
+    String include = options.stream().filter(a -> a.startsWith("include="))
         .map(a -> a.substring("include=".length())).findFirst().orElse(null);
     Path root = repositoryRoot();
     Path figures = root.resolve("docs/benchmarks");
     Files.createDirectories(figures);
+    if (!options.contains("replay")) {
+      measure(root, figures, quick, include);
+    }
+    // The report is always written from the files a run saved, so `replay` rewrites it exactly.
+    List<String> latency = Files.readAllLines(figures.resolve("latency.txt"));
+    String[] parallel = Files.readString(figures.resolve("parallel.txt")).strip().split(" ");
+    Path torch = figures.resolve("pytorch.jsonl");
+    List<String> torchLines = Files.exists(torch) ? Files.readAllLines(torch) : List.of();
+    Optional<String> torchVersion = torchLines.stream().findFirst()
+        .map(line -> line.replaceAll(".*\"torch\": \"([^\"]*)\".*", "$1"));
+    Path report = root.resolve("docs/BENCHMARKS.md");
+    new ReportWriter(Machine.load(figures.resolve("machine.properties")),
+        Figures.load(figures.resolve("figures.tsv")), PyTorchPeer.parse(torchLines), torchVersion,
+        String.join("\n", latency),
+        new DataParallelSpeedup.Speedup(Integer.parseInt(parallel[0]),
+            Double.parseDouble(parallel[1]), Double.parseDouble(parallel[2])),
+        Files.readString(figures.resolve("run.txt")).strip().equals("quick"))
+        .write(report, figures);
+    System.out.println("report: wrote " + report + " and plots in " + figures);
+  }
+
+  /** Runs everything and saves the raw figures into {@code figures}. */
+  private static void measure(Path root, Path figures, boolean quick, String include)
+      throws Exception {
     Machine machine = Machine.describe();
     System.out.println("report: " + machine);
+    machine.save(figures.resolve("machine.properties"));
+    Files.writeString(figures.resolve("run.txt"), quick ? "quick\n" : "full\n");
 
     Optional<PyTorchPeer> pytorch = PyTorchPeer.find(root);
     Path peers = root.resolve("bench/target/peers");
@@ -52,8 +83,13 @@ public final class Report {
     }
     Collection<RunResult> jmh =
         runJmh(quick, include, pytorch.isPresent(), peers, figures.resolve("jmh.json"));
-    List<PyTorchPeer.Figure> torch = pytorch.isPresent()
-        ? pytorch.get().bench(PEER_SIZES, quick ? 0.5 : 2) : List.of();
+    Figures.of(jmh).save(figures.resolve("figures.tsv"));
+    Path torch = figures.resolve("pytorch.jsonl");
+    if (pytorch.isPresent()) {
+      Files.write(torch, pytorch.get().bench(PEER_SIZES, quick ? 0.5 : 2));
+    } else {
+      Files.deleteIfExists(torch);
+    }
 
     StringWriter latencyOut = new StringWriter();
     int status = RecurCli.commandLine().setOut(new PrintWriter(latencyOut, true)).execute("latency",
@@ -62,12 +98,10 @@ public final class Report {
       throw new IllegalStateException("recur latency failed with status " + status);
     }
     System.out.print(latencyOut);
+    Files.writeString(figures.resolve("latency.txt"), latencyOut.toString());
     DataParallelSpeedup.Speedup parallel = DataParallelSpeedup.measure(256, System.out);
-
-    Path report = root.resolve("docs/BENCHMARKS.md");
-    new ReportWriter(machine, new Figures(jmh), torch, pytorch.map(PyTorchPeer::version),
-        latencyOut.toString(), parallel, quick).write(report, figures);
-    System.out.println("report: wrote " + report + " and plots in " + figures);
+    Files.writeString(figures.resolve("parallel.txt"),
+        parallel.hidden() + " " + parallel.oneThread() + " " + parallel.twoThreads() + "\n");
   }
 
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */

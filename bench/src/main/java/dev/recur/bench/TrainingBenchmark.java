@@ -65,6 +65,9 @@ public class TrainingBenchmark {
     targets = Targets.everyStep(Impl.uniform(random, STEPS * batch * 64, 1f));
     gradients = Parameters.zeros(config);
     optimizer = Sgd.plain(config);
+    // Without it, a batch-32 update needs ~2000 calls (15-90 s here) to reach its final
+    // compiled form, longer than the warm-up iterations, and allocates until then.
+    ElmanRnn.warmUp(config, batch, Loss.MEAN_SQUARED_ERROR, 5000);
   }
 
   @Benchmark
