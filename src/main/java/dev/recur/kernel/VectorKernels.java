@@ -553,12 +553,13 @@ final class VectorKernels implements Kernels {
   private static void addProductsScalarColumns(
       int from, int n, int k, float[] a, int aRow, int colStride, float[] b, int bOff, float[] c,
       int cRow) {
-    for (int j = from; j < n; j++) {
-      float acc = c[cRow + j];
-      for (int p = 0; p < k; p++) {
-        acc = Math.fma(a[aRow + p * colStride], b[bOff + p * n + j], acc);
+    // p outside, so B's rows are read in memory order; each entry's chain is still p = 0, 1, …
+    for (int p = 0; p < k; p++) {
+      float ap = a[aRow + p * colStride];
+      int bp = bOff + p * n;
+      for (int j = from; j < n; j++) {
+        c[cRow + j] = Math.fma(ap, b[bp + j], c[cRow + j]);
       }
-      c[cRow + j] = acc;
     }
   }
 
