@@ -1,7 +1,6 @@
 package dev.recur.train;
 
 import dev.recur.Parameters;
-import dev.recur.io.ModelFile;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -35,17 +34,11 @@ record Checkpoint(
   private static final int VERSION = 1;
 
   void write(Path path) throws IOException {
-    List<byte[]> blobs = new ArrayList<>();
-    blobs.add(ModelFile.toBytes(weights));
-    blobs.add(ModelFile.toBytes(best));
-    for (Parameters p : optimizerState) {
-      blobs.add(ModelFile.toBytes(p));
-    }
+    List<Parameters> more = new ArrayList<>(List.of(best));
+    more.addAll(optimizerState);
+    List<byte[]> blobs = CheckpointFile.toBytes(weights, more);
     long size = 8 + 4 + 8 + 4 + 4L * order.length + 4 + 4 + 1 + 8 + 8 + 4 + 8
-        + 4 + 32L * epochs.size() + 4;
-    for (byte[] b : blobs) {
-      size += 4 + b.length;
-    }
+        + 4 + 32L * epochs.size() + CheckpointFile.modelsSize(blobs);
     ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
     out.putLong(optimizerSteps).putInt(optimizerState.size());
     out.putLong(rngState).putInt(order.length);
@@ -59,10 +52,7 @@ record Checkpoint(
       out.putInt(e.epoch()).putDouble(e.trainingLoss()).putDouble(e.validationLoss())
           .putDouble(e.gradientNorm()).putInt(0);
     }
-    out.putInt(blobs.size());
-    for (byte[] b : blobs) {
-      out.putInt(b.length).put(b);
-    }
+    CheckpointFile.putModels(out, blobs);
     CheckpointFile.finish(path, out);
   }
 
@@ -88,13 +78,9 @@ record Checkpoint(
         epochs.add(new Trainer.Epoch(in.getInt(), in.getDouble(), in.getDouble(), in.getDouble()));
         in.getInt();
       }
-      int blobCount = in.getInt();
-      if (blobCount != 2 + stateCount) {
-        throw new IOException(path + ": " + blobCount + " models, expected " + (2 + stateCount));
-      }
-      List<Parameters> models = new ArrayList<>();
-      for (int i = 0; i < blobCount; i++) {
-        models.add(CheckpointFile.readModel(path, in));
+      List<Parameters> models = CheckpointFile.readModels(path, in);
+      if (models.size() != 2 + stateCount) {
+        throw new IOException(path + ": " + models.size() + " models, expected " + (2 + stateCount));
       }
       return new Checkpoint(models.get(0), steps, List.copyOf(models.subList(2, models.size())),
           rng, order, epoch, nextStart, shuffled, lossSum, norm, models.get(1), bestEpoch, bestLoss,

@@ -72,10 +72,43 @@ final class CheckpointFile {
     return count;
   }
 
-  static Parameters readModel(Path path, ByteBuffer in) throws IOException {
-    byte[] blob = new byte[count(path, in, in.getInt(), 1)];
-    in.get(blob);
-    return ModelFile.fromBytes(path, blob);
+  /** The models in recur's model format, as {@link #putModels} writes them. */
+  static List<byte[]> toBytes(Parameters first, List<Parameters> more) {
+    List<byte[]> blobs = new java.util.ArrayList<>();
+    blobs.add(ModelFile.toBytes(first));
+    for (Parameters p : more) {
+      blobs.add(ModelFile.toBytes(p));
+    }
+    return blobs;
+  }
+
+  /** Bytes {@link #putModels} takes for these models. */
+  static long modelsSize(List<byte[]> blobs) {
+    long size = 4;
+    for (byte[] b : blobs) {
+      size += 4 + b.length;
+    }
+    return size;
+  }
+
+  /** A count, then each model length-prefixed. */
+  static void putModels(ByteBuffer out, List<byte[]> blobs) {
+    out.putInt(blobs.size());
+    for (byte[] b : blobs) {
+      out.putInt(b.length).put(b);
+    }
+  }
+
+  /** The models {@link #putModels} wrote. */
+  static List<Parameters> readModels(Path path, ByteBuffer in) throws IOException {
+    int count = count(path, in, in.getInt(), 4);
+    List<Parameters> models = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] blob = new byte[count(path, in, in.getInt(), 1)];
+      in.get(blob);
+      models.add(ModelFile.fromBytes(path, blob));
+    }
+    return models;
   }
 
   /** Puts saved optimizer state and step count into {@code optimizer}, checking they fit. */

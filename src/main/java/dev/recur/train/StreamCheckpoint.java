@@ -2,12 +2,10 @@ package dev.recur.train;
 
 import dev.recur.Parameters;
 import dev.recur.TruncatedBptt;
-import dev.recur.io.ModelFile;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,17 +30,10 @@ record StreamCheckpoint(
   private static final int VERSION = 1;
 
   void write(Path path) throws IOException {
-    List<byte[]> blobs = new ArrayList<>();
-    blobs.add(ModelFile.toBytes(weights));
-    for (Parameters p : optimizerState) {
-      blobs.add(ModelFile.toBytes(p));
-    }
+    List<byte[]> blobs = CheckpointFile.toBytes(weights, optimizerState);
     long size = 8 + 8 + 4 + 8 + 4 + 4 + 4
-        + 4 + 4 + 4L * bptt.windowStart().length + 4 + 4L * bptt.latest().length
-        + 4 + 4L * bptt.windowTokens().length + 4;
-    for (byte[] b : blobs) {
-      size += 4 + b.length;
-    }
+        + 4 + 4L * bptt.windowStart().length + 4 + 4L * bptt.latest().length
+        + 4 + 4L * bptt.windowTokens().length + CheckpointFile.modelsSize(blobs);
     ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
     out.putLong(optimizerSteps).putLong(iteration).putInt(position).putDouble(smoothLoss)
         .putInt(streamLength).putInt(streamChecksum).putInt(bptt.seen());
@@ -58,10 +49,7 @@ record StreamCheckpoint(
     for (int t : bptt.windowTokens()) {
       out.putInt(t);
     }
-    out.putInt(blobs.size());
-    for (byte[] b : blobs) {
-      out.putInt(b.length).put(b);
-    }
+    CheckpointFile.putModels(out, blobs);
     CheckpointFile.finish(path, out);
   }
 
@@ -87,16 +75,12 @@ record StreamCheckpoint(
       for (int i = 0; i < window.length; i++) {
         window[i] = in.getInt();
       }
-      int models = CheckpointFile.count(path, in, in.getInt(), 4);
-      if (models < 1) {
+      List<Parameters> models = CheckpointFile.readModels(path, in);
+      if (models.isEmpty()) {
         throw new IOException(path + ": a stream checkpoint holds the weights; found no models");
       }
-      Parameters weights = CheckpointFile.readModel(path, in);
-      List<Parameters> state = new ArrayList<>();
-      for (int i = 1; i < models; i++) {
-        state.add(CheckpointFile.readModel(path, in));
-      }
-      return new StreamCheckpoint(weights, steps, List.copyOf(state), iteration, position, smooth,
+      return new StreamCheckpoint(models.get(0), steps, List.copyOf(models.subList(1, models.size())),
+          iteration, position, smooth,
           length, checksum, new TruncatedBptt.State(seen, windowStart, latest, window, null));
     } catch (BufferUnderflowException e) {
       throw new IOException(path + ": truncated checkpoint", e);
