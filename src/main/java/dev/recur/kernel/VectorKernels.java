@@ -435,9 +435,8 @@ final class VectorKernels implements Kernels {
   /**
    * {@code C(i, j) += Σ_p A(i, p) B(p, j)}, with {@code A(i, p)} read at {@code aOff + i*rowStride
    * + p*colStride} (so one kernel serves A and Aᵀ) and B, C row-major ({@code k × n}, {@code m ×
-   * n}). A register tile of four rows of C by two vectors of columns (then one, at the edge)
-   * stays in registers over the whole sum on p; each load of B feeds four FMAs and each broadcast
-   * of A two. Every entry is one chain of FMAs over p in order, whatever the tile.
+   * n}). A register tile of four rows of C by one vector of columns stays in registers over the
+   * whole sum on p; each load of B feeds four FMAs.
    */
   private static void addProducts(
       int m,
@@ -466,45 +465,7 @@ final class VectorKernels implements Kernels {
       int c1 = c0 + n;
       int c2 = c1 + n;
       int c3 = c2 + n;
-      int j = 0;
-      // 4 rows × 2 vectors: each broadcast of A feeds two FMAs, each load of B four
-      for (; j + 2 * LANES <= bound; j += 2 * LANES) {
-        FloatVector acc0 = load(c, c0 + j);
-        FloatVector acc1 = load(c, c1 + j);
-        FloatVector acc2 = load(c, c2 + j);
-        FloatVector acc3 = load(c, c3 + j);
-        FloatVector acc4 = load(c, c0 + j + LANES);
-        FloatVector acc5 = load(c, c1 + j + LANES);
-        FloatVector acc6 = load(c, c2 + j + LANES);
-        FloatVector acc7 = load(c, c3 + j + LANES);
-        for (int p = 0; p < k; p++) {
-          int bp = bOff + p * n + j;
-          FloatVector left = load(b, bp);
-          FloatVector right = load(b, bp + LANES);
-          int ap = p * colStride;
-          FloatVector s0 = FloatVector.broadcast(F, a[a0 + ap]);
-          FloatVector s1 = FloatVector.broadcast(F, a[a1 + ap]);
-          FloatVector s2 = FloatVector.broadcast(F, a[a2 + ap]);
-          FloatVector s3 = FloatVector.broadcast(F, a[a3 + ap]);
-          acc0 = left.fma(s0, acc0);
-          acc1 = left.fma(s1, acc1);
-          acc2 = left.fma(s2, acc2);
-          acc3 = left.fma(s3, acc3);
-          acc4 = right.fma(s0, acc4);
-          acc5 = right.fma(s1, acc5);
-          acc6 = right.fma(s2, acc6);
-          acc7 = right.fma(s3, acc7);
-        }
-        acc0.intoArray(c, c0 + j);
-        acc1.intoArray(c, c1 + j);
-        acc2.intoArray(c, c2 + j);
-        acc3.intoArray(c, c3 + j);
-        acc4.intoArray(c, c0 + j + LANES);
-        acc5.intoArray(c, c1 + j + LANES);
-        acc6.intoArray(c, c2 + j + LANES);
-        acc7.intoArray(c, c3 + j + LANES);
-      }
-      for (; j < bound; j += LANES) {
+      for (int j = 0; j < bound; j += LANES) {
         FloatVector acc0 = load(c, c0 + j);
         FloatVector acc1 = load(c, c1 + j);
         FloatVector acc2 = load(c, c2 + j);
