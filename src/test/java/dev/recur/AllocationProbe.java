@@ -19,9 +19,14 @@ public final class AllocationProbe {
 
   /** The fewest bytes any round of {@code callsPerRound} back-to-back calls of {@code code} allocated. */
   public static long fewestBytes(int callsPerRound, Runnable code) {
+    return fewestBytes(callsPerRound, LIMIT, code);
+  }
+
+  /** As {@link #fewestBytes(int, Runnable)}, giving up after {@code limit}. */
+  public static long fewestBytes(int callsPerRound, Duration limit, Runnable code) {
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long deadline = System.nanoTime() + LIMIT.toNanos();
+    long deadline = System.nanoTime() + limit.toNanos();
     long fewest = Long.MAX_VALUE;
     while (fewest > 0 && System.nanoTime() < deadline) {
       long before = threads.getCurrentThreadAllocatedBytes();

@@ -107,14 +107,20 @@ final class VectorKernels implements Kernels {
       FloatVector acc3 = FloatVector.zero(F);
       int unrolledBound = n - n % (4 * LANES);
       for (; i < unrolledBound; i += 4 * LANES) {
-        acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
-        acc1 = load(a, aOff + i + LANES).fma(load(b, bOff + i + LANES), acc1);
-        acc2 = load(a, aOff + i + 2 * LANES).fma(load(b, bOff + i + 2 * LANES), acc2);
-        acc3 = load(a, aOff + i + 3 * LANES).fma(load(b, bOff + i + 3 * LANES), acc3);
+        int ai = aOff + i;
+        int bi = bOff + i;
+        acc0 = FloatVector.fromArray(F, a, ai).fma(FloatVector.fromArray(F, b, bi), acc0);
+        acc1 = FloatVector.fromArray(F, a, ai + LANES)
+            .fma(FloatVector.fromArray(F, b, bi + LANES), acc1);
+        acc2 = FloatVector.fromArray(F, a, ai + 2 * LANES)
+            .fma(FloatVector.fromArray(F, b, bi + 2 * LANES), acc2);
+        acc3 = FloatVector.fromArray(F, a, ai + 3 * LANES)
+            .fma(FloatVector.fromArray(F, b, bi + 3 * LANES), acc3);
       }
       int bound = F.loopBound(n);
       for (; i < bound; i += LANES) {
-        acc0 = load(a, aOff + i).fma(load(b, bOff + i), acc0);
+        acc0 = FloatVector.fromArray(F, a, aOff + i)
+            .fma(FloatVector.fromArray(F, b, bOff + i), acc0);
       }
       sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
@@ -134,7 +140,9 @@ final class VectorKernels implements Kernels {
     int bound = F.loopBound(n);
     FloatVector alphas = FloatVector.broadcast(F, alpha);
     for (; i < bound; i += LANES) {
-      load(x, xOff + i).fma(alphas, load(y, yOff + i)).intoArray(y, yOff + i);
+      FloatVector.fromArray(F, x, xOff + i)
+          .fma(alphas, FloatVector.fromArray(F, y, yOff + i))
+          .intoArray(y, yOff + i);
     }
     for (; i < n; i++) {
       y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
@@ -150,7 +158,7 @@ final class VectorKernels implements Kernels {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += LANES) {
-      load(x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+      FloatVector.fromArray(F, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
     }
     for (; i < n; i++) {
       x[xOff + i] *= alpha;
@@ -171,7 +179,7 @@ final class VectorKernels implements Kernels {
     int bound = F.loopBound(n);
     FloatVector max = FloatVector.zero(F);
     for (; i < bound; i += LANES) {
-      max = max.max(load(x, xOff + i).abs());
+      max = max.max(FloatVector.fromArray(F, x, xOff + i).abs());
     }
     float result = max.reduceLanes(MAX);
     for (; i < n; i++) {
@@ -189,7 +197,7 @@ final class VectorKernels implements Kernels {
     int i = 0;
     int bound = F.loopBound(n);
     for (; i < bound; i += LANES) {
-      load(x, xOff + i).max(-limit).min(limit).intoArray(x, xOff + i);
+      FloatVector.fromArray(F, x, xOff + i).max(-limit).min(limit).intoArray(x, xOff + i);
     }
     for (; i < n; i++) {
       x[xOff + i] = Math.clamp(x[xOff + i], -limit, limit);
@@ -231,11 +239,11 @@ final class VectorKernels implements Kernels {
     int bound = F.loopBound(cols);
     int j = 0;
     for (; j < bound; j += LANES) {
-      FloatVector xs = load(x, xOff + j);
-      acc0 = load(a, row0 + j).fma(xs, acc0);
-      acc1 = load(a, row1 + j).fma(xs, acc1);
-      acc2 = load(a, row2 + j).fma(xs, acc2);
-      acc3 = load(a, row3 + j).fma(xs, acc3);
+      FloatVector xs = FloatVector.fromArray(F, x, xOff + j);
+      acc0 = FloatVector.fromArray(F, a, row0 + j).fma(xs, acc0);
+      acc1 = FloatVector.fromArray(F, a, row1 + j).fma(xs, acc1);
+      acc2 = FloatVector.fromArray(F, a, row2 + j).fma(xs, acc2);
+      acc3 = FloatVector.fromArray(F, a, row3 + j).fma(xs, acc3);
     }
     float sum0 = sumLanes(acc0);
     float sum1 = sumLanes(acc1);
@@ -286,14 +294,14 @@ final class VectorKernels implements Kernels {
     int c = 0;
     for (; c + block <= cols; c += block) {
       int at = yOff + c;
-      FloatVector y0 = load(y, at);
-      FloatVector y1 = load(y, at + LANES);
-      FloatVector y2 = load(y, at + 2 * LANES);
-      FloatVector y3 = load(y, at + 3 * LANES);
-      FloatVector y4 = load(y, at + 4 * LANES);
-      FloatVector y5 = load(y, at + 5 * LANES);
-      FloatVector y6 = load(y, at + 6 * LANES);
-      FloatVector y7 = load(y, at + 7 * LANES);
+      FloatVector y0 = FloatVector.fromArray(F, y, at);
+      FloatVector y1 = FloatVector.fromArray(F, y, at + LANES);
+      FloatVector y2 = FloatVector.fromArray(F, y, at + 2 * LANES);
+      FloatVector y3 = FloatVector.fromArray(F, y, at + 3 * LANES);
+      FloatVector y4 = FloatVector.fromArray(F, y, at + 4 * LANES);
+      FloatVector y5 = FloatVector.fromArray(F, y, at + 5 * LANES);
+      FloatVector y6 = FloatVector.fromArray(F, y, at + 6 * LANES);
+      FloatVector y7 = FloatVector.fromArray(F, y, at + 7 * LANES);
       for (int matrix = 0; matrix < 2; matrix++) { // A with x, then B with u
         float[] w = matrix == 0 ? a : b;
         float[] v = matrix == 0 ? x : u;
@@ -302,14 +310,14 @@ final class VectorKernels implements Kernels {
         int row = (matrix == 0 ? aOff : bOff) + c;
         for (int i = 0; i < rows; i++, row += cols) {
           FloatVector s = FloatVector.broadcast(F, v[vOff + i]);
-          y0 = load(w, row).fma(s, y0);
-          y1 = load(w, row + LANES).fma(s, y1);
-          y2 = load(w, row + 2 * LANES).fma(s, y2);
-          y3 = load(w, row + 3 * LANES).fma(s, y3);
-          y4 = load(w, row + 4 * LANES).fma(s, y4);
-          y5 = load(w, row + 5 * LANES).fma(s, y5);
-          y6 = load(w, row + 6 * LANES).fma(s, y6);
-          y7 = load(w, row + 7 * LANES).fma(s, y7);
+          y0 = FloatVector.fromArray(F, w, row).fma(s, y0);
+          y1 = FloatVector.fromArray(F, w, row + LANES).fma(s, y1);
+          y2 = FloatVector.fromArray(F, w, row + 2 * LANES).fma(s, y2);
+          y3 = FloatVector.fromArray(F, w, row + 3 * LANES).fma(s, y3);
+          y4 = FloatVector.fromArray(F, w, row + 4 * LANES).fma(s, y4);
+          y5 = FloatVector.fromArray(F, w, row + 5 * LANES).fma(s, y5);
+          y6 = FloatVector.fromArray(F, w, row + 6 * LANES).fma(s, y6);
+          y7 = FloatVector.fromArray(F, w, row + 7 * LANES).fma(s, y7);
         }
       }
       y0.intoArray(y, at);
@@ -322,12 +330,12 @@ final class VectorKernels implements Kernels {
       y7.intoArray(y, at + 7 * LANES);
     }
     for (; c + LANES <= cols; c += LANES) {
-      FloatVector acc = load(y, yOff + c);
+      FloatVector acc = FloatVector.fromArray(F, y, yOff + c);
       for (int i = 0, row = aOff + c; i < aRows; i++, row += cols) {
-        acc = load(a, row).fma(FloatVector.broadcast(F, x[xOff + i]), acc);
+        acc = FloatVector.fromArray(F, a, row).fma(FloatVector.broadcast(F, x[xOff + i]), acc);
       }
       for (int i = 0, row = bOff + c; i < bRows; i++, row += cols) {
-        acc = load(b, row).fma(FloatVector.broadcast(F, u[uOff + i]), acc);
+        acc = FloatVector.fromArray(F, b, row).fma(FloatVector.broadcast(F, u[uOff + i]), acc);
       }
       acc.intoArray(y, yOff + c);
     }
@@ -373,11 +381,11 @@ final class VectorKernels implements Kernels {
       FloatVector xs3 = FloatVector.broadcast(F, x3);
       int j = 0;
       for (; j < bound; j += LANES) {
-        FloatVector acc = load(y, yOff + j);
-        acc = load(a, row0 + j).fma(xs0, acc);
-        acc = load(a, row1 + j).fma(xs1, acc);
-        acc = load(a, row2 + j).fma(xs2, acc);
-        acc = load(a, row3 + j).fma(xs3, acc);
+        FloatVector acc = FloatVector.fromArray(F, y, yOff + j);
+        acc = FloatVector.fromArray(F, a, row0 + j).fma(xs0, acc);
+        acc = FloatVector.fromArray(F, a, row1 + j).fma(xs1, acc);
+        acc = FloatVector.fromArray(F, a, row2 + j).fma(xs2, acc);
+        acc = FloatVector.fromArray(F, a, row3 + j).fma(xs3, acc);
         acc.intoArray(y, yOff + j);
       }
       for (; j < cols; j++) {
@@ -435,8 +443,9 @@ final class VectorKernels implements Kernels {
   /**
    * {@code C(i, j) += Σ_p A(i, p) B(p, j)}, with {@code A(i, p)} read at {@code aOff + i*rowStride
    * + p*colStride} (so one kernel serves A and Aᵀ) and B, C row-major ({@code k × n}, {@code m ×
-   * n}). A register tile of four rows of C by one vector of columns stays in registers over the
-   * whole sum on p; each load of B feeds four FMAs.
+   * n}). A register tile of four rows of C by two vectors of columns (then one, at the edge)
+   * stays in registers over the whole sum on p; each load of B feeds four FMAs and each broadcast
+   * of A two. Every entry is one chain of FMAs over p in order, whatever the tile.
    */
   private static void addProducts(
       int m,
@@ -465,13 +474,51 @@ final class VectorKernels implements Kernels {
       int c1 = c0 + n;
       int c2 = c1 + n;
       int c3 = c2 + n;
-      for (int j = 0; j < bound; j += LANES) {
-        FloatVector acc0 = load(c, c0 + j);
-        FloatVector acc1 = load(c, c1 + j);
-        FloatVector acc2 = load(c, c2 + j);
-        FloatVector acc3 = load(c, c3 + j);
+      int j = 0;
+      // 4 rows × 2 vectors: each broadcast of A feeds two FMAs, each load of B four
+      for (; j + 2 * LANES <= bound; j += 2 * LANES) {
+        FloatVector acc0 = FloatVector.fromArray(F, c, c0 + j);
+        FloatVector acc1 = FloatVector.fromArray(F, c, c1 + j);
+        FloatVector acc2 = FloatVector.fromArray(F, c, c2 + j);
+        FloatVector acc3 = FloatVector.fromArray(F, c, c3 + j);
+        FloatVector acc4 = FloatVector.fromArray(F, c, c0 + j + LANES);
+        FloatVector acc5 = FloatVector.fromArray(F, c, c1 + j + LANES);
+        FloatVector acc6 = FloatVector.fromArray(F, c, c2 + j + LANES);
+        FloatVector acc7 = FloatVector.fromArray(F, c, c3 + j + LANES);
         for (int p = 0; p < k; p++) {
-          FloatVector bs = load(b, bOff + p * n + j);
+          int bp = bOff + p * n + j;
+          FloatVector left = FloatVector.fromArray(F, b, bp);
+          FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
+          int ap = p * colStride;
+          FloatVector s0 = FloatVector.broadcast(F, a[a0 + ap]);
+          FloatVector s1 = FloatVector.broadcast(F, a[a1 + ap]);
+          FloatVector s2 = FloatVector.broadcast(F, a[a2 + ap]);
+          FloatVector s3 = FloatVector.broadcast(F, a[a3 + ap]);
+          acc0 = left.fma(s0, acc0);
+          acc1 = left.fma(s1, acc1);
+          acc2 = left.fma(s2, acc2);
+          acc3 = left.fma(s3, acc3);
+          acc4 = right.fma(s0, acc4);
+          acc5 = right.fma(s1, acc5);
+          acc6 = right.fma(s2, acc6);
+          acc7 = right.fma(s3, acc7);
+        }
+        acc0.intoArray(c, c0 + j);
+        acc1.intoArray(c, c1 + j);
+        acc2.intoArray(c, c2 + j);
+        acc3.intoArray(c, c3 + j);
+        acc4.intoArray(c, c0 + j + LANES);
+        acc5.intoArray(c, c1 + j + LANES);
+        acc6.intoArray(c, c2 + j + LANES);
+        acc7.intoArray(c, c3 + j + LANES);
+      }
+      for (; j < bound; j += LANES) {
+        FloatVector acc0 = FloatVector.fromArray(F, c, c0 + j);
+        FloatVector acc1 = FloatVector.fromArray(F, c, c1 + j);
+        FloatVector acc2 = FloatVector.fromArray(F, c, c2 + j);
+        FloatVector acc3 = FloatVector.fromArray(F, c, c3 + j);
+        for (int p = 0; p < k; p++) {
+          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + j);
           int ap = p * colStride;
           acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
           acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
@@ -491,9 +538,10 @@ final class VectorKernels implements Kernels {
       int ai = aOff + i * rowStride;
       int ci = cOff + i * n;
       for (int j = 0; j < bound; j += LANES) {
-        FloatVector acc = load(c, ci + j);
+        FloatVector acc = FloatVector.fromArray(F, c, ci + j);
         for (int p = 0; p < k; p++) {
-          acc = load(b, bOff + p * n + j).fma(FloatVector.broadcast(F, a[ai + p * colStride]), acc);
+          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + j);
+          acc = bs.fma(FloatVector.broadcast(F, a[ai + p * colStride]), acc);
         }
         acc.intoArray(c, ci + j);
       }
@@ -531,34 +579,32 @@ final class VectorKernels implements Kernels {
       return;
     }
     int bound = F.loopBound(n);
-    // One small method per function: a single method holding all three loops grows past C2's
-    // inlining limits, and a vector operation that is not inlined is boxed (allocates).
+    // Each function's loop is a method of its own whose body calls only the Vector API; see
+    // VectorMath for why no vector may cross a call of recur's own.
     switch (f) {
-      case TANH -> tanh(in, inOff, out, outOff, bound);
+      case TANH -> VectorMath.tanh(in, inOff, out, outOff, bound);
       case SIGMOID -> sigmoid(in, inOff, out, outOff, bound);
       case RELU -> relu(in, inOff, out, outOff, bound);
     }
     SCALAR.activate(f, in, inOff + bound, out, outOff + bound, n - bound);
   }
 
-  private static void tanh(float[] in, int inOff, float[] out, int outOff, int bound) {
-    for (int i = 0; i < bound; i += LANES) {
-      VectorMath.tanh(load(in, inOff + i)).intoArray(out, outOff + i);
-    }
-  }
-
-  /** σ(v) = 1 / (1 + e^(-v)); saturates to exactly 0 or 1 where e^(-v) over- or underflows. */
+  /**
+   * σ(v) = 1 / (1 + e^(-v)), in two passes over out (e^(-v), then the rest); saturates to exactly
+   * 0 or 1 where e^(-v) over- or underflows.
+   */
   private static void sigmoid(float[] in, int inOff, float[] out, int outOff, int bound) {
+    VectorMath.exp(in, inOff, -1f, 0f, out, outOff, bound);
     FloatVector one = FloatVector.broadcast(F, 1f);
     for (int i = 0; i < bound; i += LANES) {
-      one.div(VectorMath.exp(load(in, inOff + i).neg()).add(one)).intoArray(out, outOff + i);
+      one.div(FloatVector.fromArray(F, out, outOff + i).add(one)).intoArray(out, outOff + i);
     }
   }
 
   private static void relu(float[] in, int inOff, float[] out, int outOff, int bound) {
     FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < bound; i += LANES) {
-      load(in, inOff + i).max(zero).intoArray(out, outOff + i);
+      FloatVector.fromArray(F, in, inOff + i).max(zero).intoArray(out, outOff + i);
     }
   }
 
@@ -584,8 +630,8 @@ final class VectorKernels implements Kernels {
       float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
     FloatVector one = FloatVector.broadcast(F, 1f);
     for (int i = 0; i < bound; i += LANES) {
-      FloatVector out = load(h, hOff + i);
-      load(dh, dhOff + i).mul(out.neg().fma(out, one)).intoArray(da, daOff + i);
+      FloatVector out = FloatVector.fromArray(F, h, hOff + i);
+      FloatVector.fromArray(F, dh, dhOff + i).mul(out.neg().fma(out, one)).intoArray(da, daOff + i);
     }
   }
 
@@ -594,8 +640,8 @@ final class VectorKernels implements Kernels {
       float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
     FloatVector one = FloatVector.broadcast(F, 1f);
     for (int i = 0; i < bound; i += LANES) {
-      FloatVector out = load(h, hOff + i);
-      load(dh, dhOff + i).mul(out.mul(one.sub(out))).intoArray(da, daOff + i);
+      FloatVector out = FloatVector.fromArray(F, h, hOff + i);
+      FloatVector.fromArray(F, dh, dhOff + i).mul(out.mul(one.sub(out))).intoArray(da, daOff + i);
     }
   }
 
@@ -604,8 +650,9 @@ final class VectorKernels implements Kernels {
       float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int bound) {
     FloatVector zero = FloatVector.zero(F);
     for (int i = 0; i < bound; i += LANES) {
-      VectorMask<Float> inactive = load(h, hOff + i).compare(VectorOperators.LE, zero);
-      load(dh, dhOff + i).blend(zero, inactive).intoArray(da, daOff + i);
+      VectorMask<Float> inactive =
+          FloatVector.fromArray(F, h, hOff + i).compare(VectorOperators.LE, zero);
+      FloatVector.fromArray(F, dh, dhOff + i).blend(zero, inactive).intoArray(da, daOff + i);
     }
   }
 
@@ -617,26 +664,13 @@ final class VectorKernels implements Kernels {
     }
     float max = max(z, zOff, n);
     int bound = F.loopBound(n);
-    float sum = storeShiftedExponentials(z, zOff, max, out, outOff, bound);
+    float sum = VectorMath.exp(z, zOff, 1f, max, out, outOff, bound);
     for (int i = bound; i < n; i++) {
       float e = (float) Math.exp(z[zOff + i] - max);
       out[outOff + i] = e;
       sum += e;
     }
     scale(1f / sum, out, outOff, n);
-  }
-
-  /** Writes {@code e^(z_i - max)} for the first {@code bound} entries and returns their sum. */
-  private static float storeShiftedExponentials(
-      float[] z, int zOff, float max, float[] out, int outOff, int bound) {
-    FloatVector maxes = FloatVector.broadcast(F, max);
-    FloatVector sums = FloatVector.zero(F);
-    for (int i = 0; i < bound; i += LANES) {
-      FloatVector e = VectorMath.exp(load(z, zOff + i).sub(maxes));
-      e.intoArray(out, outOff + i);
-      sums = sums.add(e);
-    }
-    return sumLanes(sums);
   }
 
   @Override
@@ -647,7 +681,8 @@ final class VectorKernels implements Kernels {
     }
     float max = max(z, zOff, n);
     int bound = F.loopBound(n);
-    float sum = sumShiftedExponentials(z, zOff, max, bound);
+    // out holds e^(z_i - max) until it is overwritten below
+    float sum = VectorMath.exp(z, zOff, 1f, max, out, outOff, bound);
     for (int i = bound; i < n; i++) {
       sum += (float) Math.exp(z[zOff + i] - max);
     }
@@ -658,21 +693,11 @@ final class VectorKernels implements Kernels {
     }
   }
 
-  /** Returns {@code Σ e^(z_i - max)} over the first {@code bound} entries. */
-  private static float sumShiftedExponentials(float[] z, int zOff, float max, int bound) {
-    FloatVector maxes = FloatVector.broadcast(F, max);
-    FloatVector sums = FloatVector.zero(F);
-    for (int i = 0; i < bound; i += LANES) {
-      sums = sums.add(VectorMath.exp(load(z, zOff + i).sub(maxes)));
-    }
-    return sumLanes(sums);
-  }
-
   /** {@code out_i = z_i - shift} for the first {@code bound} entries. */
   private static void subtract(float[] z, int zOff, float shift, float[] out, int outOff, int bound) {
     FloatVector shifts = FloatVector.broadcast(F, shift);
     for (int i = 0; i < bound; i += LANES) {
-      load(z, zOff + i).sub(shifts).intoArray(out, outOff + i);
+      FloatVector.fromArray(F, z, zOff + i).sub(shifts).intoArray(out, outOff + i);
     }
   }
 
@@ -681,16 +706,12 @@ final class VectorKernels implements Kernels {
     int bound = F.loopBound(n);
     FloatVector maxes = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
     for (; i < bound; i += LANES) {
-      maxes = maxes.max(load(x, off + i));
+      maxes = maxes.max(FloatVector.fromArray(F, x, off + i));
     }
     float max = maxes.reduceLanes(MAX);
     for (; i < n; i++) {
       max = Math.max(max, x[off + i]);
     }
     return max;
-  }
-
-  private static FloatVector load(float[] array, int offset) {
-    return FloatVector.fromArray(F, array, offset);
   }
 }

@@ -4,6 +4,7 @@ import static dev.recur.kernel.VectorKernels.F;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 
@@ -11,6 +12,17 @@ import jdk.incubator.vector.VectorShuffle;
  * Lane reductions and transcendental functions built only from IEEE-exact lane operations (add,
  * multiply, fma, divide, shuffles, bit moves), so a result does not depend on whether the JIT has
  * compiled the code yet.
+ *
+ * <p>Each function is a whole loop over arrays whose body calls only the Vector API, never a
+ * method of recur's own that takes or returns a vector ({@link #sumLanes}, once after a loop and
+ * in methods of at most 35 bytes, aside).
+ * C2 refuses to inline a method of ours once the compilation has grown past {@code
+ * NodeCountInliningCutoff} (18000 nodes, reached within one inlined tanh) or where the call was
+ * rare when profiled, and a vector passed across a call that is not inlined is boxed: an
+ * allocation on every call, for as long as that compiled code lives. The Vector API's own methods
+ * are {@code @ForceInline}: past the cutoff C2 inlines them later instead of refusing. So e^x is
+ * written out twice, here in {@link #exp} and inside {@link #tanh}, rather than shared as a
+ * vector method; {@code ShapeChangeAllocationTest} shows both ways of losing the inlining.
  *
  * <p>Why not the Vector API's own: {@code reduceLanes(ADD)} may sum lanes in any order, and does
  * so differently interpreted (lane by lane) and compiled (a tree); {@code lanewise(EXP)} and
@@ -82,43 +94,30 @@ final class VectorMath {
   }
 
   /**
-   * e^x, within 2 ulps of {@link Math#exp} on [-87.3, 88.3]; saturates to about 1.2e-38 below and
-   * 3.4e38 above that range (NaN stays NaN).
+   * {@code out[i] = e^(scale·in[i] - shift)} for the first {@code bound} entries ({@code bound} a
+   * multiple of the lane count); returns their sum. Within 2 ulps of {@link Math#exp} on [-87.3,
+   * 88.3]; saturates to about 1.2e-38 below and 3.4e38 above that range (NaN stays NaN). {@code
+   * out} may be the same range as {@code in}.
    */
-  static FloatVector exp(FloatVector x) {
-    FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
-    FloatVector n = nearestPowerOfTwo(clamped);
-    return expOfReduced(reduce(clamped, n)).mul(powerOfTwo(n));
-  }
-
-  /** n = round(x · log2 e). */
-  private static FloatVector nearestPowerOfTwo(FloatVector x) {
-    return x.fma(LOG2E, ROUNDER).sub(ROUNDER);
-  }
-
-  /** r = x - n ln2, exact in two steps (n · LN2_HIGH has no rounding error). */
-  private static FloatVector reduce(FloatVector x, FloatVector n) {
-    return n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, x));
-  }
-
-  /** e^r ≈ 1 + r + r²·P(r) for |r| ≤ ln2/2. */
-  private static FloatVector expOfReduced(FloatVector r) {
-    return expPolynomial(r).mul(r.mul(r)).add(r).add(ONE);
-  }
-
-  /** P(r), Horner's rule (in two parts, to stay small enough to inline). */
-  private static FloatVector expPolynomial(FloatVector r) {
-    return expPolynomialHead(r).fma(r, P4).fma(r, P5);
-  }
-
-  /** 2^n for integral n in [-126, 127], built in the exponent field. */
-  private static FloatVector powerOfTwo(FloatVector n) {
-    IntVector biased = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127);
-    return biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-  }
-
-  private static FloatVector expPolynomialHead(FloatVector r) {
-    return P0.fma(r, P1).fma(r, P2).fma(r, P3);
+  static float exp(
+      float[] in, int inOff, float scale, float shift, float[] out, int outOff, int bound) {
+    FloatVector scales = FloatVector.broadcast(F, scale);
+    FloatVector shifts = FloatVector.broadcast(F, shift);
+    FloatVector sums = FloatVector.zero(F);
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(F, in, inOff + i).mul(scales).sub(shifts);
+      // The same steps as in tanh below: see the class comment for why they are not a method.
+      FloatVector clamped = x.max(EXP_LOW).min(EXP_HIGH);
+      FloatVector n = clamped.fma(LOG2E, ROUNDER).sub(ROUNDER); // round(x log2 e)
+      FloatVector r = n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, clamped)); // x - n ln2, exactly
+      FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+      FloatVector twoToN = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+          .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector e = p.mul(r.mul(r)).add(r).add(ONE).mul(twoToN); // (1 + r + r² P(r)) 2^n
+      e.intoArray(out, outOff + i);
+      sums = sums.add(e);
+    }
+    return sumLanes(sums);
   }
 
   /** Below this |x|, tanh comes from its odd polynomial; above, from e^(2|x|) (Cephes' tanhf). */
@@ -129,32 +128,30 @@ final class VectorMath {
   private static final FloatVector Q3 = constant(1.33314422036e-1f);
   private static final FloatVector Q4 = constant(-3.33332819422e-1f);
 
-  /** tanh x, within a few ulps of {@link Math#tanh}. */
-  static FloatVector tanh(FloatVector x) {
-    return tanhLarge(x).blend(tanhSmall(x), x.abs().compare(VectorOperators.LT, TANH_SMALL));
-  }
-
-  /** tanh x = sign(x) (1 - 2 / (e^(2|x|) + 1)): for |x| ≥ 0.625 no cancellation worth a bit. */
-  private static FloatVector tanhLarge(FloatVector x) {
-    return withSignOf(x, oneMinusTwoOver(exp(x.abs().mul(TWO)).add(ONE)));
-  }
-
-  private static FloatVector oneMinusTwoOver(FloatVector v) {
-    return ONE.sub(TWO.div(v));
-  }
-
-  private static FloatVector withSignOf(FloatVector x, FloatVector magnitude) {
-    return magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
-  }
-
-  /** tanh x = x + x³ Q(x²) for |x| < 0.625. */
-  private static FloatVector tanhSmall(FloatVector x) {
-    FloatVector x2 = x.mul(x);
-    return tanhPolynomial(x2).mul(x2).fma(x, x);
-  }
-
-  /** Q(x²), Horner's rule. */
-  private static FloatVector tanhPolynomial(FloatVector x2) {
-    return Q0.fma(x2, Q1).fma(x2, Q2).fma(x2, Q3).fma(x2, Q4);
+  /**
+   * {@code out[i] = tanh in[i]}, within a few ulps of {@link Math#tanh}, for the first {@code
+   * bound} entries ({@code bound} a multiple of the lane count). {@code out} may be the same range
+   * as {@code in}.
+   */
+  static void tanh(float[] in, int inOff, float[] out, int outOff, int bound) {
+    for (int i = 0; i < bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(F, in, inOff + i);
+      FloatVector x2 = x.mul(x);
+      // |x| < 0.625: tanh x = x + x³ Q(x²)
+      FloatVector small = Q0.fma(x2, Q1).fma(x2, Q2).fma(x2, Q3).fma(x2, Q4).mul(x2).fma(x, x);
+      // otherwise tanh x = sign(x) (1 - 2 / (e^(2|x|) + 1)), no cancellation worth a bit; e^(2|x|)
+      // by the steps of exp above
+      FloatVector clamped = x.abs().mul(TWO).max(EXP_LOW).min(EXP_HIGH);
+      FloatVector n = clamped.fma(LOG2E, ROUNDER).sub(ROUNDER);
+      FloatVector r = n.fma(MINUS_LN2_LOW, n.fma(MINUS_LN2_HIGH, clamped));
+      FloatVector p = P0.fma(r, P1).fma(r, P2).fma(r, P3).fma(r, P4).fma(r, P5);
+      FloatVector twoToN = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
+          .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector e = p.mul(r.mul(r)).add(r).add(ONE).mul(twoToN);
+      FloatVector magnitude = ONE.sub(TWO.div(e.add(ONE)));
+      FloatVector large = magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
+      VectorMask<Float> isSmall = x.abs().compare(VectorOperators.LT, TANH_SMALL);
+      large.blend(small, isSmall).intoArray(out, outOff + i);
+    }
   }
 }
