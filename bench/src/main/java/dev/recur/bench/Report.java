@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * PyTorch peers on the same exported model (where {@code python3-torch} is installed), the
  * latency harness, and the data-parallel speed-up; then {@code docs/BENCHMARKS.md} and its plots.
  *
- * <pre>mvn -q package -DskipTests exec:exec@report                        # full run, 44 min here
+ * <pre>mvn -q package -DskipTests exec:exec@report                        # full run, 44–47 min here
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=quick   # 1 fork, short iterations
  * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=replay  # rewrite from the saved figures</pre>

@@ -80,7 +80,7 @@ final class ReportWriter {
         .append(quick ? " (**quick run**: 1 fork, short iterations; figures are indicative)" : "")
         .append(". All figures are single-threaded (one core) except the data-parallel one; JMH"
             + " averages with their 99.9% confidence half-widths, µs unless stated. Ratios are"
-            + " taken between figures of this one run.\n\n");
+            + " taken between figures of this one run; ratios and percentages are rounded down.\n\n");
     table(new String[] {"machine", ""}, List.of(
         new String[] {"CPU", machine.cpu()},
         new String[] {"cores", Integer.toString(machine.cores())},
@@ -413,15 +413,20 @@ final class ReportWriter {
     return value.isPresent() ? String.format(pattern, value.getAsDouble()) : "—";
   }
 
-  /** How many times faster {@code fast} is than {@code slow}. */
+  /**
+   * How many times faster {@code fast} is than {@code slow}, rounded down (as {@link #percent}), so
+   * that a ratio just short of a target never reads as reaching it.
+   */
   private static String ratio(OptionalDouble slow, OptionalDouble fast) {
     return slow.isPresent() && fast.isPresent()
-        ? String.format("%.1f×", slow.getAsDouble() / fast.getAsDouble()) : "—";
+        ? String.format("%.1f×", Math.floor(10 * slow.getAsDouble() / fast.getAsDouble()) / 10)
+        : "—";
   }
 
-  /** {@code part / whole} as a percentage. */
+  /** {@code part / whole} as a whole percentage, rounded down: 79.7% reads 79%, not 80%. */
   private static String percent(OptionalDouble part, OptionalDouble whole) {
     return part.isPresent() && whole.isPresent()
-        ? String.format("%.0f%%", 100 * part.getAsDouble() / whole.getAsDouble()) : "—";
+        ? String.format("%.0f%%", Math.floor(100 * part.getAsDouble() / whole.getAsDouble()))
+        : "—";
   }
 }
