@@ -42,7 +42,7 @@ public class ActivationBenchmark {
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-  @Param({"64", "256", "1024"})
+  @Param({"64", "128", "207", "256", "512", "1024"})
   public int size;
 
   @Param({"recur", "mathTanh", "lanewise", "rational"})

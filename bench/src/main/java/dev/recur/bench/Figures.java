@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 
@@ -76,6 +77,23 @@ final class Figures {
           Double.parseDouble(cells[4])));
     }
     return new Figures(rows);
+  }
+
+  /**
+   * These figures with every row of a benchmark that {@code newer} measured replaced by {@code
+   * newer}'s rows for it.
+   */
+  Figures replacedBy(Figures newer) {
+    Set<String> remeasured = Set.copyOf(newer.benchmarks());
+    List<Row> merged = new ArrayList<>();
+    rows.stream().filter(row -> !remeasured.contains(row.benchmark())).forEach(merged::add);
+    merged.addAll(newer.rows);
+    return new Figures(merged);
+  }
+
+  /** The benchmarks (class.method) these figures hold, in order of first appearance. */
+  List<String> benchmarks() {
+    return rows.stream().map(Row::benchmark).distinct().toList();
   }
 
   /** The primary score (ns per operation here), if that benchmark ran with those parameters. */

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <pre>mvn -q package -DskipTests exec:exec@report                        # full run, 44–47 min here
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=quick   # 1 fork, short iterations
  * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out
- * mvn -q package -DskipTests exec:exec@report -Dreport.args=replay  # rewrite from the saved figures</pre>
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=replay  # rewrite from the saved figures
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=rerun=Activation  # re-measure some</pre>
  *
  * The raw figures are saved in {@code docs/benchmarks/} (figures.tsv, pytorch.jsonl, latency.txt,
  * parallel.txt, machine.properties, and JMH's own jmh.json) and the report is written from them.
@@ -42,12 +45,14 @@ public final class Report {
   public static void main(String[] args) throws Exception {
     List<String> options = List.of(args);
     boolean quick = options.contains("quick");
-    String include = options.stream().filter(a -> a.startsWith("include="))
-        .map(a -> a.substring("include=".length())).findFirst().orElse(null);
+    String include = value(options, "include=");
+    String rerun = value(options, "rerun=");
     Path root = repositoryRoot();
     Path figures = root.resolve("docs/benchmarks");
     Files.createDirectories(figures);
-    if (!options.contains("replay")) {
+    if (rerun != null) {
+      remeasure(root, figures, rerun);
+    } else if (!options.contains("replay")) {
       measure(root, figures, quick, include);
     }
     // The report is always written from the files a run saved, so `replay` rewrites it exactly.
@@ -63,9 +68,38 @@ public final class Report {
         String.join("\n", latency),
         new DataParallelSpeedup.Speedup(Integer.parseInt(parallel[0]),
             Double.parseDouble(parallel[1]), Double.parseDouble(parallel[2])),
-        Files.readString(figures.resolve("run.txt")).strip().equals("quick"))
+        Files.readString(figures.resolve("run.txt")).strip().equals("quick"),
+        Files.exists(reruns(figures)) ? Files.readAllLines(reruns(figures)) : List.of())
         .write(report, figures);
     System.out.println("report: wrote " + report + " and plots in " + figures);
+  }
+
+  private static String value(List<String> options, String prefix) {
+    return options.stream().filter(a -> a.startsWith(prefix))
+        .map(a -> a.substring(prefix.length())).findFirst().orElse(null);
+  }
+
+  /** Lines of {@code date, regex, benchmarks} for the benchmarks measured again after the run. */
+  private static Path reruns(Path figures) {
+    return figures.resolve("reruns.tsv");
+  }
+
+  /**
+   * Measures again, with the full run's settings, the benchmark classes {@code classes} (a regex
+   * such as {@code Activation|FmaPeak}) names, replaces their figures and records that they come
+   * from a later run of their own (the report says so). Every table still compares figures of
+   * one run: a table draws on one benchmark class, or on classes measured again together.
+   */
+  private static void remeasure(Path root, Path figures, String classes) throws Exception {
+    if (Files.readString(figures.resolve("run.txt")).strip().equals("quick")) {
+      throw new IllegalStateException("rerun= replaces figures of a full run; the saved run is quick");
+    }
+    Collection<RunResult> jmh = runJmh(false, "dev\\.recur\\.bench\\.(" + classes + ")Benchmark\\.",
+        false, root.resolve("bench/target/peers"), figures.resolve("jmh-rerun.json"));
+    Figures newer = Figures.of(jmh);
+    Figures.load(figures.resolve("figures.tsv")).replacedBy(newer).save(figures.resolve("figures.tsv"));
+    Files.writeString(reruns(figures), LocalDate.now() + "\t" + classes + "\t"
+        + String.join(", ", newer.benchmarks()) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   /** Runs everything and saves the raw figures into {@code figures}. */
@@ -75,6 +109,8 @@ public final class Report {
     System.out.println("report: " + machine);
     machine.save(figures.resolve("machine.properties"));
     Files.writeString(figures.resolve("run.txt"), quick ? "quick\n" : "full\n");
+    Files.deleteIfExists(reruns(figures));
+    Files.deleteIfExists(figures.resolve("jmh-rerun.json"));
 
     Optional<PyTorchPeer> pytorch = PyTorchPeer.find(root);
     Path peers = root.resolve("bench/target/peers");

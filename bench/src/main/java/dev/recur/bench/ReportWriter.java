@@ -33,12 +33,14 @@ final class ReportWriter {
   private final String latency;
   private final DataParallelSpeedup.Speedup parallel;
   private final boolean quick;
+  /** Lines of {@code date, regex, benchmarks} measured again after the full run. */
+  private final List<String> reruns;
   private final StringBuilder md = new StringBuilder();
   private final List<String[]> targets = new ArrayList<>();
 
   ReportWriter(Machine machine, Figures jmh, List<PyTorchPeer.Figure> torch,
       Optional<String> torchVersion, String latency, DataParallelSpeedup.Speedup parallel,
-      boolean quick) {
+      boolean quick, List<String> reruns) {
     this.machine = machine;
     this.jmh = jmh;
     this.torch = torch;
@@ -46,6 +48,7 @@ final class ReportWriter {
     this.latency = latency;
     this.parallel = parallel;
     this.quick = quick;
+    this.reruns = reruns;
   }
 
   void write(Path report, Path figures) throws IOException {
@@ -80,7 +83,14 @@ final class ReportWriter {
         .append(quick ? " (**quick run**: 1 fork, short iterations; figures are indicative)" : "")
         .append(". All figures are single-threaded (one core) except the data-parallel one; JMH"
             + " averages with their 99.9% confidence half-widths, µs unless stated. Ratios are"
-            + " taken between figures of this one run; ratios and percentages are rounded down.\n\n");
+            + " taken between figures of this one run; ratios and percentages are rounded down.");
+    for (String rerun : reruns) {
+      String[] cells = rerun.split("\t");
+      md.append(" Measured again after that run, in a run of their own (`-Dreport.args=rerun=")
+          .append(cells[1]).append("`, same settings) on ").append(cells[0]).append(": ")
+          .append(cells[2]).append(".");
+    }
+    md.append("\n\n");
     table(new String[] {"machine", ""}, List.of(
         new String[] {"CPU", machine.cpu()},
         new String[] {"cores", Integer.toString(machine.cores())},
@@ -274,23 +284,30 @@ final class ReportWriter {
 
   private void activations() {
     md.append("\n## tanh (ns per call of H values; `ActivationBenchmark`)\n\n`recur`: the library's"
-        + " vector tanh (same bits interpreted and compiled); `mathTanh`: `Math.tanh` per element;"
+        + " vector tanh (same bits interpreted and compiled); `mathTanh`: the scalar twin, `Math.tanh` per element;"
         + " `lanewise`: `FloatVector.lanewise(TANH)`; `rational`: a clamped [7/6] Padé approximant."
         + " Max error: largest |f(x) − tanh x| over 200,001 points of [−10, 10], against `Math.tanh`"
         + " in double.\n\n");
+    int[] sizes = {64, 128, 207, 256, 512, 1024};
     List<String[]> rows = new ArrayList<>();
     for (String variant : List.of("recur", "mathTanh", "lanewise", "rational")) {
       List<String> row = new ArrayList<>(List.of(variant));
-      for (int size : new int[] {64, 256, 1024}) {
+      for (int size : sizes) {
         OptionalDouble ns = jmh.score("ActivationBenchmark.tanh", "size=" + size, "variant=" + variant);
         row.add(format(ns, "%.0f"));
-        row.add(ns.isPresent() ? String.format("%.2f", ns.getAsDouble() / size) : "—");
       }
+      OptionalDouble largest = jmh.score("ActivationBenchmark.tanh", "size=1024", "variant=" + variant);
+      row.add(largest.isPresent() ? String.format("%.2f", largest.getAsDouble() / 1024) : "—");
+      row.add(ratio(jmh.score("ActivationBenchmark.tanh", "size=1024", "variant=mathTanh"), largest));
       row.add(String.format("%.1e", maxTanhError(variant)));
       rows.add(row.toArray(String[]::new));
     }
-    table(new String[] {"variant", "H=64", "ns/value", "H=256", "ns/value", "H=1024", "ns/value",
-        "max error"}, rows);
+    List<String> header = new ArrayList<>(List.of("variant"));
+    for (int size : sizes) {
+      header.add("H=" + size);
+    }
+    header.addAll(List.of("ns/value (H=1024)", "× Math.tanh (H=1024)", "max error"));
+    table(header.toArray(String[]::new), rows);
   }
 
   private void latencySection() {
