@@ -68,7 +68,7 @@ public final class Report {
         String.join("\n", latency),
         new DataParallelSpeedup.Speedup(Integer.parseInt(parallel[0]),
             Double.parseDouble(parallel[1]), Double.parseDouble(parallel[2])),
-        Files.readString(figures.resolve("run.txt")).strip().equals("quick"),
+        run(figures)[0].equals("quick"), run(figures)[1],
         Files.exists(reruns(figures)) ? Files.readAllLines(reruns(figures)) : List.of())
         .write(report, figures);
     System.out.println("report: wrote " + report + " and plots in " + figures);
@@ -77,6 +77,12 @@ public final class Report {
   private static String value(List<String> options, String prefix) {
     return options.stream().filter(a -> a.startsWith(prefix))
         .map(a -> a.substring(prefix.length())).findFirst().orElse(null);
+  }
+
+  /** The saved run's kind ({@code full} or {@code quick}) and the day it was measured. */
+  private static String[] run(Path figures) throws IOException {
+    String[] words = Files.readString(figures.resolve("run.txt")).strip().split(" ");
+    return new String[] {words[0], words.length > 1 ? words[1] : "an unrecorded day"};
   }
 
   /** Lines of {@code date, regex, benchmarks} for the benchmarks measured again after the run. */
@@ -91,7 +97,7 @@ public final class Report {
    * one run: a table draws on one benchmark class, or on classes measured again together.
    */
   private static void remeasure(Path root, Path figures, String classes) throws Exception {
-    if (Files.readString(figures.resolve("run.txt")).strip().equals("quick")) {
+    if (run(figures)[0].equals("quick")) {
       throw new IllegalStateException("rerun= replaces figures of a full run; the saved run is quick");
     }
     Collection<RunResult> jmh = runJmh(false, "dev\\.recur\\.bench\\.(" + classes + ")Benchmark\\.",
@@ -108,7 +114,7 @@ public final class Report {
     Machine machine = Machine.describe();
     System.out.println("report: " + machine);
     machine.save(figures.resolve("machine.properties"));
-    Files.writeString(figures.resolve("run.txt"), quick ? "quick\n" : "full\n");
+    Files.writeString(figures.resolve("run.txt"), (quick ? "quick " : "full ") + LocalDate.now() + "\n");
     Files.deleteIfExists(reruns(figures));
     Files.deleteIfExists(figures.resolve("jmh-rerun.json"));
 
