@@ -18,7 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * VectorMath}, built from exactly rounded lane operations only.
  *
  * <p>Every loop has the same shape: a main loop up to {@link VectorSpecies#loopBound} and a scalar
- * tail, never a masked load (masked memory access runs as scalar Java on AVX2). Reductions keep
+ * tail, never a masked load (masked memory access runs as scalar Java on AVX2). tanh is the
+ * exception: its scalar twin costs as much per entry as a whole vector, so its last vector
+ * overlaps the one before instead (see {@link VectorMath#tanh}). Reductions keep
  * their partial sums in vector registers and reduce lanes once, after the loop. The summation
  * order therefore differs from {@link ScalarKernels}; tests compare the two with a tolerance
  * that grows with the length.
@@ -581,12 +583,21 @@ final class VectorKernels implements Kernels {
     int bound = F.loopBound(n);
     // Each function's loop is a method of its own whose body calls only the Vector API; see
     // VectorMath for why no vector may cross a call of recur's own.
-    switch (f) {
-      case TANH -> VectorMath.tanh(in, inOff, out, outOff, bound);
-      case SIGMOID -> sigmoid(in, inOff, out, outOff, bound);
-      case RELU -> relu(in, inOff, out, outOff, bound);
-    }
-    SCALAR.activate(f, in, inOff + bound, out, outOff + bound, n - bound);
+    int done = switch (f) {
+      case TANH -> { // no scalar tail: Math.tanh costs as much per entry as a vector does
+        VectorMath.tanh(in, inOff, out, outOff, n);
+        yield n;
+      }
+      case SIGMOID -> {
+        sigmoid(in, inOff, out, outOff, bound);
+        yield bound;
+      }
+      case RELU -> {
+        relu(in, inOff, out, outOff, bound);
+        yield bound;
+      }
+    };
+    SCALAR.activate(f, in, inOff + done, out, outOff + done, n - done);
   }
 
   /**

@@ -120,6 +120,17 @@ final class VectorMath {
     return sumLanes(sums);
   }
 
+  /** 0, 1, 2, … in the lanes. */
+  private static final FloatVector LANE_INDEX = FloatVector.fromArray(F, laneIndices(), 0);
+
+  private static float[] laneIndices() {
+    float[] indices = new float[LANES];
+    for (int lane = 0; lane < LANES; lane++) {
+      indices[lane] = lane;
+    }
+    return indices;
+  }
+
   /** Below this |x|, tanh comes from its odd polynomial; above, from e^(2|x|) (Cephes' tanhf). */
   private static final float TANH_SMALL = 0.625f;
   private static final FloatVector Q0 = constant(-5.70498872745e-3f);
@@ -129,13 +140,18 @@ final class VectorMath {
   private static final FloatVector Q4 = constant(-3.33332819422e-1f);
 
   /**
-   * {@code out[i] = tanh in[i]}, within a few ulps of {@link Math#tanh}, for the first {@code
-   * bound} entries ({@code bound} a multiple of the lane count). {@code out} may be the same range
-   * as {@code in}.
+   * {@code out[i] = tanh in[i]}, within a few ulps of {@link Math#tanh}, for {@code length ≥}
+   * one vector of entries. {@code out} may be the same range as {@code in}.
+   *
+   * <p>No scalar tail: where {@code length} is not a multiple of the lane count, the last vector is
+   * the one ending at {@code length}, overlapping the one before; its overlapped lanes keep what that one
+   * stored (read back from {@code out}, since in place they are no longer inputs). Every entry
+   * thus gets the vector function's bits, wherever it falls.
    */
-  static void tanh(float[] in, int inOff, float[] out, int outOff, int bound) {
-    for (int i = 0; i < bound; i += LANES) {
-      FloatVector x = FloatVector.fromArray(F, in, inOff + i);
+  static void tanh(float[] in, int inOff, float[] out, int outOff, int length) {
+    for (int i = 0; i < length; i += LANES) {
+      int at = Math.min(i, length - LANES);
+      FloatVector x = FloatVector.fromArray(F, in, inOff + at);
       FloatVector x2 = x.mul(x);
       // |x| < 0.625: tanh x = x + x³ Q(x²)
       FloatVector small = Q0.fma(x2, Q1).fma(x2, Q2).fma(x2, Q3).fma(x2, Q4).mul(x2).fma(x, x);
@@ -151,7 +167,12 @@ final class VectorMath {
       FloatVector magnitude = ONE.sub(TWO.div(e.add(ONE)));
       FloatVector large = magnitude.blend(magnitude.neg(), x.compare(VectorOperators.LT, 0f));
       VectorMask<Float> isSmall = x.abs().compare(VectorOperators.LT, TANH_SMALL);
-      large.blend(small, isSmall).intoArray(out, outOff + i);
+      FloatVector y = large.blend(small, isSmall);
+      if (at != i) { // the overlapping last vector: lanes below i keep what is stored there
+        VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, i - at);
+        y = FloatVector.fromArray(F, out, outOff + at).blend(y, fresh);
+      }
+      y.intoArray(out, outOff + at);
     }
   }
 }

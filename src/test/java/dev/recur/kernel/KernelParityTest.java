@@ -216,6 +216,26 @@ class KernelParityTest {
 
   @ParameterizedTest
   @MethodSource("sizes")
+  void activationsInPlaceGiveTheBitsOfOutOfPlace(int n) {
+    SplittableRandom random = new SplittableRandom(n);
+    float[] in = random(random, n);
+    for (int i = 0; i < in.length; i++) {
+      in[i] *= 3f;
+    }
+    for (Activation f : Activation.values()) {
+      float[] apart = new float[n + OFFSET];
+      vector.activate(f, in, OFFSET, apart, OFFSET, n);
+      float[] inPlace = in.clone();
+      vector.activate(f, inPlace, OFFSET, inPlace, OFFSET, n);
+      for (int i = OFFSET; i < n + OFFSET; i++) {
+        assertEquals(Float.floatToIntBits(apart[i]), Float.floatToIntBits(inPlace[i]),
+            f + " at " + i + " of " + n);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("sizes")
   void softmaxAndLogSoftmax(int n) {
     SplittableRandom random = new SplittableRandom(n);
     float[] z = random(random, n);
