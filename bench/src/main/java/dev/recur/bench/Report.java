@@ -6,8 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -104,8 +104,17 @@ public final class Report {
         false, root.resolve("bench/target/peers"), figures.resolve("jmh-rerun.json"));
     Figures newer = Figures.of(jmh);
     Figures.load(figures.resolve("figures.tsv")).replacedBy(newer).save(figures.resolve("figures.tsv"));
-    Files.writeString(reruns(figures), LocalDate.now() + "\t" + classes + "\t"
-        + String.join(", ", newer.benchmarks()) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    // an earlier rerun whose benchmarks were all measured again now is superseded
+    List<String> lines = new ArrayList<>();
+    if (Files.exists(reruns(figures))) {
+      for (String line : Files.readAllLines(reruns(figures))) {
+        if (!newer.benchmarks().containsAll(List.of(line.split("\t")[2].split(", ")))) {
+          lines.add(line);
+        }
+      }
+    }
+    lines.add(LocalDate.now() + "\t" + classes + "\t" + String.join(", ", newer.benchmarks()));
+    Files.write(reruns(figures), lines);
   }
 
   /** Runs everything and saves the raw figures into {@code figures}. */
