@@ -15,14 +15,14 @@ import jdk.incubator.vector.VectorShuffle;
  *
  * <p>Each function is a whole loop over arrays whose body calls only the Vector API, never a
  * method of recur's own that takes or returns a vector ({@link #sumLanes}, once after a loop and
- * in methods of at most 35 bytes, aside).
- * C2 refuses to inline a method of ours once the compilation has grown past {@code
- * NodeCountInliningCutoff} (18000 nodes, reached within one inlined tanh) or where the call was
- * rare when profiled, and a vector passed across a call that is not inlined is boxed: an
- * allocation on every call, for as long as that compiled code lives. The Vector API's own methods
- * are {@code @ForceInline}: past the cutoff C2 inlines them later instead of refusing. So e^x is
- * written out twice, here in {@link #exp} and inside {@link #tanh}, rather than shared as a
- * vector method; {@code ShapeChangeAllocationTest} shows both ways of losing the inlining.
+ * in methods of at most 35 bytes, aside). C2 refuses to inline a method of ours where the call was
+ * rare when profiled, or once the compilation has grown past {@code NodeCountInliningCutoff}
+ * (18000 nodes: a tanh loop inlined into its caller got there), and a vector passed across a call
+ * that is not inlined is boxed: an allocation on every call, for as long as that compiled code
+ * lives. The Vector API's own methods are {@code @ForceInline}: past the cutoff C2 inlines them
+ * later instead of refusing. So e^x is written out twice, here in {@link #exp} and inside {@link
+ * #tanh}, rather than shared as a vector method; {@code ShapeChangeAllocationTest} shows both ways
+ * of losing the inlining.
  *
  * <p>Why not the Vector API's own: {@code reduceLanes(ADD)} may sum lanes in any order, and does
  * so differently interpreted (lane by lane) and compiled (a tree); {@code lanewise(EXP)} and
