@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * VectorMath}, built from exactly rounded lane operations only.
  *
  * <p>Every loop has the same shape: a main loop up to {@link VectorSpecies#loopBound} and a scalar
- * tail, never a masked load (masked memory access runs as scalar Java on AVX2). tanh is the
- * exception: its scalar twin costs as much per entry as a whole vector, so its last vector
- * overlaps the one before instead (see {@link VectorMath#tanh}). Reductions keep
+ * tail, never a masked load (masked memory access runs as scalar Java on AVX2). Two exceptions,
+ * where a scalar tail entry costs about what a whole vector does: tanh ({@link VectorMath#tanh})
+ * and the matrix products' columns. There the last vector is the one ending at the last entry,
+ * overlapping the one before, and its overlapped lanes get back what was stored there. Reductions keep
  * their partial sums in vector registers and reduce lanes once, after the loop. The summation
  * order therefore differs from {@link ScalarKernels}; tests compare the two with a tolerance
  * that grows with the length.
@@ -34,6 +35,17 @@ final class VectorKernels implements Kernels {
   static final VectorSpecies<Float> F = species(KernelSelection.requestedBits());
 
   private static final int LANES = F.length();
+
+  /** 0, 1, 2, … in the lanes: compared with a count, the lanes from that count on. */
+  static final FloatVector LANE_INDEX = laneIndex();
+
+  private static FloatVector laneIndex() {
+    float[] indices = new float[LANES];
+    for (int lane = 0; lane < LANES; lane++) {
+      indices[lane] = lane;
+    }
+    return FloatVector.fromArray(F, indices, 0);
+  }
 
   /** Rows of a matrix handled together, so that each load of the shared operand serves four. */
   private static final int ROW_TILE = 4;
@@ -514,40 +526,55 @@ final class VectorKernels implements Kernels {
         acc6.intoArray(c, c2 + j + LANES);
         acc7.intoArray(c, c3 + j + LANES);
       }
-      for (; j < bound; j += LANES) {
-        FloatVector acc0 = FloatVector.fromArray(F, c, c0 + j);
-        FloatVector acc1 = FloatVector.fromArray(F, c, c1 + j);
-        FloatVector acc2 = FloatVector.fromArray(F, c, c2 + j);
-        FloatVector acc3 = FloatVector.fromArray(F, c, c3 + j);
+      // Then one vector at a time; past the last whole vector, the vector ending at column n,
+      // whose lanes below j (done already) get back the values they started from.
+      for (; j < n; j += LANES) {
+        int at = Math.min(j, n - LANES);
+        FloatVector start0 = FloatVector.fromArray(F, c, c0 + at);
+        FloatVector start1 = FloatVector.fromArray(F, c, c1 + at);
+        FloatVector start2 = FloatVector.fromArray(F, c, c2 + at);
+        FloatVector start3 = FloatVector.fromArray(F, c, c3 + at);
+        FloatVector acc0 = start0;
+        FloatVector acc1 = start1;
+        FloatVector acc2 = start2;
+        FloatVector acc3 = start3;
         for (int p = 0; p < k; p++) {
-          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + j);
+          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + at);
           int ap = p * colStride;
           acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
           acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
           acc2 = bs.fma(FloatVector.broadcast(F, a[a2 + ap]), acc2);
           acc3 = bs.fma(FloatVector.broadcast(F, a[a3 + ap]), acc3);
         }
-        acc0.intoArray(c, c0 + j);
-        acc1.intoArray(c, c1 + j);
-        acc2.intoArray(c, c2 + j);
-        acc3.intoArray(c, c3 + j);
-      }
-      for (int r = 0; r < ROW_TILE; r++) {
-        addProductsScalarColumns(bound, n, k, a, a0 + r * rowStride, colStride, b, bOff, c, c0 + r * n);
+        if (at != j) {
+          VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, j - at);
+          acc0 = start0.blend(acc0, fresh);
+          acc1 = start1.blend(acc1, fresh);
+          acc2 = start2.blend(acc2, fresh);
+          acc3 = start3.blend(acc3, fresh);
+        }
+        acc0.intoArray(c, c0 + at);
+        acc1.intoArray(c, c1 + at);
+        acc2.intoArray(c, c2 + at);
+        acc3.intoArray(c, c3 + at);
       }
     }
     for (; i < m; i++) {
       int ai = aOff + i * rowStride;
       int ci = cOff + i * n;
-      for (int j = 0; j < bound; j += LANES) {
-        FloatVector acc = FloatVector.fromArray(F, c, ci + j);
+      for (int j = 0; j < n; j += LANES) { // the last vector as above
+        int at = Math.min(j, n - LANES);
+        FloatVector start = FloatVector.fromArray(F, c, ci + at);
+        FloatVector acc = start;
         for (int p = 0; p < k; p++) {
-          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + j);
+          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + at);
           acc = bs.fma(FloatVector.broadcast(F, a[ai + p * colStride]), acc);
         }
-        acc.intoArray(c, ci + j);
+        if (at != j) {
+          acc = start.blend(acc, LANE_INDEX.compare(VectorOperators.GE, j - at));
+        }
+        acc.intoArray(c, ci + at);
       }
-      addProductsScalarColumns(bound, n, k, a, ai, colStride, b, bOff, c, ci);
     }
   }
 
@@ -556,23 +583,18 @@ final class VectorKernels implements Kernels {
       int m, int n, int k, float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff,
       float[] c, int cOff) {
     for (int i = 0; i < m; i++) {
-      addProductsScalarColumns(0, n, k, a, aOff + i * rowStride, colStride, b, bOff, c, cOff + i * n);
-    }
-  }
-
-  /** The scalar tail of {@link #addProducts}: columns {@code from..n-1} of one row of C. */
-  private static void addProductsScalarColumns(
-      int from, int n, int k, float[] a, int aRow, int colStride, float[] b, int bOff, float[] c,
-      int cRow) {
-    // p outside, so B's rows are read in memory order; each entry's chain is still p = 0, 1, …
-    for (int p = 0; p < k; p++) {
-      float ap = a[aRow + p * colStride];
-      int bp = bOff + p * n;
-      for (int j = from; j < n; j++) {
-        c[cRow + j] = Math.fma(ap, b[bp + j], c[cRow + j]);
+      // p outside, so B's rows are read in memory order; each entry's chain is still p = 0, 1, …
+      for (int p = 0; p < k; p++) {
+        float ap = a[aOff + i * rowStride + p * colStride];
+        int bp = bOff + p * n;
+        int ci = cOff + i * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] = Math.fma(ap, b[bp + j], c[ci + j]);
+        }
       }
     }
   }
+
 
   @Override
   public void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n) {

@@ -1,6 +1,7 @@
 package dev.recur.kernel;
 
 import static dev.recur.kernel.VectorKernels.F;
+import static dev.recur.kernel.VectorKernels.LANE_INDEX;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -118,17 +119,6 @@ final class VectorMath {
       sums = sums.add(e);
     }
     return sumLanes(sums);
-  }
-
-  /** 0, 1, 2, … in the lanes. */
-  private static final FloatVector LANE_INDEX = FloatVector.fromArray(F, laneIndices(), 0);
-
-  private static float[] laneIndices() {
-    float[] indices = new float[LANES];
-    for (int lane = 0; lane < LANES; lane++) {
-      indices[lane] = lane;
-    }
-    return indices;
   }
 
   /** Below this |x|, tanh comes from its odd polynomial; above, from e^(2|x|) (Cephes' tanhf). */

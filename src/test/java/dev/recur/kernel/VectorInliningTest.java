@@ -35,7 +35,7 @@ class VectorInliningTest {
       Pattern.compile("Ljdk/incubator/vector/(\\w*Vector|VectorMask|VectorShuffle);");
 
   private static final Set<String> ALLOWED =
-      Set.of("sumLanes", "fold8", "fold4", "fold2", "fold1", "constant", "swap");
+      Set.of("sumLanes", "fold8", "fold4", "fold2", "fold1", "constant", "swap", "laneIndex");
 
   @ParameterizedTest
   @ValueSource(classes = {VectorKernels.class, VectorMath.class})
