@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import dev.recur.io.ModelFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,10 +17,12 @@ import picocli.CommandLine.Model.CommandSpec;
         + " the format of each file follows its name (*.safetensors, anything else native).")
 final class ConvertCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", description = "model to read")
+  @Parameters(index = "0", paramLabel = "IN", description = "model to read")
   Path input;
 
-  @Parameters(index = "1", description = "model to write (replaced atomically)")
+  @Parameters(index = "1", paramLabel = "OUT",
+      description = "model to write (replaced atomically); its metadata (a vocabulary, labels) goes"
+          + " with it, so a model that has some can only be written in recur's format")
   Path output;
 
   @Mixin ModelFiles files;
@@ -28,9 +31,10 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    dev.recur.Parameters weights = files.load(input);
-    files.save(output, weights);
-    var c = weights.config();
+    new CommandFiles(spec).input("IN", input).output("OUT", output).check();
+    ModelFile.SavedModel model = files.loadModel(input);
+    files.save(output, model.weights(), model.metadata()); // keeps vocabulary, labels, tags
+    var c = model.weights().config();
     spec.commandLine().getOut().printf(
         "%s -> %s: I=%d H=%d O=%d %s %s, bias %s%n", input, output, c.inputSize(), c.hiddenSize(),
         c.outputSize(), c.activation(), c.output(), c.bias());

@@ -57,6 +57,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    new OptionChecks(spec).finiteAbove("--seconds", seconds, 0).atLeast("--hidden", hidden, 1);
     PrintWriter out = spec.commandLine().getOut();
     CharCorpus corpus = CharCorpus.of(bundledText());
     int vocabulary = corpus.vocabularySize();

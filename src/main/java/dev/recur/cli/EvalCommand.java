@@ -39,7 +39,13 @@ final class EvalCommand implements Callable<Integer> {
 
   enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG }
 
-  @Parameters(index = "0", description = "the model") Path model;
+  /** The series {@code train --task MACKEY_GLASS} generates. */
+  private static final int MACKEY_GLASS_LENGTH = 1500;
+
+  /** Steps before the held-out end: train uses the first 80% of its windows, never this end. */
+  private static final int HELD_OUT = 1200;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "the model") Path model;
 
   @Option(names = "--task", required = true) Task task;
 
@@ -53,7 +59,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "12345", description = "ADDING: test data seed") long seed;
 
-  @Option(names = "--horizon", defaultValue = "84", description = "MACKEY_GLASS: free-running steps")
+  @Option(names = "--horizon", defaultValue = "84", description = "MACKEY_GLASS: free-running steps, at most 300 (the held-out end of the series)")
   int horizon;
 
   @Option(names = "--data",
@@ -70,6 +76,18 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    new OptionChecks(spec).atLeast("--steps", steps, 1).atLeast("--count", count, 1)
+        .atLeast("--horizon", horizon, 1)
+        .atMost("--horizon", horizon, MACKEY_GLASS_LENGTH - HELD_OUT,
+            "the held-out end of the Mackey-Glass series has that many steps")
+        .atLeast("--input-size", inputSize, 1);
+    new CommandFiles(spec).input("MODEL", model).input("--data", data).check();
+    if (task == Task.ADDING) {
+      // the test set (2 inputs and a target per step) and a batch of 256 unrolled states
+      MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(count, steps, 3),
+          MemoryBudget.floats(256, steps + 1L, 64)), "scoring " + count + " sequences of "
+          + steps + " steps", "--count or --steps");
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (task == Task.CLASSIFY) {
       return classify(out);
@@ -89,14 +107,14 @@ final class EvalCommand implements Callable<Integer> {
             steps, count, mse, AddingProblem.BASELINE_MSE);
       }
       case MACKEY_GLASS -> {
-        double[] raw = MackeyGlass.series(1500);
+        double[] raw = MackeyGlass.series(MACKEY_GLASS_LENGTH);
         float[] x = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
           x[i] = (float) (raw[i] - 0.9); // as train centres it
         }
         InferenceModel frozen = new InferenceModel(weights);
         RnnStream stream = frozen.newStream();
-        int heldOut = 1200; // train uses the first 80% of its windows; this end is never trained on
+        int heldOut = HELD_OUT;
         for (int t = 0; t < heldOut; t++) {
           stream.step(new float[] {x[t]});
         }
@@ -166,6 +184,12 @@ final class EvalCommand implements Callable<Integer> {
     }
     dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
     java.util.List<String> labels = lines(saved, TrainCommand.LABELS, "a classifier");
+    int modelInputs = saved.weights().config().inputSize();
+    if (inputSize != modelInputs) {
+      throw new IllegalArgumentException(model + " takes " + modelInputs + " values per step, so"
+          + " each line of " + data + " holds a label and then steps of " + modelInputs
+          + " values: give --input-size " + modelInputs + " (it was " + inputSize + ")");
+    }
     dev.recur.data.LabelledSequences test = dev.recur.data.LabelledSequences.load(data, inputSize);
     SequenceSet set = test.sequences();
     InferenceModel frozen = new InferenceModel(saved.weights());

@@ -39,6 +39,15 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    new OptionChecks(spec).atLeast("--length", length, 0)
+        .finiteAbove("--temperature", temperature, 0);
+    if (prime.isEmpty()) {
+      throw new OptionChecks(spec).refuse("--prime", "needs at least one character", "''");
+    }
+    new CommandFiles(spec).input("MODEL", model).check();
+    // the sampled indices (4 bytes each) and the text (up to 4 bytes a character) at once
+    MemoryBudget.require(MemoryBudget.floats(length, 2), "generating " + length + " characters",
+        "--length");
     ModelFile.SavedModel saved = ModelFile.loadModel(model);
     String vocabulary = saved.metadata().get(ModelFile.VOCABULARY);
     if (vocabulary == null) {

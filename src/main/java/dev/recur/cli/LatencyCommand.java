@@ -92,9 +92,15 @@ final class LatencyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (seconds <= 0 || warmUp < 0 || rate < 0 || hiddenSizes.stream().anyMatch(h -> h < 1)) {
-      throw new IllegalArgumentException("need --seconds > 0, --warm-up ≥ 0, --rate ≥ 0 and hidden"
-          + " sizes ≥ 1; got " + seconds + ", " + warmUp + ", " + rate + ", " + hiddenSizes);
+    OptionChecks checks = new OptionChecks(spec)
+        .finiteAbove("--seconds", seconds, 0).atLeast("--warm-up", warmUp, 0)
+        .finiteAtLeast("--rate", rate, 0).atLeast("--input", inputSize, 1)
+        .atLeast("--output", outputSize, 1);
+    for (int hidden : hiddenSizes) {
+      checks.atLeast("--hidden", hidden, 1);
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw checks.refuse("--out", "must be a folder (for the .hgrm files and latency.png)", out);
     }
     PrintWriter console = spec.commandLine().getOut();
     console.printf("%s; %s %s; %d cores; I=%d, O=%d, tanh, batch 1; µs per timestep%n",

@@ -8,6 +8,7 @@ import dev.recur.io.PyTorchNames;
 import dev.recur.io.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that read or write models: the format follows the file name. */
@@ -41,22 +42,29 @@ final class ModelFiles {
 
   /** Loads a {@code .safetensors} file or a native recur file. */
   Parameters load(Path file) throws IOException {
+    return loadModel(file).weights();
+  }
+
+  /** Loads a model with its metadata (a safetensors file has none recur keeps). */
+  ModelFile.SavedModel loadModel(Path file) throws IOException {
     return isSafeTensors(file)
-        ? SafeTensorsFile.read(file, names(), activation, output, keepBothBiases)
-        : ModelFile.load(file);
+        ? new ModelFile.SavedModel(
+            SafeTensorsFile.read(file, names(), activation, output, keepBothBiases), Map.of())
+        : ModelFile.loadModel(file);
   }
 
   /** Saves as {@code .safetensors} or in the native format, atomically. */
   void save(Path file, Parameters weights) throws IOException {
-    save(file, weights, java.util.Map.of());
+    save(file, weights, Map.of());
   }
 
   /** Saves with metadata; safetensors cannot hold a vocabulary, so token models must go native. */
-  void save(Path file, Parameters weights, java.util.Map<String, String> metadata) throws IOException {
+  void save(Path file, Parameters weights, Map<String, String> metadata) throws IOException {
     if (isSafeTensors(file)) {
       if (!metadata.isEmpty()) {
-        throw new IllegalArgumentException(
-            file + ": a model with " + metadata.keySet() + " must be saved in recur's format");
+        throw new IllegalArgumentException(file + ": safetensors cannot hold this model's "
+            + String.join(" and ", metadata.keySet()) + "; write it in recur's format (a file"
+            + " name not ending in .safetensors)");
       }
       SafeTensorsFile.write(file, weights, names());
     } else {

@@ -1,10 +1,10 @@
 package dev.recur.cli;
 
+import dev.recur.data.TextFiles;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,10 +39,11 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    new CommandFiles(spec).input("MODEL", model).input("--input", input).check();
     InferenceModel frozen = new InferenceModel(files.load(model));
     int in = frozen.config().inputSize();
     RnnStream stream = frozen.newStream();
-    List<String> lines = Files.readAllLines(input);
+    List<String> lines = TextFiles.lines(input);
     PrintWriter out = spec.commandLine().getOut();
     float[] x = new float[in];
     int steps = 0;

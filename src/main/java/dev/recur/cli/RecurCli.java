@@ -3,6 +3,8 @@ package dev.recur.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The {@code recur} command line. Errors in the input (a bad file, a malformed line) are printed
@@ -21,6 +23,10 @@ import picocli.CommandLine.Command;
     })
 public final class RecurCli implements Callable<Integer> {
 
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "on failure, print the stack trace under the one-line message")
+  boolean verbose;
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -31,11 +37,60 @@ public final class RecurCli implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     return new CommandLine(new RecurCli())
+        .setExecutionStrategy(RecurCli::runReportingOutOfMemory)
+        .setParameterExceptionHandler(RecurCli::usageError)
         .setExecutionExceptionHandler(
             (e, line, parsed) -> {
-              line.getErr().println("recur: " + e.getMessage());
+              Throwable error = e instanceof OutOfMemory ? e.getCause() : e;
+              line.getErr().println("recur: " + ErrorMessages.describe(error));
+              if (verbose(parsed)) {
+                error.printStackTrace(line.getErr());
+              }
+              line.getErr().flush();
               return 1;
             });
+  }
+
+  /**
+   * Runs the chosen command; an {@link OutOfMemoryError} (which picocli would let through as a
+   * stack trace) is handed to the error handler like any other failure. By then the command's
+   * own arrays are unreachable, so there is memory again to print the message.
+   */
+  private static int runReportingOutOfMemory(ParseResult parsed) {
+    try {
+      return new CommandLine.RunLast().execute(parsed);
+    } catch (OutOfMemoryError e) {
+      throw new OutOfMemory(e);
+    }
+  }
+
+  /** An option or argument that does not parse or validate: one line and a pointer to --help. */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    command.getErr().println("recur: " + e.getMessage());
+    command.getErr().println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for the"
+        + " options.");
+    command.getErr().flush();
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** Whether {@code --verbose} was given to the command or any subcommand. */
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Carries an {@link OutOfMemoryError} through picocli's handling of exceptions. */
+  private static final class OutOfMemory extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfMemory(OutOfMemoryError cause) {
+      super(cause);
+    }
   }
 
   @Override

@@ -143,6 +143,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    checkOptions();
+    CommandFiles files = new CommandFiles(spec)
+        .input("--data", data).input("--resume", resume)
+        .output("--out", out).output("--checkpoint", checkpoint)
+        .output("--out (its plot)", sibling(".loss.png"))
+        .output("--out (its diagnostics)", sibling(".diagnostics.csv"))
+        .mayReplace(checkpoint, resume);
+    files.check();
+    files.removeStaleTemporaries(spec.commandLine().getOut());
     if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
       throw new IllegalArgumentException(
           "--out " + out + ": a " + task + " model keeps its vocabulary or labels, which only recur's"
@@ -157,17 +166,18 @@ final class TrainCommand implements Callable<Integer> {
       case CLASSIFY -> {
         LabelledSequences labelled = LabelledSequences.load(requireData(), inputSize);
         metadata = Map.of(LABELS, String.join("\n", labelled.labels()));
-        split = split(labelled.sequences().shuffled(seed));
+        split = split(labelled.sequences().shuffled(seed), "labelled sequences (lines)");
       }
       case TAG -> {
         TaggedCorpus corpus = TaggedCorpus.load(requireData());
         metadata = Map.of(LABELS, String.join("\n", corpus.tags()),
             TOKENS, String.join("\n", corpus.tokens()));
-        split = split(corpus.sequences().shuffled(seed));
+        split = split(corpus.sequences().shuffled(seed), "sentences");
       }
       default -> split = data();
     }
     SequenceSet train = split[0];
+    requireMemory(0, train.inputSize(), train.outputSize(), (train.steps() + 1L) * batch);
     SequenceSet valid = split[1];
     boolean classify = task == Task.CLASSIFY || task == Task.TAG;
     RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
@@ -215,6 +225,36 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Ranges of the options, before any data is read. */
+  private void checkOptions() {
+    new OptionChecks(spec)
+        .atLeast("--steps", steps, 1).atLeast("--hidden", hidden, 1)
+        .atLeast("--epochs", epochs, 1).atLeast("--batch", batch, 1)
+        .atLeast("--threads", threads, 1)
+        .atMost("--threads", threads, batch, "each thread takes a share of a --batch " + batch)
+        .atLeast("--patience", patience, 0).atLeast("--input-size", inputSize, 1)
+        .atLeast("--iterations", iterations, 1).atLeast("--checkpoint-every", checkpointEvery, 1)
+        .finiteAbove("--lr", learningRate, 0)
+        .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0);
+  }
+
+  /**
+   * Refuses a run whose arrays cannot fit the heap: the data set, and per model copy (weights,
+   * gradients per thread, optimizer moments, the best weights) the H·(I + H + O) parameters, and
+   * the unrolled states of a batch ({@code (T+1)·B} rows of pre-activations, states, their
+   * deltas, outputs and targets), twice for training and validation.
+   */
+  private void requireMemory(long dataValues, int in, int outputs, long rows) {
+    long parameters = (long) hidden * (in + hidden + outputs) + 2L * hidden + outputs;
+    long perRow = 4L * hidden + 3L * outputs + in;
+    MemoryBudget.require(MemoryBudget.sum(
+            MemoryBudget.floats(dataValues),
+            MemoryBudget.floats(parameters, 5 + threads),
+            MemoryBudget.floats(rows, perRow, 2)),
+        "training " + parameters + " parameters on " + dataValues + " data values",
+        "--hidden, --steps or --batch");
+  }
+
   private Path requireData() {
     if (data == null) {
       throw new IllegalArgumentException("--task " + task + " needs --data FILE");
@@ -235,7 +275,13 @@ final class TrainCommand implements Callable<Integer> {
   /** A character model trained char-rnn style; its vocabulary is saved with it. */
   private int trainCharacters() throws IOException {
     CharCorpus corpus = CharCorpus.load(requireData());
+    if (corpus.length() <= steps) {
+      throw new IllegalArgumentException(data + " has " + corpus.length() + " characters; training"
+          + " reads chunks of --steps " + steps + " characters and the character after each, so it"
+          + " needs at least " + (steps + 1) + ": use a longer text or a smaller --steps");
+    }
     int vocabulary = corpus.vocabularySize();
+    requireMemory(0, vocabulary, vocabulary, steps + 1L);
     RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
         .activation(activation).initializer(initializer).output(OutputFunction.SOFTMAX)
         .seed(seed).build();
@@ -293,32 +339,39 @@ final class TrainCommand implements Callable<Integer> {
 
   private SequenceSet[] data() throws IOException {
     return switch (task) {
-      case ADDING -> new SequenceSet[] {
-        AddingProblem.generate(5000, steps, seed), AddingProblem.generate(1000, steps, seed + 1)};
+      case ADDING -> {
+        requireMemory(6000L * steps * 3, 2, 1, (steps + 1L) * batch); // inputs 2, target 1
+        yield new SequenceSet[] {
+          AddingProblem.generate(5000, steps, seed), AddingProblem.generate(1000, steps, seed + 1)};
+      }
       case MACKEY_GLASS -> {
         double[] raw = MackeyGlass.series(1500);
         float[] x = new float[raw.length];
         for (int i = 0; i < raw.length; i++) {
           x[i] = (float) (raw[i] - 0.9);
         }
-        yield split(new CsvSeries(1, x).windows(steps, 10, true));
+        yield split(new CsvSeries(1, x).windows(steps, 10, true), WINDOWS);
       }
       case CSV -> {
         if (data == null) {
           throw new IllegalArgumentException("--task CSV needs --data FILE");
         }
-        yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true));
+        yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true), WINDOWS);
       }
       case CHARS, CLASSIFY, TAG -> throw new IllegalStateException(task + " is handled before");
     };
   }
 
-  /** The first 80% of the windows to train on, the rest to validate. */
-  private static SequenceSet[] split(SequenceSet all) {
+  /** What a series task's sequences are called in messages, and what makes more of them. */
+  private static final String WINDOWS = "windows of --steps steps (use a shorter --steps for more)";
+
+  /** The first 80% of the sequences ({@code what}, for the message) to train on, the rest to validate. */
+  private SequenceSet[] split(SequenceSet all, String what) {
     int cut = Math.max(1, all.count() * 4 / 5);
     if (cut == all.count()) {
-      throw new IllegalArgumentException(
-          "only " + all.count() + " windows: too few to keep some for validation; use a shorter --steps");
+      throw new IllegalArgumentException((data == null ? "the " + task + " series" : data.toString())
+          + " gives " + all.count() + " " + what + "; training keeps a fifth of them for"
+          + " validation, so it needs at least 2");
     }
     return new SequenceSet[] {all.slice(0, cut), all.slice(cut, all.count())};
   }

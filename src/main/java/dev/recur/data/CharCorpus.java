@@ -45,6 +45,11 @@ public final class CharCorpus {
     return vocabulary.length;
   }
 
+  /** The number of characters (code points) of the text. */
+  public int length() {
+    return tokens.length;
+  }
+
   /** The text as token indices (a copy). */
   public int[] tokens() {
     return tokens.clone();

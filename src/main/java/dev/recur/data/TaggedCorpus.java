@@ -78,6 +78,10 @@ public final class TaggedCorpus {
         throw new BadDataException(file, n + 1, "expected token<TAB>tag, got '" + line + "'");
       }
       String tag = line.substring(tab + 1).strip();
+      if (tag.isEmpty() || line.substring(0, tab).isBlank()) {
+        throw new BadDataException(file, n + 1, "the " + (tag.isEmpty() ? "tag" : "token")
+            + " is only white space; expected token<TAB>tag");
+      }
       Integer tagIndex = tags.get(tag);
       if (tagIndex == null) {
         if (knownTags != null) {

@@ -1,36 +1,78 @@
 package dev.recur.data;
 
+import dev.recur.io.FileBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Strict UTF-8 reading shared by the loaders: malformed bytes and empty files are errors. */
-final class TextFiles {
+/**
+ * Strict UTF-8 reading shared by every text reader of recur (data loaders, {@code predict}'s
+ * input): a leading byte-order mark is dropped, malformed bytes are refused with their line and
+ * byte offset, empty files are refused, and a file too large for the heap is refused before it
+ * is read whole.
+ */
+public final class TextFiles {
+
+  /**
+   * Heap bytes a byte of text may cost while it is decoded and turned into data: the bytes, the
+   * string, its code points and the token or value arrays made from them.
+   */
+  static final int HEAP_BYTES_PER_BYTE = 24;
+
+  private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private TextFiles() {}
 
-  static String read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    if (bytes.length == 0) {
+  /** The file's text, without a leading byte-order mark. */
+  public static String read(Path file) throws IOException {
+    long limit = Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_BYTE;
+    byte[] bytes = FileBytes.read(file, limit, size -> new BadDataException(file,
+        (size < 0 ? "more than " + FileBytes.describe(limit) : FileBytes.describe(size))
+            + " of text is more than this JVM can load (at most " + FileBytes.describe(limit)
+            + ", 1/" + HEAP_BYTES_PER_BYTE + " of its heap limit; -Xmx raises it)"));
+    int start = startsWithByteOrderMark(bytes) ? BYTE_ORDER_MARK.length : 0;
+    if (bytes.length == start) {
       throw new BadDataException(file, "the file is empty");
     }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new BadDataException(file, "is not valid UTF-8 text");
-    }
+    return decode(file, bytes, start);
   }
 
-  static List<String> lines(Path file) throws IOException {
+  /** The file's lines (as {@link String#lines()} splits them), without a byte-order mark. */
+  public static List<String> lines(Path file) throws IOException {
     return read(file).lines().toList();
+  }
+
+  private static boolean startsWithByteOrderMark(byte[] bytes) {
+    return bytes.length >= 3 && bytes[0] == BYTE_ORDER_MARK[0] && bytes[1] == BYTE_ORDER_MARK[1]
+        && bytes[2] == BYTE_ORDER_MARK[2];
+  }
+
+  private static String decode(Path file, byte[] bytes, int start) throws BadDataException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+    CharBuffer out = CharBuffer.allocate(bytes.length - start); // UTF-8 never decodes to more chars
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isUnderflow()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new BadDataException(file, line, String.format(
+          "byte offset %d (0x%02X): not UTF-8 text; save the file as UTF-8", offset,
+          bytes[offset] & 0xFF));
+    }
+    return out.flip().toString();
   }
 }

@@ -111,6 +111,9 @@ public final class RnnStream implements AutoCloseable {
   public void predict(int[] tokens, float[] outputs) {
     InputChecks.requireOpen(closed);
     Objects.requireNonNull(tokens, "tokens");
+    if (tokens.length == 0) {
+      throw new IllegalArgumentException("tokens is empty; a sequence needs at least one token");
+    }
     InputChecks.requireTokens(tokens, tokens.length, in);
     requireOutput(outputs, tokens.length * out);
     for (int t = 0; t < tokens.length; t++) {

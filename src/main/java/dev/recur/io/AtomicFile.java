@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -35,6 +36,11 @@ public final class AtomicFile {
 
   static void write(Path path, ByteBuffer bytes, ChannelWriter writer) throws IOException {
     Path target = Objects.requireNonNull(path, "path").toAbsolutePath();
+    if (!Files.isDirectory(target.getParent())) {
+      // otherwise the error would name the temporary file, which the caller never asked for
+      throw new NoSuchFileException(
+          path.toString(), null, "folder " + target.getParent() + " does not exist");
+    }
     Path temporary =
         Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
     try {

@@ -168,11 +168,13 @@ public final class ModelFile {
   /** Reads a model and its metadata. */
   public static SavedModel loadModel(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
-    long size = Files.size(path);
-    if (size > MAX_BYTES) {
-      throw new InvalidModelFileException(path, size + " bytes is larger than any model file");
-    }
-    return decode(path, Files.readAllBytes(path));
+    // the bytes and the tensors decoded from them are both in memory for a moment
+    long limit = Math.min(MAX_BYTES, Runtime.getRuntime().maxMemory() / 3);
+    byte[] bytes = FileBytes.read(path, limit, size -> new InvalidModelFileException(path,
+        (size < 0 ? "more than " + FileBytes.describe(limit) : FileBytes.describe(size))
+            + " is larger than any model this JVM can load (at most "
+            + FileBytes.describe(limit) + "; -Xmx raises the limit up to 2 GiB)"));
+    return decode(path, bytes);
   }
 
   static SavedModel decode(Path path, byte[] bytes) throws InvalidModelFileException {

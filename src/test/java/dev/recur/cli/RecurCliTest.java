@@ -312,8 +312,11 @@ class RecurCliTest {
   }
 
   @Test
-  void modelsWithVocabulariesRefuseSafeTensorsBeforeTraining() {
-    Run refused = run("train", "--task", "TAG", "--data", "missing.tsv", "--out", "x.safetensors");
+  void modelsWithVocabulariesRefuseSafeTensorsBeforeTraining() throws Exception {
+    Path tagged = dir.resolve("tagged.tsv");
+    Files.writeString(tagged, "a\tX\nb\tY\n\nb\tY\n");
+    Run refused = run("train", "--task", "TAG", "--data", tagged.toString(), "--out",
+        dir.resolve("x.safetensors").toString());
     assertEquals(1, refused.status());
     assertTrue(refused.err().contains("only recur's format holds"), refused.err());
   }
@@ -339,8 +342,8 @@ class RecurCliTest {
     assertTrue(Files.readString(folder.resolve("step-H16-flat.hgrm")).contains("#[Mean"));
 
     Run bad = run("latency", "--seconds", "0", "--out", folder.toString());
-    assertEquals(1, bad.status());
-    assertTrue(bad.err().contains("need --seconds > 0"), bad.err());
+    assertEquals(2, bad.status());
+    assertTrue(bad.err().contains("--seconds must be a finite number > 0; got 0.0"), bad.err());
   }
 
   @Test

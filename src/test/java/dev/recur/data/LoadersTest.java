@@ -44,7 +44,7 @@ class LoadersTest {
         assertThrows(BadDataException.class, () -> CharCorpus.load(empty)).getMessage());
     Path binary = dir.resolve("binary.txt");
     Files.write(binary, new byte[] {'a', (byte) 0xC3, '('});
-    assertEquals(binary + ": is not valid UTF-8 text",
+    assertEquals(binary + " line 1: byte offset 1 (0xC3): not UTF-8 text; save the file as UTF-8",
         assertThrows(BadDataException.class, () -> CharCorpus.load(binary)).getMessage());
   }
 

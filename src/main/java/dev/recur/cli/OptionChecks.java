@@ -1,0 +1,57 @@
+package dev.recur.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Range checks of a command's options, made before the command reads or allocates anything: a
+ * value out of range is a usage error (exit 2) that names the option, what it accepts and what
+ * came.
+ */
+final class OptionChecks {
+
+  private final CommandSpec spec;
+
+  OptionChecks(CommandSpec spec) {
+    this.spec = spec;
+  }
+
+  OptionChecks atLeast(String option, long value, long minimum) {
+    if (value < minimum) {
+      throw refuse(option, "must be at least " + minimum, value);
+    }
+    return this;
+  }
+
+  OptionChecks atMost(String option, long value, long maximum, String why) {
+    if (value > maximum) {
+      throw refuse(option, "must be at most " + maximum + " (" + why + ")", value);
+    }
+    return this;
+  }
+
+  /** A finite value ≥ {@code minimum} (NaN and infinities are refused). */
+  OptionChecks finiteAtLeast(String option, double value, double minimum) {
+    if (!Double.isFinite(value) || value < minimum) {
+      throw refuse(option, "must be a finite number ≥ " + plain(minimum), value);
+    }
+    return this;
+  }
+
+  /** A finite value &gt; {@code minimum}. */
+  OptionChecks finiteAbove(String option, double value, double minimum) {
+    if (!Double.isFinite(value) || value <= minimum) {
+      throw refuse(option, "must be a finite number > " + plain(minimum), value);
+    }
+    return this;
+  }
+
+  /** A usage error about {@code option}, for checks that need more than a range. */
+  ParameterException refuse(String option, String rule, Object value) {
+    return new ParameterException(spec.commandLine(), option + " " + rule + "; got " + value);
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
+  }
+}
