@@ -33,8 +33,8 @@ public final class TextFiles {
   public static String read(Path file) throws IOException {
     long limit = Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_BYTE;
     byte[] bytes = FileBytes.read(file, limit, size -> new BadDataException(file,
-        (size < 0 ? "more than " + FileBytes.describe(limit) : FileBytes.describe(size))
-            + " of text is more than this JVM can load (at most " + FileBytes.describe(limit)
+        (size < 0 ? "the text runs past " + FileBytes.describe(limit) + ", which"
+            : FileBytes.describe(size) + " of text") + " is more than this JVM can load (at most " + FileBytes.describe(limit)
             + ", 1/" + HEAP_BYTES_PER_BYTE + " of its heap limit; -Xmx raises it)"));
     int start = startsWithByteOrderMark(bytes) ? BYTE_ORDER_MARK.length : 0;
     if (bytes.length == start) {

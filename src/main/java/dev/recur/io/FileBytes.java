@@ -27,8 +27,24 @@ public final class FileBytes {
     IOException refuse(long knownSize);
   }
 
+  /** Checks the first bytes of a file before the rest is read (a format's magic number). */
+  @FunctionalInterface
+  public interface HeadCheck {
+    void check(byte[] head, int length) throws IOException;
+  }
+
   /** The file's bytes, or {@code tooLong}'s exception once more than {@code limit} bytes come. */
   public static byte[] read(Path file, long limit, TooLong tooLong) throws IOException {
+    return read(file, limit, tooLong, (head, length) -> {});
+  }
+
+  /**
+   * As {@link #read(Path, long, TooLong)}, with {@code headCheck} run on the first block read (the
+   * whole of a regular file, the first 8 KiB of a stream), so that a stream that is not of the
+   * expected kind is refused before it is read to the limit.
+   */
+  public static byte[] read(Path file, long limit, TooLong tooLong, HeadCheck headCheck)
+      throws IOException {
     Objects.requireNonNull(file, "file");
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a folder, not a file");
@@ -42,7 +58,11 @@ public final class FileBytes {
       byte[] bytes = new byte[known >= 0 ? (int) known : 8192];
       int count = 0;
       while (true) {
+        boolean first = count == 0;
         count += in.readNBytes(bytes, count, bytes.length - count);
+        if (first) {
+          headCheck.check(bytes, count);
+        }
         if (count < bytes.length) {
           return Arrays.copyOf(bytes, count); // ended early: a file that shrank, or a short pipe
         }

@@ -55,6 +55,7 @@ public final class ModelFile {
   }
 
   static final byte[] MAGIC = "recurRNN".getBytes(StandardCharsets.US_ASCII);
+  private static final String WRONG_MAGIC = "not a recur model file (wrong magic bytes)";
   static final int VERSION = 1;
   /** Files larger than this are refused before reading: no Java array could hold them. */
   static final long MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -171,9 +172,15 @@ public final class ModelFile {
     // the bytes and the tensors decoded from them are both in memory for a moment
     long limit = Math.min(MAX_BYTES, Runtime.getRuntime().maxMemory() / 3);
     byte[] bytes = FileBytes.read(path, limit, size -> new InvalidModelFileException(path,
-        (size < 0 ? "more than " + FileBytes.describe(limit) : FileBytes.describe(size))
-            + " is larger than any model this JVM can load (at most "
-            + FileBytes.describe(limit) + "; -Xmx raises the limit up to 2 GiB)"));
+        (size < 0 ? "it runs past " + FileBytes.describe(limit) + ", which" : FileBytes.describe(size))
+            + " is larger than any model this JVM can load (at most " + FileBytes.describe(limit)
+            + ", a third of its heap limit -Xmx, and never more than 2 GiB)"),
+        (head, length) -> {
+          if (length >= MAGIC.length
+              && !java.util.Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new InvalidModelFileException(path, WRONG_MAGIC);
+          }
+        });
     return decode(path, bytes);
   }
 
@@ -187,7 +194,7 @@ public final class ModelFile {
     byte[] magic = new byte[MAGIC.length];
     in.get(magic);
     if (!java.util.Arrays.equals(magic, MAGIC)) {
-      throw new InvalidModelFileException(path, "not a recur model file (wrong magic bytes)");
+      throw new InvalidModelFileException(path, WRONG_MAGIC);
     }
     int version = in.getInt();
     if (version != VERSION) {
