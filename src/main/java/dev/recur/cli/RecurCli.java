@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,9 @@ public final class RecurCli implements Callable<Integer> {
     try {
       return new CommandLine.RunLast().execute(parsed);
     } catch (OutOfMemoryError e) {
-      throw new OutOfMemory(e);
+      List<CommandLine> commands = parsed.asCommandLineList();
+      throw new CommandLine.ExecutionException(
+          commands.get(commands.size() - 1), "out of memory", new OutOfMemory(e));
     }
   }
 

@@ -114,6 +114,10 @@ class RnnStreamTest {
     assertMessage(
         "inputs length 65 is not a positive multiple of inputSize 64",
         () -> stream.predict(new float[65], new float[2]));
+    assertMessage("inputs length 0 is not a positive multiple of inputSize 64",
+        () -> stream.predict(new float[0], new float[0]));
+    assertMessage("tokens is empty; a sequence needs at least one token",
+        () -> stream.predict(new int[0], new float[0]));
 
     float[] after = new float[8];
     stream.copyHidden(after);

@@ -1,0 +1,163 @@
+package dev.recur.cli;
+
+import static dev.recur.cli.CliRun.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.OutputFunction;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import dev.recur.io.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Options out of range are usage errors (exit 2) naming the option, checked before anything is
+ * read or trained; sizes that cannot fit in memory are refused with the estimate (exit 1); and
+ * no failure shows a stack trace unless {@code --verbose} asks for one.
+ */
+class CliOptionsTest {
+
+  @TempDir Path dir;
+
+  /** A model file; one with two outputs is a classifier of labels "a" and "b". */
+  private Path model(int inputs, int outputs) throws Exception {
+    Path file = dir.resolve("m" + inputs + "x" + outputs + ".recur");
+    Parameters weights = Parameters.initialize(RnnConfig.builder(inputs, 4, outputs)
+        .output(OutputFunction.SOFTMAX).seed(1).build());
+    ModelFile.save(file, new ModelFile.SavedModel(weights,
+        outputs == 2 ? Map.of(TrainCommand.LABELS, "a\nb") : Map.of()));
+    return file;
+  }
+
+  /** A tiny adding-problem run with {@code options} (pairs of option and value) replacing its own. */
+  private CliRun train(String... options) {
+    return run(TinyTraining.adding(dir.resolve("out.recur"), options));
+  }
+
+  @Test
+  void nonFiniteAndNegativeValuesAreRefusedByName() {
+    train("--clip", "NaN").refused(2, "--clip must be a finite number ≥ 0; got NaN");
+    train("--lr", "Infinity").refused(2, "--lr must be a finite number > 0; got Infinity");
+    train("--clip-value", "-1").refused(2, "--clip-value must be a finite number ≥ 0; got -1.0");
+    run("latency", "--seconds", "NaN").refused(2, "--seconds must be a finite number > 0; got NaN");
+    run("demo", "--seconds", "-1").refused(2, "--seconds must be a finite number > 0; got -1.0");
+    run("generate", "x.recur", "--prime", "a", "--temperature", "NaN")
+        .refused(2, "--temperature must be a finite number > 0; got NaN");
+    assertFalse(Files.exists(dir.resolve("out.recur")), "nothing was trained");
+  }
+
+  @Test
+  void countsBelowTheirMinimumAreRefusedByName() throws Exception {
+    train("--threads", "2", "--batch", "1")
+        .refused(2, "--threads must be at most 1 (each thread takes a share of a --batch 1); got 2");
+    train("--epochs", "0").refused(2, "--epochs must be at least 1; got 0");
+    Path model = model(1, 1);
+    run("eval", model.toString(), "--task", "ADDING", "--count", "-5")
+        .refused(2, "--count must be at least 1; got -5");
+    Path series = Files.writeString(dir.resolve("series.csv"), "1\n2\n3\n4\n5\n6\n");
+    run("eval", model.toString(), "--task", "CSV", "--data", series.toString(), "--steps", "-5")
+        .refused(2, "--steps must be at least 1; got -5");
+    run("generate", model.toString(), "--prime", "").refused(2, "--prime needs at least one character");
+  }
+
+  @Test
+  void aHorizonBeyondTheHeldOutSeriesIsRefused() throws Exception {
+    Path model = model(1, 1);
+    for (String horizon : new String[] {"100000", "2000000000"}) {
+      run("eval", model.toString(), "--task", "MACKEY_GLASS", "--horizon", horizon).refused(2,
+          "--horizon must be at most 300 (the held-out end of the Mackey-Glass series has that"
+              + " many steps); got " + horizon);
+    }
+    CliRun scored = run("eval", model.toString(), "--task", "MACKEY_GLASS", "--horizon", "300");
+    assertEquals(0, scored.status(), scored.err());
+  }
+
+  @Test
+  void sizesThatCannotFitInMemoryAreRefusedBeforeAllocating() throws Exception {
+    train("--steps", "100000000").refused(1, "of memory, more than this JVM may use", "-Xmx",
+        "--steps");
+    train("--hidden", "20000").refused(1, "400", "parameters", "--hidden");
+    run("generate", model(3, 3).toString(), "--prime", "a", "--length", "2000000000")
+        .refused(1, "generating 2000000000 characters needs about", "--length");
+  }
+
+  @Test
+  void messagesTalkAboutTheUsersDataAndOptions() throws Exception {
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), "a,1,2,3\nb,4,5,6\na,7,8,9\n");
+    run("eval", model(6, 2).toString(), "--task", "CLASSIFY", "--data", labelled.toString(),
+        "--input-size", "3").refused(1, "takes 6 values per step", labelled.toString(),
+        "--input-size 6 (it was 3)");
+
+    Path text = Files.writeString(dir.resolve("short.txt"), "abc");
+    run("train", "--task", "CHARS", "--data", text.toString(), "--out",
+        dir.resolve("c.recur").toString(), "--no-progress")
+        .refused(1, text + " has 3 characters", "--steps 50", "at least 51");
+
+    Path oneSentence = Files.writeString(dir.resolve("one.tsv"), "a\tX\nb\tY\n");
+    CliRun tagged = run("train", "--task", "TAG", "--data", oneSentence.toString(), "--out",
+        dir.resolve("t.recur").toString(), "--no-progress")
+        .refused(1, oneSentence + " gives 1 sentences", "at least 2");
+    assertFalse(tagged.err().contains("--steps"), "a tagger has no --steps to change");
+  }
+
+  @Test
+  void fileProblemsSayWhatHappenedToWhichFile() throws Exception {
+    Path missing = dir.resolve("nosuch.recur");
+    run("predict", missing.toString(), "--input", "x.csv").refused(2, missing + ": no such file");
+    run("predict", dir.toString(), "--input", "x.csv").refused(2, dir + ": is a folder, not a file");
+    Path steps = Files.write(dir.resolve("steps.csv"), new byte[] {'1', '\n', (byte) 0xFF, '\n'});
+    run("predict", model(1, 1).toString(), "--input", steps.toString())
+        .refused(1, steps + " line 2: byte offset 2 (0xFF): not UTF-8 text");
+  }
+
+  @Test
+  void predictReadsInputsSavedWithAByteOrderMark() throws Exception {
+    Path model = model(2, 2);
+    Path plain = Files.writeString(dir.resolve("plain.csv"), "0.5,1\n2,3\n");
+    Path marked = Files.writeString(dir.resolve("marked.csv"), "\uFEFF0.5,1\n2,3\n");
+    CliRun expected = run("predict", model.toString(), "--input", plain.toString());
+    CliRun withMark = run("predict", model.toString(), "--input", marked.toString());
+    assertEquals(0, withMark.status(), withMark.err());
+    assertEquals(expected.out(), withMark.out());
+  }
+
+  /** Stand-in commands that fail the ways only a bug or the heap can. */
+  @Command(name = "out-of-memory")
+  static final class RunsOutOfMemory implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new OutOfMemoryError("Java heap space");
+    }
+  }
+
+  @Command(name = "bug")
+  static final class HasABug implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new NullPointerException("a bug");
+    }
+  }
+
+  @Test
+  void outOfMemoryAndBugsAreOneLineUnlessVerbose() {
+    CommandLine cli = RecurCli.commandLine()
+        .addSubcommand(new RunsOutOfMemory()).addSubcommand(new HasABug());
+    run(cli, "out-of-memory").refused(1, "out of memory", "-Xmx");
+    CliRun bug = run(cli, "bug");
+    assertEquals(1, bug.status());
+    assertEquals("recur: internal error (java.lang.NullPointerException: a bug); please report it"
+        + " with the output of the same command with --verbose", bug.err().strip());
+    CliRun verbose = run(cli, "bug", "--verbose");
+    assertEquals(1, verbose.status());
+    assertTrue(verbose.err().startsWith("recur: internal error"), verbose.err());
+    assertTrue(verbose.err().contains("\tat dev.recur.cli.CliOptionsTest$HasABug.call"), verbose.err());
+  }
+}

@@ -1,0 +1,130 @@
+package dev.recur.cli;
+
+import static dev.recur.cli.CliRun.assertUnchanged;
+import static dev.recur.cli.CliRun.run;
+import static dev.recur.cli.CliRun.snapshot;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recur.io.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a command writes never replaces what it reads or another of its outputs, goes to a folder
+ * that exists, keeps what the model carries, and cleans up after runs that were killed.
+ */
+class OutputPathsTest {
+
+  @TempDir Path dir;
+
+  /** A tiny adding-problem run with {@code options} (pairs of option and value). */
+  private static String[] tinyAdding(String... options) {
+    return TinyTraining.adding(null, options);
+  }
+
+  private Path series() throws Exception {
+    StringBuilder csv = new StringBuilder();
+    for (int t = 0; t < 200; t++) {
+      csv.append(Math.sin(0.3 * t)).append('\n');
+    }
+    return Files.writeString(dir.resolve("series.csv"), csv);
+  }
+
+  @Test
+  void theModelNeverReplacesTheTrainingData() throws Exception {
+    Path data = series();
+    Map<Path, byte[]> before = snapshot(dir);
+    // the same file under two spellings, and through a link
+    String sameData = dir + "/./series.csv";
+    run("train", "--task", "CSV", "--data", data.toString(), "--out", sameData, "--no-progress")
+        .refused(2, "--data " + data, "--out " + sameData, "are the same file");
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), data);
+    before = snapshot(dir);
+    run("train", "--task", "CSV", "--data", data.toString(), "--out", link.toString(), "--no-progress")
+        .refused(2, "are the same file");
+    assertUnchanged(dir, before);
+  }
+
+  @Test
+  void theModelNeverReplacesTheCheckpoint() throws Exception {
+    Path same = dir.resolve("run.bin");
+    run(tinyAdding("--out", same.toString(), "--checkpoint", dir + "/../" + dir.getFileName() + "/run.bin"))
+        .refused(2, "are the same file", "Name another file");
+    run(tinyAdding("--out", dir.resolve("m.recur").toString(), "--checkpoint",
+        dir.resolve("m.recur.loss.png").toString())).refused(2, "its plot", "are the same file");
+    assertUnchanged(dir, Map.of());
+  }
+
+  @Test
+  void aCheckpointMayBeResumedAndWrittenAgainUnderOneName() throws Exception {
+    Path checkpoint = dir.resolve("run.ck");
+    Path model = dir.resolve("m.recur");
+    CliRun first = run(tinyAdding("--out", model.toString(), "--checkpoint", checkpoint.toString()));
+    assertEquals(0, first.status(), first.err());
+    CliRun resumed = run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+  }
+
+  @Test
+  void convertNeverReplacesItsInputAndKeepsMetadata() throws Exception {
+    Path text = Files.writeString(dir.resolve("text.txt"), "abcabcabcabcabcabcabcabc ".repeat(8));
+    Path chars = dir.resolve("chars.recur");
+    CliRun trained = run("train", "--task", "CHARS", "--data", text.toString(), "--steps", "10",
+        "--hidden", "8", "--iterations", "5", "--out", chars.toString(), "--no-progress");
+    assertEquals(0, trained.status(), trained.err());
+    Files.delete(dir.resolve("chars.recur.loss.png"));
+    Files.delete(dir.resolve("chars.recur.diagnostics.csv"));
+
+    Map<Path, byte[]> before = snapshot(dir);
+    run("convert", chars.toString(), chars.toString()).refused(2, "are the same file");
+    Path safetensors = dir.resolve("chars.safetensors");
+    run("convert", chars.toString(), safetensors.toString())
+        .refused(1, "safetensors cannot hold this model's recur.vocabulary");
+    assertUnchanged(dir, before);
+
+    Path copy = dir.resolve("copy.recur");
+    assertEquals(0, run("convert", chars.toString(), copy.toString()).status());
+    assertEquals(ModelFile.loadModel(chars).metadata(), ModelFile.loadModel(copy).metadata());
+    CliRun generated = run("generate", copy.toString(), "--prime", "ab", "--length", "5");
+    assertEquals(0, generated.status(), generated.err());
+  }
+
+  @Test
+  void anOutputInAMissingFolderIsRefusedBeforeWork() throws Exception {
+    Path model = dir.resolve("m.recur");
+    assertEquals(0, run(tinyAdding("--out", model.toString())).status());
+    Map<Path, byte[]> before = snapshot(dir);
+    Path nowhere = dir.resolve("nodir").resolve("x.recur");
+    run("convert", model.toString(), nowhere.toString())
+        .refused(2, "OUT " + nowhere + ": folder " + nowhere.getParent() + " does not exist");
+    run(tinyAdding("--out", nowhere.toString()))
+        .refused(2, "--out " + nowhere + ": folder " + nowhere.getParent() + " does not exist");
+    run(tinyAdding("--out", dir.toString())).refused(2, "--out " + dir + ": is a folder");
+    assertUnchanged(dir, before);
+  }
+
+  @Test
+  void temporaryFilesOfAKilledRunAreRemovedAndReported() throws Exception {
+    Path model = dir.resolve("m.recur");
+    Path atomic = Files.writeString(dir.resolve(".m.recur.8812345.tmp"), "half a model");
+    Path partial = Files.writeString(dir.resolve("m.recur.diagnostics.csv.partial"), "update,loss");
+    Path checkpointTemporary = Files.writeString(dir.resolve(".ck.77.tmp"), "half a checkpoint");
+    Path notOurs = Files.writeString(dir.resolve(".m.recur.mine.tmp"), "a user's file");
+    Path otherModel = Files.writeString(dir.resolve(".other.recur.123.tmp"), "another output's");
+
+    CliRun trained = run(tinyAdding("--out", model.toString(), "--checkpoint",
+        dir.resolve("ck").toString()));
+    assertEquals(0, trained.status(), trained.err());
+    for (Path stale : new Path[] {atomic, partial, checkpointTemporary}) {
+      assertFalse(Files.exists(stale), stale + " removed");
+      assertTrue(trained.out().contains("removed " + stale + ", left by an earlier run"), trained.out());
+    }
+    assertTrue(Files.exists(notOurs) && Files.exists(otherModel), "only recur's own names");
+  }
+}
