@@ -231,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
       writeOutputs(weights, metadata, epochPlot(result), diagnostics);
       String outcome = outcome(result, weights != null);
       if (diverged != null) {
-        spec.commandLine().getErr().printf("recur: %s; training stopped in epoch %d. %s%n",
+        spec.commandLine().getErr().printf("recur: %s; training stopped in epoch %d: %s%n",
             diverged.getMessage(), result.epochs().size() + 1, outcome);
         spec.commandLine().getErr().flush();
         return 1;
@@ -374,7 +374,7 @@ final class TrainCommand implements Callable<Integer> {
           : " (" + trainer.skipped() + " diverging chunks skipped)";
       if (diverged != null) {
         spec.commandLine().getErr().printf(
-            "recur: %s; training stopped. The weights after iteration %d written to %s, %s and %s%s%n",
+            "recur: %s; training stopped: the weights after iteration %d written to %s, %s and %s%s%n",
             diverged.getMessage(), diverged.update() - 1, out, sibling(".loss.png"),
             sibling(".diagnostics.csv"), skipped);
         spec.commandLine().getErr().flush();

@@ -56,11 +56,11 @@ final class DivergenceGuard {
     }
     String last = lastFiniteUpdate == 0
         ? "no finite loss before it"
-        : "the last finite loss " + lastFiniteLoss + " at update " + lastFiniteUpdate;
+        : "last finite loss " + lastFiniteLoss + " at update " + lastFiniteUpdate;
     String skips = policy.maxInARow() == 0 ? ""
-        : ", after " + skippedInARow + " skipped updates in a row (" + skipped + " skipped in all)";
+        : "; after " + skippedInARow + " skipped updates in a row (" + skipped + " skipped in all)";
     throw new TrainingDivergedException(
-        "update " + update + ": " + problem + " (" + last + skips + ")", update);
+        "update " + update + ": " + problem + "; " + last + skips, update);
   }
 
   /** The gradient norm of the last update {@link #admit} let through. */
