@@ -201,6 +201,33 @@ class TrainingRunsTest {
     assertFalse(Files.exists(dir.resolve("never.recur")));
   }
 
+  @Test
+  void aDivergedCharsRunWritesItsWeightsThePlotAndTheDiagnosticsAndExitsWithOne() throws Exception {
+    Path text = dir.resolve("text.txt");
+    Files.writeString(text, "a learning rate of a hundred blows up. ".repeat(20));
+    byte[] before = Files.readAllBytes(text);
+    Path model = dir.resolve("chars.recur");
+    String[] chars = {"train", "--task", "CHARS", "--data", text.toString(), "--steps", "10",
+        "--hidden", "16", "--activation", "RELU", "--init", "IDENTITY", "--optimizer", "SGD",
+        "--lr", "100", "--clip-value", "0", "--iterations", "200", "--no-progress",
+        "--out", model.toString()};
+    Run diverged = run(chars);
+    assertEquals(1, diverged.status(), diverged.out());
+    assertNoStackTrace(diverged);
+    assertTrue(diverged.err().matches("(?s)recur: update (\\d+): .*; last finite loss .* at update"
+        + " .*; training stopped: the weights after iteration .* written to " + model + ".*"),
+        diverged.err());
+    assertTrue(Files.exists(model));
+    assertPng(dir.resolve("chars.recur.loss.png"));
+    assertTrue(Files.exists(dir.resolve("chars.recur.diagnostics.csv")));
+
+    Run skipped = run(concat(chars, "--on-divergence", "SKIP", "--max-skips", "2"));
+    assertEquals(1, skipped.status(), skipped.out());
+    assertTrue(skipped.err().contains("; after 2 skipped updates in a row"), skipped.err());
+    assertArrayEquals(before, Files.readAllBytes(text));
+    assertOnlyFiles("text.txt", "chars.recur", "chars.recur.loss.png", "chars.recur.diagnostics.csv");
+  }
+
   /**
    * Values near the float maximum only at the end of the series, so only in validation windows:
    * a ReLU network's validation error overflows to infinity while training stays finite.
