@@ -42,7 +42,13 @@ final class DivergenceGuard {
    * says stop.
    */
   boolean admit(long update, double loss, Parameters gradients) {
-    String problem = problem(loss, gradients);
+    String problem;
+    if (!Double.isFinite(loss)) {
+      problem = "the loss is " + loss;
+    } else {
+      norm = GradientClipping.globalNorm(gradients);
+      problem = Double.isFinite(norm) ? null : gradientProblem(gradients);
+    }
     if (problem == null) {
       skippedInARow = 0;
       lastFiniteUpdate = update;
@@ -85,15 +91,8 @@ final class DivergenceGuard {
     return lastFiniteLoss;
   }
 
-  /** What is not finite, or null when the loss and the gradient norm are finite. */
-  private String problem(double loss, Parameters gradients) {
-    if (!Double.isFinite(loss)) {
-      return "the loss is " + loss;
-    }
-    norm = GradientClipping.globalNorm(gradients);
-    if (Double.isFinite(norm)) {
-      return null;
-    }
+  /** What made the gradient norm ({@link #norm}) non-finite. */
+  private String gradientProblem(Parameters gradients) {
     // name the first non-finite entry, or, when every entry is finite and only their sum of
     // squares overflowed, the largest one
     Tensor largest = null;
