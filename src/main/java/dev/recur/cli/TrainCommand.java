@@ -6,6 +6,7 @@ import dev.recur.Initializer;
 import dev.recur.Loss;
 import dev.recur.RnnConfig;
 import dev.recur.OutputFunction;
+import dev.recur.Parameters;
 import dev.recur.data.AddingProblem;
 import dev.recur.data.CharCorpus;
 import dev.recur.io.ModelFile;
@@ -21,7 +22,9 @@ import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
 import dev.recur.optim.RmsProp;
 import dev.recur.optim.Sgd;
+import dev.recur.train.DivergencePolicy;
 import dev.recur.train.Trainer;
+import dev.recur.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,9 +36,6 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -107,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--patience", defaultValue = "0", description = "early stopping, 0 for none")
   int patience;
 
-  @Option(names = "--threads", defaultValue = "1", description = "threads (shards = threads)")
+  @Option(names = "--threads", defaultValue = "1", description = "threads (shards = threads; the"
+      + " shard count is part of the arithmetic, so a resume needs the same)")
   int threads;
 
   @Option(names = "--seed", defaultValue = "1") long seed;
@@ -133,8 +134,20 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--resume",
       description = "continue the run saved in this checkpoint; give the same task, data and settings"
-          + " (--epochs and --iterations stay totals)")
+          + " (a change is refused, each one named); --epochs and --iterations (totals, which may"
+          + " grow), --checkpoint, --checkpoint-every, --on-divergence and --max-skips may change")
   Path resume;
+
+  enum OnDivergence { STOP, SKIP }
+
+  @Option(names = "--on-divergence", defaultValue = "STOP",
+      description = "at a NaN or infinite loss or gradient: STOP (write the best model so far, the"
+          + " plot and the diagnostics, exit 1) or SKIP that update (default ${DEFAULT-VALUE})")
+  OnDivergence onDivergence;
+
+  @Option(names = "--max-skips", defaultValue = "10",
+      description = "SKIP: stop once this many updates in a row have diverged (default ${DEFAULT-VALUE})")
+  int maxSkips;
 
   @Option(names = "--no-progress", description = "no progress bar")
   boolean noProgress;
@@ -195,7 +208,8 @@ final class TrainCommand implements Callable<Integer> {
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
-      Trainer trainer = new Trainer(model, optimizer, settings).onUpdate(u -> {
+      Trainer trainer = new Trainer(model, optimizer, settings).onDivergence(divergencePolicy())
+          .describedBy(describedSettings()).onUpdate(u -> {
         diagnostics.accept(u);
         if (bar != null) {
           bar.stepTo(u.update());
@@ -207,22 +221,88 @@ final class TrainCommand implements Callable<Integer> {
           e.validationLoss());
       Trainer.Checkpoints checkpoints =
           checkpoint == null ? null : new Trainer.Checkpoints(checkpoint, checkpointEvery, 0);
-      if (resume != null) {
-        result = trainer.resume(resume, train, valid, epochs, checkpoints);
-      } else {
-        result = checkpoints == null
-            ? trainer.fit(train, valid, epochs)
-            : trainer.fit(train, valid, epochs, checkpoints);
+      TrainingDivergedException diverged = null;
+      try {
+        if (resume != null) {
+          result = trainer.resume(resume, train, valid, epochs, checkpoints);
+        } else {
+          result = checkpoints == null
+              ? trainer.fit(train, valid, epochs)
+              : trainer.fit(train, valid, epochs, checkpoints);
+        }
+      } catch (TrainingDivergedException e) {
+        diverged = e;
+        result = e.partial();
       }
-      new ModelFiles().save(out, result.best(), metadata); // safetensors under rnn. and head.
-      writePlot(result);
-      diagnostics.finish();
+      // without a finite validation loss there is no best epoch: a finished run's last weights
+      // are written instead, a diverged run's none (they are where it diverged)
+      Parameters weights = result.bestEpoch() > 0 ? result.best()
+          : diverged == null ? model.weights() : null;
+      writeOutputs(weights, metadata, epochPlot(result), diagnostics);
+      String outcome = outcome(result, weights != null);
+      if (diverged != null) {
+        spec.commandLine().getErr().printf("recur: %s; training stopped in epoch %d: %s%n",
+            diverged.getMessage(), result.epochs().size() + 1, outcome);
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+      console.println(outcome);
+      console.flush();
+      return 0;
     }
-    console.printf("best epoch %d (validation %.5f) written to %s, %s, %s%n", result.bestEpoch(),
-        result.epochs().get(result.bestEpoch() - 1).validationLoss(), out, sibling(".loss.png"),
-        sibling(".diagnostics.csv"));
-    console.flush();
-    return 0;
+  }
+
+  /** What was written: the best epoch and its validation loss, or why there is none. */
+  private String outcome(Trainer.Result result, boolean modelWritten) {
+    String files = sibling(".loss.png") + " and " + sibling(".diagnostics.csv");
+    String skipped = result.skippedUpdates() == 0 ? ""
+        : " (" + result.skippedUpdates() + " diverging updates skipped)";
+    if (result.bestEpoch() > 0) {
+      return String.format("best epoch %d (validation %.5f) written to %s, %s%s",
+          result.bestEpoch(), result.epochs().get(result.bestEpoch() - 1).validationLoss(), out,
+          files, skipped);
+    }
+    if (modelWritten) {
+      return "no epoch had a finite validation loss; the last weights (epoch "
+          + result.epochs().size() + ") written to " + out + ", " + files + skipped;
+    }
+    return (result.epochs().isEmpty() ? "no epoch finished" : "no epoch had a finite validation loss")
+        + ", so no model was written; " + files + " written" + skipped;
+  }
+
+  private DivergencePolicy divergencePolicy() {
+    if (onDivergence == OnDivergence.STOP) {
+      return DivergencePolicy.STOP;
+    }
+    if (maxSkips < 1) {
+      throw new IllegalArgumentException(
+          "--max-skips must be at least 1 with --on-divergence SKIP; got " + maxSkips);
+    }
+    return DivergencePolicy.skip(maxSkips);
+  }
+
+  /**
+   * Settings the trainers cannot see for themselves, stored in checkpoints and compared on
+   * resume beside those they derive (model, data, batch, clipping…).
+   */
+  private Map<String, String> describedSettings() {
+    return Map.of("task", task.name(), "optimizer", optimizerName.name(),
+        "lr", Float.toString(learningRate), "seed", Long.toString(seed));
+  }
+
+  /**
+   * Writes the model (when {@code weights} is not null), the loss plot and the diagnostics, each
+   * atomically; the plot is rendered first, so a failure to render writes nothing.
+   */
+  private void writeOutputs(
+      Parameters weights, Map<String, String> metadata, LossPlot plot, DiagnosticsCsv diagnostics)
+      throws IOException {
+    byte[] png = plot.png();
+    if (weights != null) {
+      new ModelFiles().save(out, weights, metadata); // safetensors under rnn. and head.
+    }
+    LossPlot.write(sibling(".loss.png"), png);
+    diagnostics.finish();
   }
 
   /** Ranges of the options, before any data is read. */
@@ -296,12 +376,14 @@ final class TrainCommand implements Callable<Integer> {
             .setUnit(" chunks", 1).continuousUpdate().build()) {
       StreamTrainer trainer = new StreamTrainer(model, optimizer(config),
           LearningRateSchedule.constant(learningRate), corpus.tokens(), 1, steps, steps, clipValue)
-          .onUpdate(diagnostics);
+          .onUpdate(diagnostics).onDivergence(divergencePolicy()).describedBy(describedSettings());
       if (resume != null) {
         trainer.resume(resume);
-        if (trainer.iteration() >= iterations) {
+        // equal: the run finished (perhaps killed before writing its outputs); write them
+        if (trainer.iteration() > iterations) {
           throw new IllegalArgumentException(resume + " is at iteration " + trainer.iteration()
-              + " already; ask for more --iterations (a total, not a count to add)");
+              + " already; --iterations " + iterations + " asks for fewer (a total, not a count"
+              + " to add)");
         }
       }
       long resumedAt = trainer.iteration();
@@ -318,23 +400,38 @@ final class TrainCommand implements Callable<Integer> {
       };
       // in pieces of --checkpoint-every chunks, each followed by a checkpoint
       long piece = checkpoint == null ? Long.MAX_VALUE : Math.max(1, checkpointEvery);
-      while (trainer.iteration() < iterations) {
-        trainer.train(Math.min(piece, iterations - trainer.iteration()), report);
-        if (checkpoint != null) {
-          trainer.save(checkpoint);
+      TrainingDivergedException diverged = null;
+      try {
+        while (trainer.iteration() < iterations) {
+          trainer.train(Math.min(piece, iterations - trainer.iteration()), report);
+          if (checkpoint != null) {
+            trainer.save(checkpoint);
+          }
         }
+      } catch (TrainingDivergedException e) {
+        diverged = e; // the weights are those before the diverging chunk
       }
-      new ModelFiles().save(out, model.weights(), Map.of(ModelFile.VOCABULARY, corpus.vocabulary()));
-      plot("loss per character (smoothed)", "iteration",
-          curve.stream().mapToDouble(p -> p[0]).toArray(),
-          new String[] {"training"}, new double[][] {curve.stream().mapToDouble(p -> p[1]).toArray()});
-      diagnostics.finish();
+      writeOutputs(model.weights(), Map.of(ModelFile.VOCABULARY, corpus.vocabulary()),
+          new LossPlot("recur " + task + ": loss per character (smoothed)", "iteration",
+              curve.stream().mapToDouble(p -> p[0]).toArray(), new String[] {"training"},
+              new double[][] {curve.stream().mapToDouble(p -> p[1]).toArray()}),
+          diagnostics);
+      String skipped = trainer.skipped() == 0 ? ""
+          : " (" + trainer.skipped() + " diverging chunks skipped)";
+      if (diverged != null) {
+        spec.commandLine().getErr().printf(
+            "recur: %s; training stopped: the weights after iteration %d written to %s, %s and %s%s%n",
+            diverged.getMessage(), diverged.update() - 1, out, sibling(".loss.png"),
+            sibling(".diagnostics.csv"), skipped);
+        spec.commandLine().getErr().flush();
+        return 1;
+      }
+      console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s, %s%s%n",
+          iterations, trainer.smoothLoss(), out, sibling(".loss.png"), sibling(".diagnostics.csv"),
+          skipped);
+      console.flush();
+      return 0;
     }
-    console.printf("%d iterations, final smoothed loss %.4f per character; written to %s, %s, %s%n",
-        iterations, curve.isEmpty() ? Double.NaN : curve.get(curve.size() - 1)[1], out,
-        sibling(".loss.png"), sibling(".diagnostics.csv"));
-    console.flush();
-    return 0;
   }
 
   private SequenceSet[] data() throws IOException {
@@ -380,24 +477,13 @@ final class TrainCommand implements Callable<Integer> {
     return out.resolveSibling(out.getFileName() + suffix);
   }
 
-  private void writePlot(Trainer.Result result) throws IOException {
-    plot("loss per epoch", "epoch",
+  private LossPlot epochPlot(Trainer.Result result) {
+    return new LossPlot("recur " + task + ": loss per epoch", "epoch",
         result.epochs().stream().mapToDouble(Trainer.Epoch::epoch).toArray(),
         new String[] {"training", "validation"},
         new double[][] {
           result.epochs().stream().mapToDouble(Trainer.Epoch::trainingLoss).toArray(),
           result.epochs().stream().mapToDouble(Trainer.Epoch::validationLoss).toArray()
         });
-  }
-
-  private void plot(String title, String xAxis, double[] x, String[] names, double[][] ys)
-      throws IOException {
-    System.setProperty("java.awt.headless", "true");
-    XYChart chart = new XYChartBuilder().width(800).height(500)
-        .title("recur " + task + ": " + title).xAxisTitle(xAxis).yAxisTitle("loss").build();
-    for (int i = 0; i < names.length; i++) {
-      chart.addSeries(names[i], x, ys[i]);
-    }
-    BitmapEncoder.saveBitmap(chart, sibling(".loss.png").toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 }

@@ -11,10 +11,12 @@ import java.util.List;
 /**
  * Everything a training run needs to continue exactly where it stopped: the weights, the
  * optimizer's state and update count, the shuffling generator's state, the data order and the
- * position in the epoch, and the best-so-far bookkeeping, framed by {@link CheckpointFile} under
- * the magic {@code recurCKP}.
+ * position in the epoch, the best-so-far bookkeeping and the divergence counts, framed by {@link
+ * CheckpointFile} under the magic {@code recurCKP}, after the {@link RunSettings} it was made
+ * with.
  */
 record Checkpoint(
+    RunSettings settings,
     Parameters weights,
     long optimizerSteps,
     List<Parameters> optimizerState,
@@ -28,18 +30,25 @@ record Checkpoint(
     Parameters best,
     int bestEpoch,
     double bestLoss,
-    List<Trainer.Epoch> epochs) {
+    List<Trainer.Epoch> epochs,
+    int skippedInARow,
+    long skipped,
+    long lastFiniteUpdate,
+    double lastFiniteLoss) {
 
   private static final String MAGIC = "recurCKP";
-  private static final int VERSION = 1;
+  /** 2 added the run's settings and the divergence counts; version 1 files are refused. */
+  private static final int VERSION = 2;
 
   void write(Path path) throws IOException {
     List<Parameters> more = new ArrayList<>(List.of(best));
     more.addAll(optimizerState);
     List<byte[]> blobs = CheckpointFile.toBytes(weights, more);
     long size = 8 + 4 + 8 + 4 + 4L * order.length + 4 + 4 + 1 + 8 + 8 + 4 + 8
-        + 4 + 32L * epochs.size() + CheckpointFile.modelsSize(blobs);
+        + 4 + 32L * epochs.size() + 4 + 8 + 8 + 8 + settings.size()
+        + CheckpointFile.modelsSize(blobs);
     ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
+    settings.put(out);
     out.putLong(optimizerSteps).putInt(optimizerState.size());
     out.putLong(rngState).putInt(order.length);
     for (int i : order) {
@@ -52,6 +61,7 @@ record Checkpoint(
       out.putInt(e.epoch()).putDouble(e.trainingLoss()).putDouble(e.validationLoss())
           .putDouble(e.gradientNorm()).putInt(0);
     }
+    out.putInt(skippedInARow).putLong(skipped).putLong(lastFiniteUpdate).putDouble(lastFiniteLoss);
     CheckpointFile.putModels(out, blobs);
     CheckpointFile.finish(path, out);
   }
@@ -59,6 +69,7 @@ record Checkpoint(
   static Checkpoint read(Path path) throws IOException {
     ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
     try {
+      RunSettings settings = RunSettings.read(path, in);
       long steps = in.getLong();
       int stateCount = in.getInt();
       long rng = in.getLong();
@@ -78,13 +89,18 @@ record Checkpoint(
         epochs.add(new Trainer.Epoch(in.getInt(), in.getDouble(), in.getDouble(), in.getDouble()));
         in.getInt();
       }
+      int skippedInARow = in.getInt();
+      long skipped = in.getLong();
+      long lastFiniteUpdate = in.getLong();
+      double lastFiniteLoss = in.getDouble();
       List<Parameters> models = CheckpointFile.readModels(path, in);
       if (models.size() != 2 + stateCount) {
         throw new IOException(path + ": " + models.size() + " models, expected " + (2 + stateCount));
       }
-      return new Checkpoint(models.get(0), steps, List.copyOf(models.subList(2, models.size())),
-          rng, order, epoch, nextStart, shuffled, lossSum, norm, models.get(1), bestEpoch, bestLoss,
-          List.copyOf(epochs));
+      return new Checkpoint(settings, models.get(0), steps,
+          List.copyOf(models.subList(2, models.size())), rng, order, epoch, nextStart, shuffled,
+          lossSum, norm, models.get(1), bestEpoch, bestLoss, List.copyOf(epochs), skippedInARow,
+          skipped, lastFiniteUpdate, lastFiniteLoss);
     } catch (BufferUnderflowException e) {
       throw new IOException(path + ": truncated checkpoint", e);
     }

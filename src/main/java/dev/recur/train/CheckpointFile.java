@@ -58,8 +58,16 @@ final class CheckpointFile {
     byte[] found = new byte[8];
     in.get(found);
     int foundVersion = in.getInt();
-    if (!Arrays.equals(found, magic(magic)) || foundVersion != version) {
+    if (!Arrays.equals(found, magic(magic))) {
       throw new IOException(path + ": not a " + magic + " checkpoint of version " + version);
+    }
+    if (foundVersion == 1 && version == 2) {
+      throw new IOException(path + ": a version 1 checkpoint, which predates the checks of a"
+          + " resumed run's settings; this recur reads version 2: restart the run");
+    }
+    if (foundVersion != version) {
+      throw new IOException(path + ": a " + magic + " checkpoint of version " + foundVersion
+          + "; this recur reads version " + version);
     }
     return in;
   }

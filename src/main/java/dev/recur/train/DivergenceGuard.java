@@ -4,33 +4,112 @@ import dev.recur.GradientClipping;
 import dev.recur.Parameters;
 import dev.recur.Tensor;
 
-/** Stops training at the first non-finite loss or gradient, naming the update and the tensor. */
+/**
+ * Watches every update for a NaN or infinite loss or gradient and applies a {@link
+ * DivergencePolicy}: lets the update go ahead, tells the trainer to skip it, or stops the run
+ * with a {@link TrainingDivergedException} that names the update, the tensor entry and the last
+ * finite loss. Its counts go into checkpoints, so a resumed run skips and stops as the run that
+ * never stopped would.
+ */
 final class DivergenceGuard {
 
-  private DivergenceGuard() {}
+  private DivergencePolicy policy;
+  private int skippedInARow;
+  private long skipped;
+  private long lastFiniteUpdate;
+  private double lastFiniteLoss = Double.NaN;
+  private double norm;
+
+  DivergenceGuard(DivergencePolicy policy) {
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+  }
+
+  void policy(DivergencePolicy policy) {
+    this.policy = java.util.Objects.requireNonNull(policy, "policy");
+  }
+
+  /** Counts restored from a checkpoint. */
+  void restore(int skippedInARow, long skipped, long lastFiniteUpdate, double lastFiniteLoss) {
+    this.skippedInARow = skippedInARow;
+    this.skipped = skipped;
+    this.lastFiniteUpdate = lastFiniteUpdate;
+    this.lastFiniteLoss = lastFiniteLoss;
+  }
 
   /**
-   * Returns the global gradient norm, or throws {@link TrainingDivergedException} if the loss or
-   * any gradient entry is NaN or infinite (the entry named, for the first such).
-   *
-   * @param update the number of the update about to be made, for the message
+   * True when update {@code update} may go ahead ({@link #norm()} is then its gradient norm);
+   * false when it is to be skipped; throws {@link TrainingDivergedException} when the policy
+   * says stop.
    */
-  static double check(long update, double loss, Parameters gradients) {
+  boolean admit(long update, double loss, Parameters gradients) {
+    String problem;
     if (!Double.isFinite(loss)) {
-      throw new TrainingDivergedException("update " + update + ": the loss is " + loss);
+      problem = "the loss is " + loss;
+    } else {
+      norm = GradientClipping.globalNorm(gradients);
+      problem = Double.isFinite(norm) ? null : gradientProblem(gradients);
     }
-    double norm = GradientClipping.globalNorm(gradients);
-    if (!Double.isFinite(norm)) {
-      for (Tensor t : gradients.tensors()) {
-        for (int i = 0; i < t.size(); i++) {
-          if (!Float.isFinite(t.values()[i])) {
-            throw new TrainingDivergedException(
-                "update " + update + ": gradient " + t.name() + "[" + i + "] is " + t.values()[i]);
-          }
+    if (problem == null) {
+      skippedInARow = 0;
+      lastFiniteUpdate = update;
+      lastFiniteLoss = loss;
+      return true;
+    }
+    if (skippedInARow < policy.maxInARow()) {
+      skippedInARow++;
+      skipped++;
+      return false;
+    }
+    String last = lastFiniteUpdate == 0
+        ? "no finite loss before it"
+        : "last finite loss " + lastFiniteLoss + " at update " + lastFiniteUpdate;
+    String skips = policy.maxInARow() == 0 ? ""
+        : "; after " + skippedInARow + " skipped updates in a row (" + skipped + " skipped in all)";
+    throw new TrainingDivergedException(
+        "update " + update + ": " + problem + "; " + last + skips, update);
+  }
+
+  /** The gradient norm of the last update {@link #admit} let through. */
+  double norm() {
+    return norm;
+  }
+
+  int skippedInARow() {
+    return skippedInARow;
+  }
+
+  /** Updates skipped in the whole run. */
+  long skipped() {
+    return skipped;
+  }
+
+  long lastFiniteUpdate() {
+    return lastFiniteUpdate;
+  }
+
+  double lastFiniteLoss() {
+    return lastFiniteLoss;
+  }
+
+  /** What made the gradient norm ({@link #norm}) non-finite. */
+  private String gradientProblem(Parameters gradients) {
+    // name the first non-finite entry, or, when every entry is finite and only their sum of
+    // squares overflowed, the largest one
+    Tensor largest = null;
+    int largestAt = 0;
+    for (Tensor t : gradients.tensors()) {
+      float[] v = t.values();
+      for (int i = 0; i < t.size(); i++) {
+        if (!Float.isFinite(v[i])) {
+          return "gradient " + t.name() + "[" + i + "] is " + v[i];
+        }
+        if (largest == null || Math.abs(v[i]) > Math.abs(largest.values()[largestAt])) {
+          largest = t;
+          largestAt = i;
         }
       }
-      throw new TrainingDivergedException("update " + update + ": the gradient norm is " + norm);
     }
-    return norm;
+    return "the gradient norm is " + norm + " (largest entry " + largest.name() + "[" + largestAt
+        + "] = " + largest.values()[largestAt] + ")";
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  * recurSTR}.
  */
 record StreamCheckpoint(
+    RunSettings settings,
     Parameters weights,
     long optimizerSteps,
     List<Parameters> optimizerState,
@@ -24,17 +25,24 @@ record StreamCheckpoint(
     double smoothLoss,
     int streamLength,
     int streamChecksum,
-    TruncatedBptt.State bptt) {
+    TruncatedBptt.State bptt,
+    int skippedInARow,
+    long skipped,
+    long lastFiniteUpdate,
+    double lastFiniteLoss) {
 
   private static final String MAGIC = "recurSTR";
-  private static final int VERSION = 1;
+  /** 2 added the run's settings and the divergence counts; version 1 files are refused. */
+  private static final int VERSION = 2;
 
   void write(Path path) throws IOException {
     List<byte[]> blobs = CheckpointFile.toBytes(weights, optimizerState);
     long size = 8 + 8 + 4 + 8 + 4 + 4 + 4
         + 4 + 4L * bptt.windowStart().length + 4 + 4L * bptt.latest().length
-        + 4 + 4L * bptt.windowTokens().length + CheckpointFile.modelsSize(blobs);
+        + 4 + 4L * bptt.windowTokens().length + 4 + 8 + 8 + 8 + settings.size()
+        + CheckpointFile.modelsSize(blobs);
     ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
+    settings.put(out);
     out.putLong(optimizerSteps).putLong(iteration).putInt(position).putDouble(smoothLoss)
         .putInt(streamLength).putInt(streamChecksum).putInt(bptt.seen());
     out.putInt(bptt.windowStart().length);
@@ -49,6 +57,7 @@ record StreamCheckpoint(
     for (int t : bptt.windowTokens()) {
       out.putInt(t);
     }
+    out.putInt(skippedInARow).putLong(skipped).putLong(lastFiniteUpdate).putDouble(lastFiniteLoss);
     CheckpointFile.putModels(out, blobs);
     CheckpointFile.finish(path, out);
   }
@@ -56,6 +65,7 @@ record StreamCheckpoint(
   static StreamCheckpoint read(Path path) throws IOException {
     ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
     try {
+      RunSettings settings = RunSettings.read(path, in);
       long steps = in.getLong();
       long iteration = in.getLong();
       int position = in.getInt();
@@ -75,13 +85,18 @@ record StreamCheckpoint(
       for (int i = 0; i < window.length; i++) {
         window[i] = in.getInt();
       }
+      int skippedInARow = in.getInt();
+      long skipped = in.getLong();
+      long lastFiniteUpdate = in.getLong();
+      double lastFiniteLoss = in.getDouble();
       List<Parameters> models = CheckpointFile.readModels(path, in);
       if (models.isEmpty()) {
         throw new IOException(path + ": a stream checkpoint holds the weights; found no models");
       }
-      return new StreamCheckpoint(models.get(0), steps, List.copyOf(models.subList(1, models.size())),
-          iteration, position, smooth,
-          length, checksum, new TruncatedBptt.State(seen, windowStart, latest, window, null));
+      return new StreamCheckpoint(settings, models.get(0), steps,
+          List.copyOf(models.subList(1, models.size())), iteration, position, smooth, length,
+          checksum, new TruncatedBptt.State(seen, windowStart, latest, window, null),
+          skippedInARow, skipped, lastFiniteUpdate, lastFiniteLoss);
     } catch (BufferUnderflowException e) {
       throw new IOException(path + ": truncated checkpoint", e);
     }

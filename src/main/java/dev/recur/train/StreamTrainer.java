@@ -11,8 +11,9 @@ import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 import java.util.function.Consumer;
 
 /**
@@ -20,7 +21,10 @@ import java.util.function.Consumer;
  * contiguous parts read side by side, each in chunks of k1 tokens; every chunk predicts the next
  * token at every step (softmax cross-entropy), backpropagates k2 ≥ k1 steps (truncated BPTT), and
  * carries the hidden state into the next chunk. min-char-rnn's setting is B = 1, k1 = k2 = 25,
- * Adagrad at 0.1, gradients clipped to ±5.
+ * Adagrad at 0.1, gradients clipped to ±5. A NaN or infinite loss or gradient is handled by the
+ * {@link DivergencePolicy}: a skipped chunk makes no update and resets the carried hidden state
+ * (it may be what overflowed); a stop throws {@link TrainingDivergedException} with the weights
+ * as they were before that chunk, after which the trainer is only good for saving the model.
  */
 public final class StreamTrainer {
 
@@ -38,6 +42,7 @@ public final class StreamTrainer {
   private final float clipValue;
   private final int streams;
   private final int chunk;
+  private final int depth;
   private final TruncatedBptt bptt;
   private final Parameters gradients;
   private final int[] inputs;
@@ -51,6 +56,8 @@ public final class StreamTrainer {
   private double smooth;
   /** Null unless someone listens: an unobserved chunk builds no report. */
   private Consumer<Trainer.Update> updates;
+  private final DivergenceGuard guard = new DivergenceGuard(DivergencePolicy.STOP);
+  private Map<String, String> described = Map.of();
 
   /**
    * @param tokens the stream, indices in the model's vocabulary (held, not copied)
@@ -77,6 +84,7 @@ public final class StreamTrainer {
     this.clipValue = clipValue;
     this.streams = streams;
     this.chunk = chunk;
+    this.depth = depth;
     this.bptt = new TruncatedBptt(model, chunk, depth, streams, true);
     this.gradients = Parameters.zeros(model.config());
     this.inputs = new int[chunk * streams];
@@ -110,9 +118,36 @@ public final class StreamTrainer {
     return this;
   }
 
-  /** Chunks trained so far, counting those before a {@link #resume}. */
+  /** What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set). */
+  public StreamTrainer onDivergence(DivergencePolicy policy) {
+    guard.policy(policy);
+    return this;
+  }
+
+  /**
+   * Settings of the run the trainer cannot see for itself (a seed, the optimizer's variant, the
+   * learning rate schedule), by name: stored in checkpoints beside those it derives from the
+   * model, the optimizer and its own parameters, and compared on resume. An entry named like a
+   * derived one replaces it.
+   */
+  public StreamTrainer describedBy(Map<String, String> settings) {
+    this.described = Map.copyOf(settings);
+    return this;
+  }
+
+  /** Chunks trained so far (skipped ones included), counting those before a {@link #resume}. */
   public long iteration() {
     return iteration;
+  }
+
+  /** The smoothed loss per character after the last chunk (that of a uniform guess at first). */
+  public double smoothLoss() {
+    return smooth;
+  }
+
+  /** Chunks whose update {@link DivergencePolicy#skip} dropped, counting those before a resume. */
+  public long skipped() {
+    return guard.skipped();
   }
 
   /**
@@ -121,18 +156,23 @@ public final class StreamTrainer {
    * gives the weights an uninterrupted run would have.
    */
   public void save(Path checkpoint) throws IOException {
-    new StreamCheckpoint(model.weights(), optimizer.steps(), optimizer.state(), iteration, position,
-        smooth, tokens.length, fingerprint(tokens), bptt.state()).write(checkpoint);
+    new StreamCheckpoint(runSettings(), model.weights(), optimizer.steps(), optimizer.state(),
+        iteration, position, smooth, tokens.length, DataFingerprint.of(tokens), bptt.state(),
+        guard.skippedInARow(), guard.skipped(), guard.lastFiniteUpdate(), guard.lastFiniteLoss())
+        .write(checkpoint);
   }
 
   /**
    * Continues from a checkpoint written by {@link #save}: weights, optimizer state, position,
    * carried hidden states and smoothed loss. The trainer must have been built like the one that
-   * saved it (model shape, optimizer kind, the same stream, B, k1, k2).
+   * saved it (model shape, activation, initialisation, optimizer kind, the same stream, B, k1,
+   * k2, clipping, and what {@link #describedBy} adds); a difference is refused, each one named.
+   * The number of chunks still to train and the divergence policy may change.
    */
   public void resume(Path checkpoint) throws IOException {
     StreamCheckpoint saved = StreamCheckpoint.read(checkpoint);
-    if (saved.streamLength() != tokens.length || saved.streamChecksum() != fingerprint(tokens)) {
+    if (saved.streamLength() != tokens.length
+        || saved.streamChecksum() != DataFingerprint.of(tokens)) {
       throw new IllegalArgumentException(
           checkpoint + " was made on another stream (" + saved.streamLength() + " tokens); this"
               + " trainer reads " + tokens.length + " tokens" + (saved.streamLength() == tokens.length
@@ -142,6 +182,7 @@ public final class StreamTrainer {
       throw new IllegalArgumentException(
           checkpoint + ": position " + saved.position() + " is outside parts of " + part + " tokens");
     }
+    runSettings().requireSameAs(checkpoint, saved.settings());
     if (saved.optimizerState().size() != optimizer.state().size()) {
       throw new IllegalArgumentException(
           checkpoint + " holds " + saved.optimizerState().size() + " optimizer state tensor sets;"
@@ -160,17 +201,26 @@ public final class StreamTrainer {
     iteration = saved.iteration();
     position = saved.position();
     smooth = saved.smoothLoss();
+    guard.restore(saved.skippedInARow(), saved.skipped(), saved.lastFiniteUpdate(),
+        saved.lastFiniteLoss());
   }
 
-  private static int fingerprint(int[] tokens) {
-    CRC32C crc = new CRC32C();
-    for (int t : tokens) {
-      crc.update(t);
-      crc.update(t >>> 8);
-      crc.update(t >>> 16);
-      crc.update(t >>> 24);
-    }
-    return (int) crc.getValue();
+  /** The settings that decide this run's arithmetic (the stream is checked on its own). */
+  private RunSettings runSettings() {
+    var c = model.config();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("vocabulary", Integer.toString(c.inputSize()));
+    values.put("hidden", Integer.toString(c.hiddenSize()));
+    values.put("activation", c.activation().name());
+    values.put("bias", c.bias().name());
+    values.put("init", c.initializer().name());
+    values.put("optimizer", optimizer.getClass().getSimpleName());
+    values.put("streams", Integer.toString(streams));
+    values.put("steps", Integer.toString(chunk));
+    values.put("depth", Integer.toString(depth));
+    values.put("clip-value", Float.toString(clipValue));
+    values.putAll(described);
+    return new RunSettings(values);
   }
 
   /**
@@ -194,7 +244,12 @@ public final class StreamTrainer {
       iteration++;
       gradients.zero();
       double loss = bptt.train(chunkInputs, Loss.CROSS_ENTROPY, chunkTargets, gradients) / chunk;
-      double norm = DivergenceGuard.check(iteration, loss, gradients);
+      if (!guard.admit(iteration, loss, gradients)) {
+        position += chunk;
+        bptt.reset();
+        continue;
+      }
+      double norm = guard.norm();
       boolean clipped = clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue);
       if (updates != null) {
         updates.accept(new Trainer.Update(iteration, loss, norm, clipped,

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -23,8 +25,9 @@ import java.util.function.Consumer;
  * Minibatch training on a {@link SequenceSet}: each epoch shuffles the sequences (seeded), runs
  * full BPTT on each minibatch, clips, and updates; after each epoch it measures the validation
  * loss, keeps the best weights, and stops early when the validation loss has not improved for
- * {@code patience} epochs. A NaN or infinite loss or gradient stops training with {@link
- * TrainingDivergedException} before the weights are touched.
+ * {@code patience} epochs. A NaN or infinite loss or gradient is handled by the {@link
+ * DivergencePolicy}: by default it stops training with {@link TrainingDivergedException} before
+ * the weights are touched, the run up to there attached.
  */
 public final class Trainer {
 
@@ -72,10 +75,13 @@ public final class Trainer {
   public record Epoch(int epoch, double trainingLoss, double validationLoss, double gradientNorm) {}
 
   /**
-   * The run: every epoch, the weights of the epoch with the lowest validation loss, and whether it
-   * ran to its end (false when it stopped at {@link Checkpoints#stopAfterUpdates()}).
+   * The run: every epoch, the weights of the epoch with the lowest finite validation loss (the
+   * initial weights, with {@code bestEpoch} 0, when no epoch had one), whether it ran to its end
+   * (false when it stopped at {@link Checkpoints#stopAfterUpdates()} or diverged), and how many
+   * updates {@link DivergencePolicy#skip} dropped.
    */
-  public record Result(List<Epoch> epochs, Parameters best, int bestEpoch, boolean complete) {}
+  public record Result(
+      List<Epoch> epochs, Parameters best, int bestEpoch, boolean complete, long skippedUpdates) {}
 
   /**
    * Gradient-flow diagnostics of one update: the loss, the global gradient norm before clipping,
@@ -91,6 +97,8 @@ public final class Trainer {
   private final Settings settings;
   /** Null unless someone listens: an unobserved update builds no report. */
   private Consumer<Update> updates;
+  private DivergencePolicy divergence = DivergencePolicy.STOP;
+  private Map<String, String> described = Map.of();
 
   public Trainer(ElmanRnn model, Optimizer optimizer, Settings settings) {
     this.model = Objects.requireNonNull(model, "model");
@@ -122,10 +130,27 @@ public final class Trainer {
     return this;
   }
 
+  /** What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set). */
+  public Trainer onDivergence(DivergencePolicy policy) {
+    this.divergence = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Settings of the run the trainer cannot see for itself (a task name, the optimizer's variant,
+   * the learning rate schedule), by name: stored in checkpoints beside those it derives from the
+   * model, the optimizer, the {@link Settings} and the data, and compared on resume. An entry
+   * named like a derived one replaces it.
+   */
+  public Trainer describedBy(Map<String, String> settings) {
+    this.described = Map.copyOf(settings);
+    return this;
+  }
+
   /** Trains on {@code training}, validating on {@code validation}; reports each epoch. */
   public Result fit(SequenceSet training, SequenceSet validation, Consumer<Epoch> progress) {
     try {
-      return run(training, validation, progress, null, fresh(training));
+      return run(training, validation, progress, null, fresh(training, validation));
     } catch (IOException e) {
       throw new UncheckedIOException(e); // unreachable: no checkpoint file is written
     }
@@ -135,18 +160,23 @@ public final class Trainer {
   public Result fit(
       SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
       Checkpoints checkpoints) throws IOException {
-    return run(training, validation, progress, Objects.requireNonNull(checkpoints), fresh(training));
+    return run(training, validation, progress, Objects.requireNonNull(checkpoints),
+        fresh(training, validation));
   }
 
   /**
    * Continues the run saved in {@code checkpoint} on the same data and settings: restores the
    * weights, the optimizer, the generator and the position, so the result is exactly that of
-   * the run never having stopped.
+   * the run never having stopped. A checkpoint made with other settings (see {@link
+   * #describedBy}) or on other data is refused, naming each difference; the epoch total and the
+   * thread count may change, and so may the divergence policy.
    */
   public Result resume(
       Path checkpoint, SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
       Checkpoints checkpoints) throws IOException {
     Checkpoint saved = Checkpoint.read(checkpoint);
+    RunSettings now = runSettings(training, validation);
+    now.requireSameAs(checkpoint, saved.settings());
     if (saved.order().length != training.count()) {
       throw new IllegalArgumentException(
           checkpoint + " was made on " + saved.order().length + " training sequences; got "
@@ -154,7 +184,10 @@ public final class Trainer {
     }
     model.weights().copyFrom(saved.weights());
     CheckpointFile.restore(checkpoint, optimizer, saved.optimizerState(), saved.optimizerSteps());
-    RunState run = new RunState(saved.order(), new SplitMix64(saved.rngState()), saved.best());
+    RunState run = new RunState(
+        saved.order(), new SplitMix64(saved.rngState()), saved.best(), now, guard());
+    run.guard.restore(saved.skippedInARow(), saved.skipped(), saved.lastFiniteUpdate(),
+        saved.lastFiniteLoss());
     run.epoch = saved.epoch();
     run.nextStart = saved.nextStart();
     run.shuffled = saved.shuffled();
@@ -172,6 +205,8 @@ public final class Trainer {
     final SplitMix64 random;
     final Parameters best;
     final List<Epoch> epochs = new ArrayList<>();
+    final RunSettings settings;
+    final DivergenceGuard guard;
     int epoch = 1;
     int nextStart;
     boolean shuffled;
@@ -180,20 +215,62 @@ public final class Trainer {
     int bestEpoch;
     double bestLoss = Double.POSITIVE_INFINITY;
 
-    RunState(int[] order, SplitMix64 random, Parameters best) {
+    RunState(
+        int[] order, SplitMix64 random, Parameters best, RunSettings settings,
+        DivergenceGuard guard) {
       this.order = order;
       this.random = random;
       this.best = best;
+      this.settings = settings;
+      this.guard = guard;
+    }
+
+    Result result(boolean complete) {
+      return new Result(List.copyOf(epochs), best, bestEpoch, complete, guard.skipped());
     }
   }
 
-  private RunState fresh(SequenceSet training) {
+  private DivergenceGuard guard() {
+    return new DivergenceGuard(divergence);
+  }
+
+  /**
+   * The settings that decide this run's arithmetic: the model's shape and initialisation (its
+   * seed aside: resumed weights replace the initial ones), the optimizer, the {@link Settings}
+   * but the epoch total and thread count, the data, and what {@link #describedBy} adds.
+   */
+  private RunSettings runSettings(SequenceSet training, SequenceSet validation) {
+    var c = model.config();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("inputs", Integer.toString(c.inputSize()));
+    values.put("hidden", Integer.toString(c.hiddenSize()));
+    values.put("outputs", Integer.toString(c.outputSize()));
+    values.put("activation", c.activation().name());
+    values.put("output function", c.output().name());
+    values.put("bias", c.bias().name());
+    values.put("init", c.initializer().name());
+    values.put("optimizer", optimizer.getClass().getSimpleName());
+    values.put("loss", settings.loss().name());
+    values.put("batch", Integer.toString(settings.batchSize()));
+    values.put("clip", Float.toString(settings.clipNorm()));
+    values.put("clip-value", Float.toString(settings.clipValue()));
+    values.put("patience", Integer.toString(settings.patience()));
+    values.put("seed", Long.toString(settings.seed()));
+    values.put("shards", Integer.toString(settings.shards()));
+    values.put("training data", DataFingerprint.of(training));
+    values.put("validation data", DataFingerprint.of(validation));
+    values.putAll(described);
+    return new RunSettings(values);
+  }
+
+  private RunState fresh(SequenceSet training, SequenceSet validation) {
     requireFits(training, "training");
     int[] order = new int[training.count()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    return new RunState(order, new SplitMix64(settings.seed()), model.weights().copy());
+    return new RunState(order, new SplitMix64(settings.seed()), model.weights().copy(),
+        runSettings(training, validation), guard());
   }
 
   private Result run(
@@ -216,11 +293,15 @@ public final class Trainer {
           if (checkpoints != null && checkpoints.stopAfterUpdates() > 0
               && optimizer.steps() >= checkpoints.stopAfterUpdates()) {
             save(checkpoints.file(), run);
-            return new Result(List.copyOf(run.epochs), run.best, run.bestEpoch, false);
+            return run.result(false);
           }
           int size = Math.min(settings.batchSize(), count - run.nextStart);
           double loss = shards.gradients(run.order, run.nextStart, size, gradients);
-          run.norm = DivergenceGuard.check(optimizer.steps() + 1, loss, gradients);
+          if (!admit(run, loss, gradients, checkpoints)) {
+            run.nextStart += size; // the minibatch is dropped; its loss adds nothing to the epoch's
+            continue;
+          }
+          run.norm = run.guard.norm();
           boolean clipped = false;
           if (settings.clipNorm() > 0) {
             GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
@@ -262,13 +343,31 @@ public final class Trainer {
     if (checkpoints != null) {
       save(checkpoints.file(), run);
     }
-    return new Result(List.copyOf(run.epochs), run.best, run.bestEpoch, true);
+    return run.result(true);
+  }
+
+  /**
+   * Whether the update may go ahead (false: skip it). When the policy stops the run, the
+   * checkpoint (if any) is written as it stands, before the diverging update, so the run can be
+   * resumed, perhaps under another policy; the run so far goes with the exception.
+   */
+  private boolean admit(RunState run, double loss, Parameters gradients, Checkpoints checkpoints)
+      throws IOException {
+    try {
+      return run.guard.admit(optimizer.steps() + 1, loss, gradients);
+    } catch (TrainingDivergedException e) {
+      if (checkpoints != null) {
+        save(checkpoints.file(), run);
+      }
+      throw e.withPartial(run.result(false));
+    }
   }
 
   private void save(Path file, RunState run) throws IOException {
-    new Checkpoint(model.weights(), optimizer.steps(), optimizer.state(), run.random.state(),
-        run.order, run.epoch, run.nextStart, run.shuffled, run.lossSum, run.norm, run.best,
-        run.bestEpoch, run.bestLoss, run.epochs).write(file);
+    new Checkpoint(run.settings, model.weights(), optimizer.steps(), optimizer.state(),
+        run.random.state(), run.order, run.epoch, run.nextStart, run.shuffled, run.lossSum,
+        run.norm, run.best, run.bestEpoch, run.bestLoss, run.epochs, run.guard.skippedInARow(),
+        run.guard.skipped(), run.guard.lastFiniteUpdate(), run.guard.lastFiniteLoss()).write(file);
   }
 
   /** The mean loss per sequence of the model on {@code set}. */

@@ -288,7 +288,7 @@ class RecurCliTest {
     assertEquals(0, second.status(), second.err());
     assertArrayEquals(Files.readAllBytes(dir.resolve("straight.recur")),
         Files.readAllBytes(dir.resolve("resumed.recur")));
-    Run done = run(concat(chars, "--iterations", "40", "--resume", checkpoint.toString(),
+    Run done = run(concat(chars, "--iterations", "30", "--resume", checkpoint.toString(),
         "--out", dir.resolve("again.recur").toString()));
     assertEquals(1, done.status());
     assertTrue(done.err().contains("is at iteration 40 already"), done.err());

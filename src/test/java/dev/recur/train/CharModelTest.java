@@ -115,7 +115,7 @@ class CharModelTest {
         LearningRateSchedule.constant(0.1f), corpus.tokens(), 1, 25, 25, 5f);
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
         () -> trainer.train(3, it -> {}));
-    assertEquals("update 1: the loss is NaN", e.getMessage());
+    assertEquals("update 1: the loss is NaN; no finite loss before it", e.getMessage());
     assertArrayEquals(before.recurrentWeights(), model.weights().recurrentWeights());
   }
 
