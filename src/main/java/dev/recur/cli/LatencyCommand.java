@@ -10,11 +10,15 @@ import dev.recur.TruncatedBptt;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.LatencyRecorder;
 import dev.recur.inference.RnnStream;
+import dev.recur.io.AtomicFile;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Sgd;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,11 +129,12 @@ final class LatencyCommand implements Callable<Integer> {
         all.add(report(console, new Measured("train H=" + hidden, training(config))));
       }
     }
-    for (Measured m : all) {
-      try (PrintStream file = new PrintStream(
-          Files.newOutputStream(out.resolve(fileName(m.name()) + ".hgrm")), false, "UTF-8")) {
-        m.histogram().outputPercentileDistribution(file, 1000.0);
+    for (Measured m : all) { // each file whole or not at all, like every file recur writes
+      ByteArrayOutputStream hgrm = new ByteArrayOutputStream();
+      try (PrintStream text = new PrintStream(hgrm, false, StandardCharsets.UTF_8)) {
+        m.histogram().outputPercentileDistribution(text, 1000.0);
       }
+      AtomicFile.write(out.resolve(fileName(m.name()) + ".hgrm"), ByteBuffer.wrap(hgrm.toByteArray()));
     }
     plot(all);
     console.printf("wrote %d .hgrm files (µs) and %s%n", all.size(), out.resolve("latency.png"));
@@ -255,6 +260,7 @@ final class LatencyCommand implements Callable<Integer> {
         chart.addSeries(m.name(), x, y);
       }
     }
-    BitmapEncoder.saveBitmap(chart, out.resolve("latency.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    AtomicFile.write(out.resolve("latency.png"),
+        ByteBuffer.wrap(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
   }
 }
