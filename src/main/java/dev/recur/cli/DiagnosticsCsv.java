@@ -4,7 +4,9 @@ import dev.recur.train.Trainer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
@@ -54,6 +56,9 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
   /** Moves the complete file into place. */
   void finish() throws IOException {
     writer.close();
+    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+      channel.force(true); // on disk before the rename, as AtomicFile does
+    }
     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
