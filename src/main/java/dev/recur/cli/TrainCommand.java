@@ -271,14 +271,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private DivergencePolicy divergencePolicy() {
-    if (onDivergence == OnDivergence.STOP) {
-      return DivergencePolicy.STOP;
-    }
-    if (maxSkips < 1) {
-      throw new IllegalArgumentException(
-          "--max-skips must be at least 1 with --on-divergence SKIP; got " + maxSkips);
-    }
-    return DivergencePolicy.skip(maxSkips);
+    return onDivergence == OnDivergence.STOP ? DivergencePolicy.STOP : DivergencePolicy.skip(maxSkips);
   }
 
   /**
@@ -314,6 +307,7 @@ final class TrainCommand implements Callable<Integer> {
         .atMost("--threads", threads, batch, "each thread takes a share of a --batch " + batch)
         .atLeast("--patience", patience, 0).atLeast("--input-size", inputSize, 1)
         .atLeast("--iterations", iterations, 1).atLeast("--checkpoint-every", checkpointEvery, 1)
+        .atLeast("--max-skips", maxSkips, 1)
         .finiteAbove("--lr", learningRate, 0)
         .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0);
   }

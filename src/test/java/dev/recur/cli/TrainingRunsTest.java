@@ -195,9 +195,9 @@ class TrainingRunsTest {
 
     Run badLimit = run(concat(DIVERGING, "--on-divergence", "SKIP", "--max-skips", "0",
         "--out", dir.resolve("never.recur").toString()));
-    assertEquals(1, badLimit.status());
-    assertEquals("recur: --max-skips must be at least 1 with --on-divergence SKIP; got 0",
-        badLimit.err().strip());
+    assertEquals(2, badLimit.status());
+    assertTrue(badLimit.err().startsWith("recur: --max-skips must be at least 1; got 0"),
+        badLimit.err());
     assertFalse(Files.exists(dir.resolve("never.recur")));
   }
 
