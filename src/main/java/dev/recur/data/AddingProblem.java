@@ -23,6 +23,10 @@ public final class AddingProblem {
     if (steps < 2) {
       throw new IllegalArgumentException("the adding problem needs at least 2 steps; got " + steps);
     }
+    if (count < 1 || (long) count * steps * 2 > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("count " + count + " × steps " + steps
+          + " × 2 inputs must be between 2 and a Java array's size");
+    }
     SplittableRandom random = new SplittableRandom(seed);
     float[] inputs = new float[count * steps * 2];
     float[] targets = new float[count];

@@ -91,4 +91,11 @@ class DataReadersTest {
     Exception e = assertThrows(IOException.class, () -> CsvSeries.load(dir, false));
     assertEquals(dir + ": is a folder, not a file", e.getMessage());
   }
+
+  @Test
+  void generatedSetsTooLargeForAnArrayAreRefusedNotWrapped() {
+    assertEquals("count 5000 × steps 100000000 × 2 inputs must be between 2 and a Java array's size",
+        assertThrows(IllegalArgumentException.class,
+            () -> AddingProblem.generate(5000, 100_000_000, 1)).getMessage());
+  }
 }
