@@ -8,6 +8,9 @@ import dev.recur.io.PyTorchNames;
 import dev.recur.io.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that read or write models: the format follows the file name. */
@@ -31,6 +34,10 @@ final class ModelFiles {
   @Option(names = "--keep-both-biases", description = "safetensors: keep PyTorch's b_ih and b_hh apart instead of summing them")
   boolean keepBothBiases;
 
+  @Option(names = "--ignore-tensor", paramLabel = "NAME",
+      description = "safetensors: load although the file holds this tensor, which the model does not need (repeatable)")
+  List<String> ignoredTensors = new ArrayList<>();
+
   static boolean isSafeTensors(Path file) {
     return file.getFileName().toString().endsWith(".safetensors");
   }
@@ -42,7 +49,7 @@ final class ModelFiles {
   /** Loads a {@code .safetensors} file or a native recur file. */
   Parameters load(Path file) throws IOException {
     return isSafeTensors(file)
-        ? SafeTensorsFile.read(file, names(), activation, output, keepBothBiases)
+        ? SafeTensorsFile.read(file, names(), activation, output, keepBothBiases, Set.copyOf(ignoredTensors))
         : ModelFile.load(file);
   }
 
