@@ -145,24 +145,24 @@ final class JsonReader {
   }
 
   /**
-   * A JSON integer that must be {@code >= 0} and fit a {@code long}; {@code what} names it in the
-   * message when it does not (a sign, a fraction, an exponent, or too many digits).
+   * A JSON integer that must be {@code >= 0} and fit a {@code long}: not a sign, a fraction, an
+   * exponent, or too many digits.
    */
-  long nonNegativeInteger(String what) {
+  long nonNegativeInteger() {
     skipSpace();
     int start = at;
     long value = 0;
     while (at < text.length && text[at] >= '0' && text[at] <= '9') {
       int digit = text[at] - '0';
       if (value > (Long.MAX_VALUE - digit) / 10) {
-        throw error(what + " is larger than " + Long.MAX_VALUE);
+        throw error("an integer larger than " + Long.MAX_VALUE);
       }
       value = value * 10 + digit;
       at++;
     }
     boolean more = at < text.length && "-+.eE".indexOf(text[at]) >= 0;
     if (at == start || more) {
-      throw error(what + " must be a non-negative integer");
+      throw error("a non-negative integer was expected");
     }
     if (text[start] == '0' && at - start > 1) {
       throw error("JSON numbers have no leading zeros");

@@ -256,11 +256,15 @@ final class SafeTensorsHeader {
     // exact for a well-formed list of integers, which is all that gets past the loop below
     long[] values = new long[in.countArrayValues()];
     int n = 0;
-    if (!in.consume(']')) {
-      do {
-        values[n++] = in.nonNegativeInteger(name + " " + field);
-      } while (in.consume(','));
-      in.expect(']');
+    try {
+      if (!in.consume(']')) {
+        do {
+          values[n++] = in.nonNegativeInteger();
+        } while (in.consume(','));
+        in.expect(']');
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelFileException(path, name + " has a bad " + field + ": " + e.getMessage(), e);
     }
     return values;
   }
