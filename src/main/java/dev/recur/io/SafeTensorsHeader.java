@@ -29,6 +29,7 @@ final class SafeTensorsHeader {
   private static final String METADATA = "__metadata__";
   /** More values than this would overflow a byte count; no file holds them. */
   private static final long MAX_VALUES = Long.MAX_VALUE / 8;
+  private static final int SHOWN_DIMENSIONS = 8;
 
   /**
    * One tensor of the header.
@@ -39,7 +40,7 @@ final class SafeTensorsHeader {
    */
   record Entry(String name, TensorDtype dtype, long[] shape, long count, long begin, long end) {
     String shapeText() {
-      return Arrays.toString(shape);
+      return SafeTensorsHeader.shapeText(shape);
     }
   }
 
@@ -126,6 +127,16 @@ final class SafeTensorsHeader {
           + ", the file holds " + dataLength + " data bytes after the header");
     }
     return new SafeTensorsData(path, channel, dataStart);
+  }
+
+  /** A shape for a message: its first dimensions only, should it have millions. */
+  static String shapeText(long[] shape) {
+    if (shape.length <= SHOWN_DIMENSIONS) {
+      return Arrays.toString(shape);
+    }
+    String first = Arrays.toString(Arrays.copyOf(shape, SHOWN_DIMENSIONS));
+    return first.substring(0, first.length() - 1) + ", ... " + (shape.length - SHOWN_DIMENSIONS)
+        + " more]";
   }
 
   private static String range(Entry e) {
@@ -277,7 +288,7 @@ final class SafeTensorsHeader {
         empty = true;
       } else if (count > MAX_VALUES / d) {
         throw new InvalidModelFileException(
-            path, name + " has shape " + Arrays.toString(shape) + ", more values than any file holds");
+            path, name + " has shape " + shapeText(shape) + ", more values than any file holds");
       } else {
         count *= d;
       }
