@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Takes safetensors files apart and puts them back together, for tests that forge headers. */
-final class SafeTensorsBytes {
+public final class SafeTensorsBytes {
 
   private SafeTensorsBytes() {}
 
@@ -33,7 +33,7 @@ final class SafeTensorsBytes {
    * {@code file} with one more tensor after the others, its data zeros: {@code "F32"}, {@code
    * "I64"} or {@code "U8"}, of the shape given.
    */
-  static byte[] withTensor(byte[] file, String name, String dtype, long... shape) {
+  public static byte[] withTensor(byte[] file, String name, String dtype, long... shape) {
     long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
     int width = switch (dtype) {
       case "U8" -> 1;
