@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class JsonReader {
 
+  private static final String[] NO_STRINGS = {};
+
   private final byte[] text;
   private int at;
   /** Only for strings with escapes or non-ASCII bytes; plain ASCII strings are copied directly. */
@@ -67,13 +69,26 @@ final class JsonReader {
   }
 
   String string() {
+    return string(NO_STRINGS);
+  }
+
+  /**
+   * A string; one that equals an element of {@code known} (plain ASCII) is that element, so the
+   * field names and dtypes a header repeats for every tensor cost no allocation.
+   */
+  String string(String[] known) {
     expect('"');
     int start = at;
     while (at < text.length) {
       byte b = text[at];
       if (b == '"') {
-        at++;
-        return new String(text, start, at - 1 - start, StandardCharsets.ISO_8859_1);
+        int length = at++ - start;
+        for (String k : known) {
+          if (k.length() == length && spells(k, start)) {
+            return k;
+          }
+        }
+        return new String(text, start, length, StandardCharsets.ISO_8859_1);
       }
       if (b == '\\' || b < 0x20) { // an escape, a control character, or (negative) non-ASCII
         at = start;
@@ -82,6 +97,15 @@ final class JsonReader {
       at++;
     }
     throw error("a string is not closed");
+  }
+
+  private boolean spells(String ascii, int start) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (text[start + i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String decodedString() {

@@ -3,6 +3,7 @@ package dev.recur.io;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
 public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
 
   /** The names of an {@code nn.RNN} layer's parameters, for any layer and either direction. */
-  private static final Pattern RNN_PARAMETER = Pattern.compile("(weight|bias)_(ih|hh)_l\\d+(_reverse)?");
+  private static final Pattern RNN_PARAMETER = Pattern.compile("(weight|bias)_(ih|hh)_l(\\d+)(_reverse)?");
 
   public PyTorchNames {
     Objects.requireNonNull(rnnPrefix, "rnnPrefix");
@@ -52,9 +53,11 @@ public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuf
    * and up of a stacked {@code nn.RNN}, or {@code _reverse} of a bidirectional one.
    */
   boolean isAnotherLayer(String name) {
-    return name.startsWith(rnnPrefix)
-        && RNN_PARAMETER.matcher(name.substring(rnnPrefix.length())).matches()
-        && !all().contains(name);
+    if (!name.startsWith(rnnPrefix)) {
+      return false;
+    }
+    Matcher m = RNN_PARAMETER.matcher(name).region(rnnPrefix.length(), name.length());
+    return m.matches() && (m.group(4) != null || !m.group(3).equals("0"));
   }
 
   String weightIh() {

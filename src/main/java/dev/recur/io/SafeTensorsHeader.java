@@ -30,6 +30,7 @@ final class SafeTensorsHeader {
   /** More values than this would overflow a byte count; no file holds them. */
   private static final long MAX_VALUES = Long.MAX_VALUE / 8;
   private static final int SHOWN_DIMENSIONS = 8;
+  private static final String[] FIELDS = {"dtype", "shape", "data_offsets"};
 
   /**
    * One tensor of the header.
@@ -211,7 +212,7 @@ final class SafeTensorsHeader {
     long[] offsets = null;
     if (!in.consume('}')) {
       do {
-        String field = in.string();
+        String field = in.string(FIELDS);
         in.expect(':');
         switch (field) {
           case "dtype" -> {
@@ -219,7 +220,7 @@ final class SafeTensorsHeader {
             if (!in.peek('"')) {
               throw new InvalidModelFileException(path, name + " has a dtype that is not a string");
             }
-            dtypeName = in.string();
+            dtypeName = in.string(TensorDtype.NAMES);
           }
           case "shape" -> {
             requireOnce(path, name, field, shape);

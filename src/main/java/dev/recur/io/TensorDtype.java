@@ -12,6 +12,8 @@ enum TensorDtype {
   I64(8), U64(8), F64(8), C64(8);
 
   private static final TensorDtype[] ALL = values(); // values() copies its array each call
+  /** The names, for {@link JsonReader#string(String[])}. */
+  static final String[] NAMES = java.util.Arrays.stream(ALL).map(Enum::name).toArray(String[]::new);
 
   final int width;
 

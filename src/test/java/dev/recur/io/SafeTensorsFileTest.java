@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,13 +134,13 @@ class SafeTensorsFileTest {
 
   @Test
   void aHeaderOfMillionsOfNumbersCostsASmallMultipleOfItsSize() throws IOException {
-    int dimensions = 4_000_000; // an 8 MB shape of ones: a regular expression per number took minutes
+    int dimensions = 4_000_000; // an 8 MB shape of ones: a regular expression per number took 2.8 GB
     long[] ones = new long[dimensions];
     Arrays.fill(ones, 1);
     byte[] data = SafeTensorsBytes.data(good);
     String header = SafeTensorsBytes.withEntry(
-        SafeTensorsBytes.header(good), "numbers", "U8", ones, data.length, data.length + 1);
-    byte[] bytes = SafeTensorsBytes.of(header, Arrays.copyOf(data, data.length + 1));
+        SafeTensorsBytes.header(good), "numbers", "F32", ones, data.length, data.length + 4);
+    byte[] bytes = SafeTensorsBytes.of(header, Arrays.copyOf(data, data.length + 4));
     Files.write(file, bytes);
 
     long before = ThreadAllocation.bytes();
@@ -148,6 +149,35 @@ class SafeTensorsFileTest {
     assertSameWeights(loaded);
     assertTrue(allocated < 6L * bytes.length + CONSTANT_BYTES,
         allocated + " bytes allocated to read a file of " + bytes.length);
+  }
+
+  @Test
+  void aHeaderOfManyTensorsCostsASmallMultipleOfItsSize() throws IOException {
+    StringBuilder header = new StringBuilder(SafeTensorsBytes.header(good).strip());
+    header.setLength(header.length() - 1);
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < 100_000; i++) { // empty tensors, all at the end of the data
+      names.add("t" + i);
+      header.append(",\"t").append(i).append("\":{\"dtype\":\"U8\",\"shape\":[0],\"data_offsets\":[248,248]}");
+    }
+    byte[] bytes = SafeTensorsBytes.of(header.append('}').toString(), SafeTensorsBytes.data(good));
+    Files.write(file, bytes);
+
+    long before = ThreadAllocation.bytes();
+    Parameters loaded = read(names);
+    long allocated = ThreadAllocation.bytes() - before;
+    assertSameWeights(loaded);
+    assertTrue(allocated < 6L * bytes.length + CONSTANT_BYTES,
+        allocated + " bytes allocated to read a file of " + bytes.length);
+
+    before = ThreadAllocation.bytes();
+    InvalidModelFileException e = assertThrows(InvalidModelFileException.class, () -> read(Set.of()));
+    allocated = ThreadAllocation.bytes() - before;
+    assertTrue(allocated < 6L * bytes.length + CONSTANT_BYTES,
+        allocated + " bytes allocated to refuse a file of " + bytes.length);
+    assertEquals(file + ": has tensors recur does not read: [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9]"
+        + " and 99990 more; recur reads only " + USED
+        + ", so name the others as ignored tensors if the model does not need them", e.getMessage());
   }
 
   @Test
