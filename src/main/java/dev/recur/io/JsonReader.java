@@ -194,28 +194,6 @@ final class JsonReader {
     return value;
   }
 
-  /**
-   * How many comma-separated values the array whose '[' was just consumed holds, if it holds only
-   * numbers, counted without consuming them; an upper bound otherwise. Lets an array be read into
-   * an array of its exact size.
-   */
-  int countArrayValues() {
-    int commas = 0;
-    int i = at;
-    boolean any = false;
-    for (; i < text.length; i++) {
-      byte b = text[i];
-      if (b == ',') {
-        commas++;
-      } else if ((b >= '0' && b <= '9') || "-+.eE".indexOf(b) >= 0) {
-        any = true;
-      } else if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-        break;
-      }
-    }
-    return any ? commas + 1 : commas;
-  }
-
   private void skipSpace() {
     while (at < text.length) {
       byte b = text[at];

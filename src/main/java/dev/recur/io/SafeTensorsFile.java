@@ -160,11 +160,11 @@ public final class SafeTensorsFile {
       Set<String> ignoredTensors, Activation activation, OutputFunction output, boolean keepBothBiases) throws IOException {
     Map<String, Entry> tensors = header.tensors();
     Entry wx = matrix(path, tensors, names.weightIh(), -1, -1);
-    int hidden = (int) wx.shape()[0];
-    int in = (int) wx.shape()[1];
+    int hidden = (int) wx.shape().dimension(0);
+    int in = (int) wx.shape().dimension(1);
     Entry wh = matrix(path, tensors, names.weightHh(), hidden, hidden);
     Entry wy = matrix(path, tensors, names.headWeight(), -1, hidden);
-    int out = (int) wy.shape()[0];
+    int out = (int) wy.shape().dimension(0);
     Entry bih = vector(path, tensors, names.biasIh(), hidden);
     Entry bhh = vector(path, tensors, names.biasHh(), hidden);
     Entry by = vector(path, tensors, names.headBias(), out);
@@ -240,9 +240,9 @@ public final class SafeTensorsFile {
     if (tensor == null) {
       throw new InvalidModelFileException(path, "has no tensor '" + name + "'; it has " + tensors.keySet());
     }
-    long[] shape = tensor.shape();
-    if (shape.length != 2 || !fits(shape[0], rows) || !fits(shape[1], cols)) {
-      throw new InvalidModelFileException(path, name + " has shape " + tensor.shapeText() + ", expected ["
+    TensorShape shape = tensor.shape();
+    if (shape.rank() != 2 || !fits(shape.dimension(0), rows) || !fits(shape.dimension(1), cols)) {
+      throw new InvalidModelFileException(path, name + " has shape " + shape.text() + ", expected ["
           + (rows < 0 ? "any" : rows) + ", " + (cols < 0 ? "any" : cols) + "]"
           + (rows < 0 || cols < 0 ? " of at most " + RnnConfig.MAX_SIZE : ""));
     }
@@ -257,9 +257,9 @@ public final class SafeTensorsFile {
   private static Entry vector(Path path, Map<String, Entry> tensors, String name, int length)
       throws InvalidModelFileException {
     Entry tensor = tensors.get(name);
-    if (tensor != null && (tensor.shape().length != 1 || tensor.shape()[0] != length)) {
+    if (tensor != null && (tensor.shape().rank() != 1 || tensor.shape().dimension(0) != length)) {
       throw new InvalidModelFileException(
-          path, name + " has shape " + tensor.shapeText() + ", expected [" + length + "]");
+          path, name + " has shape " + tensor.shape().text() + ", expected [" + length + "]");
     }
     return tensor;
   }

@@ -29,19 +29,17 @@ final class SafeTensorsHeader {
   private static final String METADATA = "__metadata__";
   /** More values than this would overflow a byte count; no file holds them. */
   private static final long MAX_VALUES = Long.MAX_VALUE / 8;
-  private static final int SHOWN_DIMENSIONS = 8;
   private static final String[] FIELDS = {"dtype", "shape", "data_offsets"};
 
   /**
    * One tensor of the header.
    *
-   * @param count the number of values its shape holds
    * @param begin its first byte, counted from the end of the header
    * @param end one past its last byte
    */
-  record Entry(String name, TensorDtype dtype, long[] shape, long count, long begin, long end) {
-    String shapeText() {
-      return SafeTensorsHeader.shapeText(shape);
+  record Entry(String name, TensorDtype dtype, TensorShape shape, long begin, long end) {
+    long count() {
+      return shape.count();
     }
   }
 
@@ -130,16 +128,6 @@ final class SafeTensorsHeader {
     return new SafeTensorsData(path, channel, dataStart);
   }
 
-  /** A shape for a message: its first dimensions only, should it have millions. */
-  static String shapeText(long[] shape) {
-    if (shape.length <= SHOWN_DIMENSIONS) {
-      return Arrays.toString(shape);
-    }
-    String first = Arrays.toString(Arrays.copyOf(shape, SHOWN_DIMENSIONS));
-    return first.substring(0, first.length() - 1) + ", ... " + (shape.length - SHOWN_DIMENSIONS)
-        + " more]";
-  }
-
   private static String range(Entry e) {
     return e.begin() + ".." + e.end();
   }
@@ -149,6 +137,7 @@ final class SafeTensorsHeader {
     JsonReader in = new JsonReader(json);
     Map<String, Entry> tensors = new LinkedHashMap<>();
     Map<String, String> metadata = null;
+    long[] leadingDimensions = new long[TensorShape.KEPT_DIMENSIONS]; // reused for every shape
     try {
       in.expect('{');
       if (!in.consume('}')) {
@@ -164,7 +153,7 @@ final class SafeTensorsHeader {
             if (tensors.containsKey(key)) {
               throw new InvalidModelFileException(path, "header has the tensor '" + key + "' twice");
             }
-            tensors.put(key, entry(path, in, key));
+            tensors.put(key, entry(path, in, key, leadingDimensions));
           }
         } while (in.consume(','));
         in.expect('}');
@@ -203,12 +192,13 @@ final class SafeTensorsHeader {
     return metadata;
   }
 
-  private static Entry entry(Path path, JsonReader in, String name) throws InvalidModelFileException {
+  private static Entry entry(Path path, JsonReader in, String name, long[] leadingDimensions)
+      throws InvalidModelFileException {
     if (!in.consume('{')) {
       throw new InvalidModelFileException(path, "entry '" + name + "' is not an object");
     }
     String dtypeName = null;
-    long[] shape = null;
+    TensorShape shape = null;
     long[] offsets = null;
     if (!in.consume('}')) {
       do {
@@ -224,11 +214,11 @@ final class SafeTensorsHeader {
           }
           case "shape" -> {
             requireOnce(path, name, field, shape);
-            shape = integers(path, in, name, field);
+            shape = shape(path, in, name, leadingDimensions);
           }
           case "data_offsets" -> {
             requireOnce(path, name, field, offsets);
-            offsets = integers(path, in, name, field);
+            offsets = offsets(path, in, name);
           }
           default -> throw new InvalidModelFileException(
               path, name + " has a field '" + field + "' that safetensors does not define");
@@ -247,10 +237,10 @@ final class SafeTensorsHeader {
     if (shape == null) {
       throw new InvalidModelFileException(path, name + " has no shape list");
     }
-    if (offsets == null || offsets.length != 2) {
+    if (offsets == null) {
       throw new InvalidModelFileException(path, name + " has no [begin, end] data_offsets");
     }
-    return new Entry(name, dtype, shape, count(path, name, shape), offsets[0], offsets[1]);
+    return new Entry(name, dtype, shape, offsets[0], offsets[1]);
   }
 
   private static void requireOnce(Path path, String name, String field, Object seen)
@@ -260,40 +250,63 @@ final class SafeTensorsHeader {
     }
   }
 
-  private static long[] integers(Path path, JsonReader in, String name, String field)
+  /**
+   * Reads the dimensions one by one, keeping only the first few (see {@link TensorShape}), in
+   * {@code leading} until they are copied out.
+   */
+  private static TensorShape shape(Path path, JsonReader in, String name, long[] leading)
       throws InvalidModelFileException {
     if (!in.consume('[')) {
-      throw new InvalidModelFileException(path, name + " has no " + field + " list");
+      throw new InvalidModelFileException(path, name + " has no shape list");
     }
-    // exact for a well-formed list of integers, which is all that gets past the loop below
-    long[] values = new long[in.countArrayValues()];
-    int n = 0;
+    int rank = 0;
+    long count = 1;
+    boolean empty = false;
+    boolean tooMany = false; // unless a later dimension is 0
     try {
       if (!in.consume(']')) {
         do {
-          values[n++] = in.nonNegativeInteger();
+          long d = in.nonNegativeInteger();
+          if (rank < leading.length) {
+            leading[rank] = d;
+          }
+          rank++;
+          if (d == 0) {
+            empty = true;
+          } else if (count > MAX_VALUES / d) {
+            tooMany = true;
+          } else {
+            count *= d;
+          }
         } while (in.consume(','));
         in.expect(']');
       }
     } catch (IllegalArgumentException e) {
-      throw new InvalidModelFileException(path, name + " has a bad " + field + ": " + e.getMessage(), e);
+      throw new InvalidModelFileException(path, name + " has a bad shape: " + e.getMessage(), e);
     }
-    return values;
+    TensorShape shape = new TensorShape(
+        Arrays.copyOf(leading, Math.min(rank, leading.length)), rank, empty ? 0 : count);
+    if (tooMany && !empty) {
+      throw new InvalidModelFileException(
+          path, name + " has shape " + shape.text() + ", more values than any file holds");
+    }
+    return shape;
   }
 
-  private static long count(Path path, String name, long[] shape) throws InvalidModelFileException {
-    long count = 1;
-    boolean empty = false;
-    for (long d : shape) {
-      if (d == 0) {
-        empty = true;
-      } else if (count > MAX_VALUES / d) {
-        throw new InvalidModelFileException(
-            path, name + " has shape " + shapeText(shape) + ", more values than any file holds");
-      } else {
-        count *= d;
+  private static long[] offsets(Path path, JsonReader in, String name) throws InvalidModelFileException {
+    try {
+      if (in.consume('[')) {
+        long begin = in.nonNegativeInteger();
+        if (in.consume(',')) {
+          long end = in.nonNegativeInteger();
+          if (in.consume(']')) {
+            return new long[] {begin, end};
+          }
+        }
       }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelFileException(path, name + " has a bad data_offsets: " + e.getMessage(), e);
     }
-    return empty ? 0 : count;
+    throw new InvalidModelFileException(path, name + " has no [begin, end] data_offsets");
   }
 }
