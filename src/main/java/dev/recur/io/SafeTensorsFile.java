@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,9 @@ public final class SafeTensorsFile {
     long offset = 0;
     for (Map.Entry<String, float[]> e : tensors.entrySet()) {
       long end = offset + 4L * e.getValue().length;
-      header.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[");
+      header.append(',');
+      appendJsonString(header, e.getKey());
+      header.append(":{\"dtype\":\"F32\",\"shape\":[");
       int[] shape = shapes.get(e.getKey());
       for (int d = 0; d < shape.length; d++) {
         header.append(d == 0 ? "" : ",").append(shape[d]);
@@ -84,10 +87,10 @@ public final class SafeTensorsFile {
       offset = end;
     }
     header.append('}');
-    while ((header.length() + 8) % 8 != 0) {
-      header.append(' '); // the format pads the header so the data starts 8-byte aligned
-    }
-    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    // the format pads the header with spaces so that the data starts 8-byte aligned
+    byte[] unpadded = header.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] json = Arrays.copyOf(unpadded, (unpadded.length + 7) / 8 * 8);
+    Arrays.fill(json, unpadded.length, json.length, (byte) ' ');
     ByteBuffer out =
         ByteBuffer.allocate(Math.toIntExact(8 + json.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(json.length).put(json);
@@ -97,6 +100,22 @@ public final class SafeTensorsFile {
       }
     }
     AtomicFile.write(path, out.flip());
+  }
+
+  /** Appends {@code text} as a JSON string: quoted, with quotes, backslashes and controls escaped. */
+  private static void appendJsonString(StringBuilder json, String text) {
+    json.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+    }
+    json.append('"');
   }
 
   private static void put(

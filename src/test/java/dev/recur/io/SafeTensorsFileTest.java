@@ -263,6 +263,16 @@ class SafeTensorsFileTest {
     assertTrue(e.getMessage().startsWith(file + ": " + expected), e.getMessage());
   }
 
+  @Test
+  void namesWithQuotesBackslashesControlsAndNonAsciiAreWrittenAsJsonAndReadBack() throws IOException {
+    PyTorchNames names = new PyTorchNames("rnn\"\\\tλ.", "tête.", true);
+    SafeTensorsFile.write(file, MODEL, names);
+    byte[] written = Files.readAllBytes(file);
+    assertEquals(0, java.nio.ByteBuffer.wrap(written).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() % 8,
+        "the data starts 8-byte aligned");
+    assertSameWeights(SafeTensorsFile.read(file, names, null, null, true));
+  }
+
   private Parameters read(Set<String> ignored) throws IOException {
     return SafeTensorsFile.read(file, PyTorchNames.rnnAndHead(), null, null, true, ignored);
   }
