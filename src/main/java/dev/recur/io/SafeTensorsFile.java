@@ -157,8 +157,11 @@ public final class SafeTensorsFile {
         throw new IllegalArgumentException(ignored + " is a tensor recur reads; it cannot be ignored");
       }
     }
+    Objects.requireNonNull(ignoredTensors, "ignoredTensors");
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       SafeTensorsHeader header = SafeTensorsHeader.read(path, channel);
+      // before the layout: a tensor in a dtype recur cannot read is named as such, not as a
+      // byte range that does not fit its F32-sized shape
       for (String name : used) {
         Entry tensor = header.tensors().get(name);
         if (tensor != null && tensor.dtype() != TensorDtype.F32 && tensor.dtype() != TensorDtype.F64) {
@@ -167,16 +170,19 @@ public final class SafeTensorsFile {
         }
       }
       SafeTensorsData data = header.checkLayout(channel);
-      return load(path, header, data, names, ignoredTensors,
-          activation != null ? activation : metadataEnum(path, header, ACTIVATION_KEY, Activation.class),
-          output != null ? output : metadataEnum(path, header, OUTPUT_KEY, OutputFunction.class),
-          keepBothBiases);
+      return load(path, header, data, names, ignoredTensors, activation, output, keepBothBiases);
     }
   }
 
+  /**
+   * Checks the shapes and the set of tensors, then reads the weights; a null activation or output
+   * function comes from the metadata, asked for only once the tensors are known to be a model
+   * recur can hold.
+   */
   private static Parameters load(
       Path path, SafeTensorsHeader header, SafeTensorsData data, PyTorchNames names,
-      Set<String> ignoredTensors, Activation activation, OutputFunction output, boolean keepBothBiases) throws IOException {
+      Set<String> ignoredTensors, Activation activation, OutputFunction output,
+      boolean keepBothBiases) throws IOException {
     Map<String, Entry> tensors = header.tensors();
     Entry wx = matrix(path, tensors, names.weightIh(), -1, -1);
     int hidden = (int) wx.shape().dimension(0);
@@ -192,6 +198,12 @@ public final class SafeTensorsFile {
           path, "has only one of " + names.biasIh() + " and " + names.biasHh());
     }
     refuseUnread(path, header, names, ignoredTensors);
+    if (activation == null) {
+      activation = metadataEnum(path, header, ACTIVATION_KEY, Activation.class);
+    }
+    if (output == null) {
+      output = metadataEnum(path, header, OUTPUT_KEY, OutputFunction.class);
+    }
     boolean anyBias = bih != null || by != null;
     Bias bias = !anyBias ? Bias.NONE : keepBothBiases ? Bias.PYTORCH_PAIR : Bias.SINGLE;
     RnnConfig config;

@@ -2,6 +2,7 @@ package dev.recur.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,9 +59,14 @@ class SafeTensorsFileTest {
     for (String name : new String[] {"bias_ih", "bias_hh"}) {
       twoLayers = SafeTensorsBytes.withTensor(twoLayers, "rnn." + name + suffix, "F32", 5);
     }
-    assertRefused(twoLayers, Set.of(), "has tensors recur does not read: [rnn.weight_ih" + suffix
+    String problem = "has tensors recur does not read: [rnn.weight_ih" + suffix
         + ", rnn.weight_hh" + suffix + ", rnn.bias_ih" + suffix + ", rnn.bias_hh" + suffix
-        + "]; stacked (num_layers > 1) and bidirectional nn.RNN models are not supported yet");
+        + "]; stacked (num_layers > 1) and bidirectional nn.RNN models are not supported yet";
+    assertRefused(twoLayers, Set.of(), problem);
+    // as PyTorch writes it, without recur's metadata: still this problem, not the activation's
+    String pytorchHeader = SafeTensorsBytes.header(twoLayers).replaceFirst("\"__metadata__\":\\{[^}]*\\},", "");
+    assertFalse(pytorchHeader.contains("__metadata__"), pytorchHeader);
+    assertRefused(SafeTensorsBytes.of(pytorchHeader, SafeTensorsBytes.data(twoLayers)), Set.of(), problem);
   }
 
   @Test
