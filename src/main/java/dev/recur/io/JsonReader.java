@@ -122,6 +122,7 @@ final class JsonReader {
         try {
           out.append(utf8.decode(ByteBuffer.wrap(text, runStart, at - runStart)));
         } catch (CharacterCodingException e) {
+          at = runStart;
           throw error("a string that is not UTF-8");
         }
       }
@@ -204,7 +205,7 @@ final class JsonReader {
     }
   }
 
-  IllegalArgumentException error(String problem) {
+  private IllegalArgumentException error(String problem) {
     return new IllegalArgumentException("JSON at offset " + at + ": " + problem);
   }
 }

@@ -188,6 +188,26 @@ class SafeTensorsFileTest {
   }
 
   @Test
+  void malformedNumbersAndStringsAreRefusedWithTheirOffset() throws IOException {
+    String header = SafeTensorsBytes.header(good);
+    byte[] data = SafeTensorsBytes.data(good);
+    int shape = header.indexOf("[5,3]") + 1;
+    assertRefused(SafeTensorsBytes.of(header.replace("[5,3]", "[05,3]"), data), Set.of(),
+        "rnn.weight_ih_l0 has a bad shape: JSON at offset " + (shape + 2) + ": JSON numbers have no leading zeros");
+    assertRefused(SafeTensorsBytes.of(header.replace("[5,3]", "[-5,3]"), data), Set.of(),
+        "rnn.weight_ih_l0 has a bad shape: JSON at offset " + shape + ": a non-negative integer was expected");
+    assertRefused(SafeTensorsBytes.of(header.replace("[5,3]", "[5.0,3]"), data), Set.of(),
+        "rnn.weight_ih_l0 has a bad shape: JSON at offset " + (shape + 1) + ": a non-negative integer was expected");
+
+    byte[] notUtf8 = SafeTensorsBytes.of(header.replace("head.bias", "head.bi\u00e9s"), data);
+    int e = 8 + header.indexOf("head.bias") + 7; // é is two bytes; make the first one stand alone
+    assertEquals((byte) 0xc3, notUtf8[e]);
+    notUtf8[e + 1] = 'x';
+    assertRefused(notUtf8, Set.of(), "bad header: JSON at offset " + header.indexOf("head.bias")
+        + ": a string that is not UTF-8");
+  }
+
+  @Test
   void aShapeOfManyDimensionsIsNamedByItsFirst() throws IOException {
     String header = SafeTensorsBytes.header(good).replace("[5,3]", "[5,3,1,1,1,1,1,1,1,1]");
     assertRefused(SafeTensorsBytes.of(header, SafeTensorsBytes.data(good)), Set.of(), "rnn.weight_ih_l0 has"
