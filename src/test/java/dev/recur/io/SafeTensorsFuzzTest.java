@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,8 +126,8 @@ class SafeTensorsFuzzTest {
   }
 
   private static String shiftOffsets(String header, SplittableRandom random) {
-    List<Matcher> all = matches(OFFSETS, header);
-    Matcher m = all.get(random.nextInt(all.size()));
+    List<MatchResult> all = matches(OFFSETS, header);
+    MatchResult m = all.get(random.nextInt(all.size()));
     long begin = Long.parseLong(m.group(1));
     long end = Long.parseLong(m.group(2));
     long shift = (random.nextBoolean() ? 4 : 1) * (random.nextInt(9) - 4);
@@ -144,11 +144,11 @@ class SafeTensorsFuzzTest {
   }
 
   private static String swapOffsets(String header, SplittableRandom random) {
-    List<Matcher> all = matches(OFFSETS, header);
+    List<MatchResult> all = matches(OFFSETS, header);
     int a = random.nextInt(all.size());
     int b = random.nextInt(all.size());
-    Matcher first = all.get(Math.min(a, b));
-    Matcher second = all.get(Math.max(a, b));
+    MatchResult first = all.get(Math.min(a, b));
+    MatchResult second = all.get(Math.max(a, b));
     if (first.start() == second.start()) {
       return header;
     }
@@ -157,14 +157,14 @@ class SafeTensorsFuzzTest {
   }
 
   private static String nullBeforeAKey(String header, SplittableRandom random) {
-    List<Matcher> keys = matches(KEY, header);
-    Matcher key = keys.get(random.nextInt(keys.size()));
+    List<MatchResult> keys = matches(KEY, header);
+    MatchResult key = keys.get(random.nextInt(keys.size()));
     return header.substring(0, key.start()) + key.group() + "null," + header.substring(key.start());
   }
 
   private static String repeatAnEntry(String header, SplittableRandom random) {
-    List<Matcher> keys = matches(KEY, header);
-    Matcher key = keys.get(random.nextInt(keys.size()));
+    List<MatchResult> keys = matches(KEY, header);
+    MatchResult key = keys.get(random.nextInt(keys.size()));
     int close = header.indexOf('}', key.end());
     return header.substring(0, close + 1) + "," + header.substring(key.start(), close + 1)
         + header.substring(close + 1);
@@ -198,13 +198,7 @@ class SafeTensorsFuzzTest {
     return new Mutation("a sparse file of several GiB", bytes, bytes.length + big);
   }
 
-  private static List<Matcher> matches(Pattern pattern, String text) {
-    List<Matcher> all = new ArrayList<>();
-    Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      all.add(pattern.matcher(text).region(m.start(), text.length()));
-      all.get(all.size() - 1).lookingAt();
-    }
-    return all;
+  private static List<MatchResult> matches(Pattern pattern, String text) {
+    return pattern.matcher(text).results().toList();
   }
 }
