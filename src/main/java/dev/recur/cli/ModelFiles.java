@@ -8,7 +8,10 @@ import dev.recur.io.PyTorchNames;
 import dev.recur.io.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** Options shared by commands that read or write models: the format follows the file name. */
@@ -32,6 +35,10 @@ final class ModelFiles {
   @Option(names = "--keep-both-biases", description = "safetensors: keep PyTorch's b_ih and b_hh apart instead of summing them")
   boolean keepBothBiases;
 
+  @Option(names = "--ignore-tensor", paramLabel = "NAME",
+      description = "safetensors: load although the file holds this tensor, which the model does not need (repeatable)")
+  List<String> ignoredTensors = new ArrayList<>();
+
   static boolean isSafeTensors(Path file) {
     return file.getFileName().toString().endsWith(".safetensors");
   }
@@ -48,8 +55,8 @@ final class ModelFiles {
   /** Loads a model with its metadata (a safetensors file has none recur keeps). */
   ModelFile.SavedModel loadModel(Path file) throws IOException {
     return isSafeTensors(file)
-        ? new ModelFile.SavedModel(
-            SafeTensorsFile.read(file, names(), activation, output, keepBothBiases), Map.of())
+        ? new ModelFile.SavedModel(SafeTensorsFile.read(
+            file, names(), activation, output, keepBothBiases, Set.copyOf(ignoredTensors)), Map.of())
         : ModelFile.loadModel(file);
   }
 

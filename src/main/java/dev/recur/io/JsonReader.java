@@ -1,187 +1,208 @@
 package dev.recur.io;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A strict reader for the JSON of a safetensors header: objects, arrays, strings, integers,
- * decimals, true/false/null. Objects become {@link Map}s (in file order), arrays {@link List}s,
- * integers {@link Long}, decimals {@link Double}. Malformed text, or nesting deeper than {@value
- * #MAX_DEPTH}, throws {@link IllegalArgumentException} with the offset.
+ * A strict reader of JSON tokens in UTF-8 bytes: punctuation, strings and non-negative integers,
+ * the only values a safetensors header holds. It builds no tree, so the caller ({@link
+ * SafeTensorsHeader}) decides what to keep, and an integer costs no allocation. Malformed text
+ * throws {@link IllegalArgumentException} with the byte offset.
  */
 final class JsonReader {
 
-  private static final int MAX_DEPTH = 32;
+  private static final String[] NO_STRINGS = {};
 
-  private final String text;
+  private final byte[] text;
   private int at;
+  /** Only for strings with escapes or non-ASCII bytes; plain ASCII strings are copied directly. */
+  private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
 
-  private JsonReader(String text) {
+  JsonReader(byte[] text) {
     this.text = text;
   }
 
-  static Object parse(String text) {
-    JsonReader reader = new JsonReader(text);
-    Object value = reader.value(0);
-    reader.skipSpace();
-    if (reader.at != text.length()) {
-      throw reader.error("text after the value");
-    }
-    return value;
-  }
-
-  private Object value(int depth) {
-    if (depth > MAX_DEPTH) {
-      throw error("nested deeper than " + MAX_DEPTH);
-    }
+  /** After optional spaces: true, and consumes it, if the next character is {@code c}. */
+  boolean consume(char c) {
     skipSpace();
-    if (at >= text.length()) {
-      throw error("a value was expected");
-    }
-    char c = text.charAt(at);
-    return switch (c) {
-      case '{' -> object(depth);
-      case '[' -> array(depth);
-      case '"' -> string();
-      case 't' -> literal("true", Boolean.TRUE);
-      case 'f' -> literal("false", Boolean.FALSE);
-      case 'n' -> literal("null", null);
-      default -> number();
-    };
-  }
-
-  private Map<String, Object> object(int depth) {
-    Map<String, Object> map = new LinkedHashMap<>();
-    at++; // {
-    skipSpace();
-    if (peek('}')) {
+    if (at < text.length && text[at] == c) {
       at++;
-      return map;
+      return true;
     }
-    while (true) {
-      skipSpace();
-      if (!peek('"')) {
-        throw error("a string key was expected");
-      }
-      String key = string();
-      skipSpace();
-      expect(':');
-      if (map.put(key, value(depth + 1)) != null || map.size() > 1_000_000) {
-        throw error("duplicate key '" + key + "'");
-      }
-      skipSpace();
-      if (peek(',')) {
-        at++;
-      } else {
-        expect('}');
-        return map;
-      }
-    }
+    return false;
   }
 
-  private List<Object> array(int depth) {
-    List<Object> list = new ArrayList<>();
-    at++; // [
+  /** After optional spaces: true if the next character is {@code c}; consumes nothing. */
+  boolean peek(char c) {
     skipSpace();
-    if (peek(']')) {
-      at++;
-      return list;
-    }
-    while (true) {
-      list.add(value(depth + 1));
-      skipSpace();
-      if (peek(',')) {
-        at++;
-      } else {
-        expect(']');
-        return list;
-      }
+    return at < text.length && text[at] == c;
+  }
+
+  void expect(char c) {
+    if (!consume(c)) {
+      throw error("'" + c + "' was expected");
     }
   }
 
-  private String string() {
-    at++; // opening quote
-    StringBuilder out = new StringBuilder();
-    while (at < text.length()) {
-      char c = text.charAt(at++);
-      if (c == '"') {
-        return out.toString();
-      }
-      if (c == '\\') {
-        if (at >= text.length()) {
-          break;
-        }
-        char e = text.charAt(at++);
-        switch (e) {
-          case '"', '\\', '/' -> out.append(e);
-          case 'b' -> out.append('\b');
-          case 'f' -> out.append('\f');
-          case 'n' -> out.append('\n');
-          case 'r' -> out.append('\r');
-          case 't' -> out.append('\t');
-          case 'u' -> {
-            if (at + 4 > text.length()) {
-              throw error("a \\u escape needs four hex digits");
-            }
-            try {
-              out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-            } catch (NumberFormatException ex) {
-              throw error("a \\u escape needs four hex digits");
-            }
-            at += 4;
+  /** Only spaces may follow the value just read (safetensors pads its header with spaces). */
+  void expectEnd() {
+    skipSpace();
+    if (at != text.length) {
+      throw error("text after the header object");
+    }
+  }
+
+  /** Consumes the literal {@code null} if it comes next. */
+  boolean consumeNull() {
+    skipSpace();
+    if (text.length - at >= 4 && text[at] == 'n' && text[at + 1] == 'u' && text[at + 2] == 'l'
+        && text[at + 3] == 'l') {
+      at += 4;
+      return true;
+    }
+    return false;
+  }
+
+  String string() {
+    return string(NO_STRINGS);
+  }
+
+  /**
+   * A string; one that equals an element of {@code known} (plain ASCII) is that element, so the
+   * field names and dtypes a header repeats for every tensor cost no allocation.
+   */
+  String string(String[] known) {
+    expect('"');
+    int start = at;
+    while (at < text.length) {
+      byte b = text[at];
+      if (b == '"') {
+        int length = at++ - start;
+        for (String k : known) {
+          if (k.length() == length && spells(k, start)) {
+            return k;
           }
-          default -> throw error("unknown escape \\" + e);
         }
-      } else if (c < 0x20) {
-        throw error("a control character inside a string");
-      } else {
-        out.append(c);
+        return new String(text, start, length, StandardCharsets.ISO_8859_1);
       }
+      if (b == '\\' || b < 0x20) { // an escape, a control character, or (negative) non-ASCII
+        at = start;
+        return decodedString();
+      }
+      at++;
     }
     throw error("a string is not closed");
   }
 
-  private Object number() {
-    int start = at;
-    while (at < text.length() && "+-0123456789.eE".indexOf(text.charAt(at)) >= 0) {
-      at++;
+  private boolean spells(String ascii, int start) {
+    for (int i = 0; i < ascii.length(); i++) {
+      if (text[start + i] != ascii.charAt(i)) {
+        return false;
+      }
     }
-    String token = text.substring(start, at);
-    if (token.isEmpty()) {
-      throw error("unexpected character '" + text.charAt(start) + "'");
-    }
-    try {
-      return token.matches("-?\\d+") ? (Object) Long.parseLong(token) : (Object) Double.parseDouble(token);
-    } catch (NumberFormatException e) {
-      throw error("'" + token + "' is not a number");
-    }
+    return true;
   }
 
-  private Object literal(String word, Object value) {
-    if (!text.startsWith(word, at)) {
-      throw error("unexpected text");
+  private String decodedString() {
+    StringBuilder out = new StringBuilder();
+    while (at < text.length) {
+      int runStart = at;
+      while (at < text.length && text[at] != '"' && text[at] != '\\') {
+        if ((text[at] & 0xff) < 0x20) {
+          throw error("a control character inside a string");
+        }
+        at++;
+      }
+      if (at > runStart) {
+        try {
+          out.append(utf8.decode(ByteBuffer.wrap(text, runStart, at - runStart)));
+        } catch (CharacterCodingException e) {
+          at = runStart;
+          throw error("a string that is not UTF-8");
+        }
+      }
+      if (at >= text.length) {
+        break;
+      }
+      if (text[at++] == '"') {
+        return out.toString();
+      }
+      out.append(escape());
     }
-    at += word.length();
+    throw error("a string is not closed");
+  }
+
+  private char escape() {
+    if (at >= text.length) {
+      throw error("a string is not closed");
+    }
+    byte e = text[at++];
+    return switch (e) {
+      case '"', '\\', '/' -> (char) e;
+      case 'b' -> '\b';
+      case 'f' -> '\f';
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      case 'u' -> hexChar();
+      default -> throw error("unknown escape \\" + (char) (e & 0xff));
+    };
+  }
+
+  private char hexChar() {
+    if (at + 4 > text.length) {
+      throw error("a \\u escape needs four hex digits");
+    }
+    int value = 0;
+    for (int end = at + 4; at < end; at++) {
+      int digit = Character.digit(text[at], 16);
+      if (digit < 0) {
+        throw error("a \\u escape needs four hex digits");
+      }
+      value = value * 16 + digit;
+    }
+    return (char) value;
+  }
+
+  /**
+   * A JSON integer that must be {@code >= 0} and fit a {@code long}: not a sign, a fraction, an
+   * exponent, or too many digits.
+   */
+  long nonNegativeInteger() {
+    skipSpace();
+    int start = at;
+    long value = 0;
+    while (at < text.length && text[at] >= '0' && text[at] <= '9') {
+      int digit = text[at] - '0';
+      if (value > (Long.MAX_VALUE - digit) / 10) {
+        throw error("an integer larger than " + Long.MAX_VALUE);
+      }
+      value = value * 10 + digit;
+      at++;
+    }
+    boolean more = at < text.length && "-+.eE".indexOf(text[at]) >= 0;
+    if (at == start || more) {
+      throw error("a non-negative integer was expected");
+    }
+    if (text[start] == '0' && at - start > 1) {
+      throw error("JSON numbers have no leading zeros");
+    }
     return value;
   }
 
   private void skipSpace() {
-    while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+    while (at < text.length) {
+      byte b = text[at];
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return;
+      }
       at++;
     }
-  }
-
-  private boolean peek(char c) {
-    return at < text.length() && text.charAt(at) == c;
-  }
-
-  private void expect(char c) {
-    if (!peek(c)) {
-      throw error("'" + c + "' was expected");
-    }
-    at++;
   }
 
   private IllegalArgumentException error(String problem) {

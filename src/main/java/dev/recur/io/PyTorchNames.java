@@ -1,6 +1,10 @@
 package dev.recur.io;
 
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where a PyTorch model keeps its tensors: an {@code nn.RNN} (names with the layer suffix {@code
@@ -15,6 +19,9 @@ import java.util.Objects;
  */
 public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
 
+  /** The names of an {@code nn.RNN} layer's parameters, for any layer and either direction. */
+  private static final Pattern RNN_PARAMETER = Pattern.compile("(weight|bias)_(ih|hh)_l(\\d+)(_reverse)?");
+
   public PyTorchNames {
     Objects.requireNonNull(rnnPrefix, "rnnPrefix");
     Objects.requireNonNull(headPrefix, "headPrefix");
@@ -27,6 +34,30 @@ public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuf
   /** {@code nn.RNN} as {@code rnn}, {@code nn.Linear} as {@code head}. */
   public static PyTorchNames rnnAndHead() {
     return new PyTorchNames("rnn.", "head.", true);
+  }
+
+  /** Every name recur reads, in the order it writes them. */
+  Set<String> all() {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(weightIh());
+    names.add(weightHh());
+    names.add(biasIh());
+    names.add(biasHh());
+    names.add(headWeight());
+    names.add(headBias());
+    return names;
+  }
+
+  /**
+   * Whether {@code name} is a parameter of a layer or direction recur does not have: {@code _l1}
+   * and up of a stacked {@code nn.RNN}, or {@code _reverse} of a bidirectional one.
+   */
+  boolean isAnotherLayer(String name) {
+    if (!name.startsWith(rnnPrefix)) {
+      return false;
+    }
+    Matcher m = RNN_PARAMETER.matcher(name).region(rnnPrefix.length(), name.length());
+    return m.matches() && (m.group(4) != null || !m.group(3).equals("0"));
   }
 
   String weightIh() {

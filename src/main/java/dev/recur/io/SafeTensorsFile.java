@@ -6,16 +6,21 @@ import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.Tensor;
+import dev.recur.io.SafeTensorsHeader.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Reads and writes PyTorch models in the safetensors format: an 8-byte little-endian header
@@ -28,14 +33,16 @@ import java.util.Objects;
  * carry recur's activation and output function in the header's {@code __metadata__}, and load
  * straight into PyTorch's {@code load_state_dict}.
  *
- * <p>Bad files throw {@link InvalidModelFileException}, as for the native format.
+ * <p>Bad files throw {@link InvalidModelFileException}, as for the native format; so do files
+ * with tensors recur would not read (more layers, another direction, other modules) unless the
+ * caller names them as ignored.
  */
 public final class SafeTensorsFile {
 
   private static final String ACTIVATION_KEY = "recur.activation";
   private static final String OUTPUT_KEY = "recur.output";
-  /** A header larger than this is refused (PyTorch's own limit is 100 MB). */
-  private static final long MAX_HEADER_BYTES = 100L << 20;
+  /** How many unread tensor names a message lists before it only counts the rest. */
+  private static final int LISTED_NAMES = 10;
 
   private SafeTensorsFile() {}
 
@@ -69,7 +76,9 @@ public final class SafeTensorsFile {
     long offset = 0;
     for (Map.Entry<String, float[]> e : tensors.entrySet()) {
       long end = offset + 4L * e.getValue().length;
-      header.append(",\"").append(e.getKey()).append("\":{\"dtype\":\"F32\",\"shape\":[");
+      header.append(',');
+      appendJsonString(header, e.getKey());
+      header.append(":{\"dtype\":\"F32\",\"shape\":[");
       int[] shape = shapes.get(e.getKey());
       for (int d = 0; d < shape.length; d++) {
         header.append(d == 0 ? "" : ",").append(shape[d]);
@@ -78,10 +87,10 @@ public final class SafeTensorsFile {
       offset = end;
     }
     header.append('}');
-    while ((header.length() + 8) % 8 != 0) {
-      header.append(' '); // the format pads the header so the data starts 8-byte aligned
-    }
-    byte[] json = header.toString().getBytes(StandardCharsets.UTF_8);
+    // the format pads the header with spaces so that the data starts 8-byte aligned
+    byte[] unpadded = header.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] json = Arrays.copyOf(unpadded, (unpadded.length + 7) / 8 * 8);
+    Arrays.fill(json, unpadded.length, json.length, (byte) ' ');
     ByteBuffer out =
         ByteBuffer.allocate(Math.toIntExact(8 + json.length + offset)).order(ByteOrder.LITTLE_ENDIAN);
     out.putLong(json.length).put(json);
@@ -93,6 +102,22 @@ public final class SafeTensorsFile {
     AtomicFile.write(path, out.flip());
   }
 
+  /** Appends {@code text} as a JSON string: quoted, with quotes, backslashes and controls escaped. */
+  private static void appendJsonString(StringBuilder json, String text) {
+    json.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        json.append('\\').append(c);
+      } else if (c < 0x20) {
+        json.append(String.format("\\u%04x", (int) c));
+      } else {
+        json.append(c);
+      }
+    }
+    json.append('"');
+  }
+
   private static void put(
       Map<String, float[]> tensors, Map<String, int[]> shapes, String name, float[] values,
       int... shape) {
@@ -100,34 +125,84 @@ public final class SafeTensorsFile {
     shapes.put(name, shape);
   }
 
+  /** Reads a PyTorch model whose file holds only the tensors recur reads; see the next method. */
+  public static Parameters read(
+      Path path, PyTorchNames names, Activation activation, OutputFunction output,
+      boolean keepBothBiases) throws IOException {
+    return read(path, names, activation, output, keepBothBiases, Set.of());
+  }
+
   /**
    * Reads a PyTorch model. The sizes come from the tensor shapes; the activation and output
    * function from the arguments, or, where those are null, from recur's metadata in the file.
    *
+   * <p>Every other tensor of the file is an error that names it, unless it is in {@code
+   * ignoredTensors}: a model with more layers, another direction or other modules would otherwise
+   * load as something it is not. Only the tensors recur reads cost memory, so a file larger than
+   * any Java array loads if the model itself fits.
+   *
    * @param keepBothBiases true for {@link Bias#PYTORCH_PAIR}, false to sum them into {@link
    *     Bias#SINGLE}
+   * @param ignoredTensors names of tensors the model does not need, such as a BatchNorm's {@code
+   *     num_batches_tracked}; none of them may be one recur reads
+   * @throws IllegalArgumentException if {@code ignoredTensors} names a tensor recur reads
    */
   public static Parameters read(
       Path path, PyTorchNames names, Activation activation, OutputFunction output,
-      boolean keepBothBiases) throws IOException {
-    Objects.requireNonNull(names, "names");
-    byte[] bytes = Files.readAllBytes(Objects.requireNonNull(path, "path"));
-    Contents contents = parse(path, bytes);
-    activation = activation != null ? activation : contents.metadataEnum(path, ACTIVATION_KEY, Activation.class);
-    output = output != null ? output : contents.metadataEnum(path, OUTPUT_KEY, OutputFunction.class);
+      boolean keepBothBiases, Set<String> ignoredTensors) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Set<String> used = Objects.requireNonNull(names, "names").all();
+    for (String ignored : ignoredTensors) {
+      if (used.contains(ignored)) {
+        throw new IllegalArgumentException(ignored + " is a tensor recur reads; it cannot be ignored");
+      }
+    }
+    Objects.requireNonNull(ignoredTensors, "ignoredTensors");
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      SafeTensorsHeader header = SafeTensorsHeader.read(path, channel);
+      // before the layout: a tensor in a dtype recur cannot read is named as such, not as a
+      // byte range that does not fit its F32-sized shape
+      for (String name : used) {
+        Entry tensor = header.tensors().get(name);
+        if (tensor != null && tensor.dtype() != TensorDtype.F32 && tensor.dtype() != TensorDtype.F64) {
+          throw new InvalidModelFileException(
+              path, name + " has dtype " + tensor.dtype() + "; recur reads F32 and F64");
+        }
+      }
+      SafeTensorsData data = header.checkLayout(channel);
+      return load(path, header, data, names, ignoredTensors, activation, output, keepBothBiases);
+    }
+  }
 
-    float[] wx = contents.require(path, names.weightIh(), -1, -1);
-    int hidden = contents.shape(names.weightIh())[0];
-    int in = contents.shape(names.weightIh())[1];
-    float[] wh = contents.require(path, names.weightHh(), hidden, hidden);
-    float[] wy = contents.require(path, names.headWeight(), -1, hidden);
-    int out = contents.shape(names.headWeight())[0];
-    float[] bih = contents.optional(path, names.biasIh(), hidden);
-    float[] bhh = contents.optional(path, names.biasHh(), hidden);
-    float[] by = contents.optional(path, names.headBias(), out);
+  /**
+   * Checks the shapes and the set of tensors, then reads the weights; a null activation or output
+   * function comes from the metadata, asked for only once the tensors are known to be a model
+   * recur can hold.
+   */
+  private static Parameters load(
+      Path path, SafeTensorsHeader header, SafeTensorsData data, PyTorchNames names,
+      Set<String> ignoredTensors, Activation activation, OutputFunction output,
+      boolean keepBothBiases) throws IOException {
+    Map<String, Entry> tensors = header.tensors();
+    Entry wx = matrix(path, tensors, names.weightIh(), -1, -1);
+    int hidden = (int) wx.shape().dimension(0);
+    int in = (int) wx.shape().dimension(1);
+    Entry wh = matrix(path, tensors, names.weightHh(), hidden, hidden);
+    Entry wy = matrix(path, tensors, names.headWeight(), -1, hidden);
+    int out = (int) wy.shape().dimension(0);
+    Entry bih = vector(path, tensors, names.biasIh(), hidden);
+    Entry bhh = vector(path, tensors, names.biasHh(), hidden);
+    Entry by = vector(path, tensors, names.headBias(), out);
     if ((bih == null) != (bhh == null)) {
       throw new InvalidModelFileException(
           path, "has only one of " + names.biasIh() + " and " + names.biasHh());
+    }
+    refuseUnread(path, header, names, ignoredTensors);
+    if (activation == null) {
+      activation = metadataEnum(path, header, ACTIVATION_KEY, Activation.class);
+    }
+    if (output == null) {
+      output = metadataEnum(path, header, OUTPUT_KEY, OutputFunction.class);
     }
     boolean anyBias = bih != null || by != null;
     Bias bias = !anyBias ? Bias.NONE : keepBothBiases ? Bias.PYTORCH_PAIR : Bias.SINGLE;
@@ -137,162 +212,100 @@ public final class SafeTensorsFile {
     } catch (IllegalArgumentException e) {
       throw new InvalidModelFileException(path, "invalid configuration: " + e.getMessage(), e);
     }
+    long weightBytes = 4L * (wx.count() + wh.count() + wy.count() + 2L * hidden + out);
+    if (weightBytes > Runtime.getRuntime().maxMemory()) {
+      throw new InvalidModelFileException(path, "its weights need " + weightBytes
+          + " bytes, more than the " + Runtime.getRuntime().maxMemory() + " bytes this JVM may use (-Xmx)");
+    }
     Parameters p = Parameters.zeros(config);
-    System.arraycopy(wx, 0, p.inputWeights(), 0, wx.length);
-    System.arraycopy(wh, 0, p.recurrentWeights(), 0, wh.length);
-    System.arraycopy(wy, 0, p.outputWeights(), 0, wy.length);
+    data.readFloats(wx, p.inputWeights());
+    data.readFloats(wh, p.recurrentWeights());
+    data.readFloats(wy, p.outputWeights());
     if (bih != null) {
+      data.readFloats(bih, p.hiddenBias());
       if (bias == Bias.PYTORCH_PAIR) {
-        System.arraycopy(bih, 0, p.hiddenBias(), 0, hidden);
-        System.arraycopy(bhh, 0, p.secondHiddenBias(), 0, hidden);
+        data.readFloats(bhh, p.secondHiddenBias());
       } else {
+        float[] second = new float[hidden];
+        data.readFloats(bhh, second);
         for (int i = 0; i < hidden; i++) {
-          p.hiddenBias()[i] = bih[i] + bhh[i]; // the sum the forward pass forms
+          p.hiddenBias()[i] += second[i]; // the sum the forward pass forms
         }
       }
     }
     if (by != null) {
-      System.arraycopy(by, 0, p.outputBias(), 0, out);
+      data.readFloats(by, p.outputBias());
     }
     return p;
   }
 
-  /** The tensors and metadata of a file, checked against its size before anything is copied. */
-  private record Contents(Map<String, float[]> tensors, Map<String, int[]> shapes, Map<String, Object> metadata) {
-
-    int[] shape(String name) {
-      return shapes.get(name);
-    }
-
-    float[] require(Path path, String name, int rows, int cols) throws InvalidModelFileException {
-      float[] values = tensors.get(name);
-      if (values == null) {
-        throw new InvalidModelFileException(path, "has no tensor '" + name + "'; it has " + tensors.keySet());
-      }
-      int[] shape = shapes.get(name);
-      if (shape.length != 2 || (rows >= 0 && shape[0] != rows) || (cols >= 0 && shape[1] != cols)) {
-        throw new InvalidModelFileException(
-            path, name + " has shape " + java.util.Arrays.toString(shape) + ", expected ["
-                + (rows < 0 ? "any" : rows) + ", " + (cols < 0 ? "any" : cols) + "]");
-      }
-      return values;
-    }
-
-    float[] optional(Path path, String name, int length) throws InvalidModelFileException {
-      float[] values = tensors.get(name);
-      if (values != null && (shapes.get(name).length != 1 || values.length != length)) {
-        throw new InvalidModelFileException(
-            path, name + " has shape " + java.util.Arrays.toString(shapes.get(name))
-                + ", expected [" + length + "]");
-      }
-      return values;
-    }
-
-    <E extends Enum<E>> E metadataEnum(Path path, String key, Class<E> type)
-        throws InvalidModelFileException {
-      Object value = metadata.get(key);
-      if (!(value instanceof String name)) {
-        throw new InvalidModelFileException(
-            path, "no " + type.getSimpleName() + " given, and no '" + key + "' in the metadata");
-      }
-      try {
-        return Enum.valueOf(type, name);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidModelFileException(path, "unknown " + type.getSimpleName() + " '" + name + "'", e);
-      }
-    }
-  }
-
-  private static Contents parse(Path path, byte[] bytes) throws InvalidModelFileException {
-    if (bytes.length < 8) {
-      throw new InvalidModelFileException(path, "truncated: " + bytes.length + " bytes, no header");
-    }
-    long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    if (headerLength < 2 || headerLength > Math.min(bytes.length - 8, MAX_HEADER_BYTES)) {
-      throw new InvalidModelFileException(
-          path, "header length " + headerLength + " does not fit a file of " + bytes.length + " bytes");
-    }
-    Object json;
-    try {
-      json = JsonReader.parse(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidModelFileException(path, "header is not valid JSON: " + e.getMessage(), e);
-    }
-    if (!(json instanceof Map<?, ?> header)) {
-      throw new InvalidModelFileException(path, "header is not a JSON object");
-    }
-    int dataStart = 8 + (int) headerLength;
-    long dataLength = bytes.length - dataStart;
-    Map<String, float[]> tensors = new LinkedHashMap<>();
-    Map<String, int[]> shapes = new LinkedHashMap<>();
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : header.entrySet()) {
-      String name = (String) e.getKey();
-      if (name.equals("__metadata__")) {
-        if (e.getValue() instanceof Map<?, ?> m) {
-          m.forEach((k, v) -> metadata.put((String) k, v));
-        }
-        continue;
-      }
-      if (!(e.getValue() instanceof Map<?, ?> entry)) {
-        throw new InvalidModelFileException(path, "entry '" + name + "' is not an object");
-      }
-      Object dtype = entry.get("dtype");
-      int width = "F32".equals(dtype) ? 4 : "F64".equals(dtype) ? 8 : -1;
-      if (width < 0) {
-        throw new InvalidModelFileException(path, name + " has dtype " + dtype + "; recur reads F32 and F64");
-      }
-      int[] shape = intList(path, name, "shape", entry.get("shape"));
-      long[] offsets = longPair(path, name, entry.get("data_offsets"));
-      long count = 1;
-      for (int d : shape) {
-        count *= d;
-        if (count > Integer.MAX_VALUE) {
-          throw new InvalidModelFileException(path, name + " has too many entries");
-        }
-      }
-      if (offsets[0] < 0 || offsets[0] > offsets[1] || offsets[1] > dataLength
-          || offsets[1] - offsets[0] != count * width) {
-        throw new InvalidModelFileException(
-            path, name + ": data_offsets " + offsets[0] + ".." + offsets[1] + " do not hold "
-                + count + " values of " + dtype + " within " + dataLength + " data bytes");
-      }
-      ByteBuffer data =
-          ByteBuffer.wrap(bytes, (int) (dataStart + offsets[0]), (int) (count * width))
-              .order(ByteOrder.LITTLE_ENDIAN);
-      float[] values = new float[(int) count];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = width == 4 ? data.getFloat() : (float) data.getDouble();
-        if (!Float.isFinite(values[i])) {
-          throw new InvalidModelFileException(path, "weight " + name + "[" + i + "] is " + values[i]);
-        }
-      }
-      tensors.put(name, values);
-      shapes.put(name, shape);
-    }
-    return new Contents(tensors, shapes, metadata);
-  }
-
-  private static int[] intList(Path path, String name, String field, Object value)
+  /** The tensors recur does not read must all be ignored by name, or the model is not recur's. */
+  private static void refuseUnread(
+      Path path, SafeTensorsHeader header, PyTorchNames names, Set<String> ignoredTensors)
       throws InvalidModelFileException {
-    if (!(value instanceof List<?> list)) {
-      throw new InvalidModelFileException(path, name + " has no " + field + " list");
-    }
-    int[] result = new int[list.size()];
-    for (int i = 0; i < result.length; i++) {
-      if (!(list.get(i) instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
-        throw new InvalidModelFileException(path, name + " has a bad " + field + ": " + list);
+    Set<String> used = names.all();
+    List<String> unread = new ArrayList<>();
+    boolean anotherLayer = false;
+    for (String name : header.tensors().keySet()) {
+      if (!used.contains(name) && !ignoredTensors.contains(name)) {
+        unread.add(name);
+        anotherLayer |= names.isAnotherLayer(name);
       }
-      result[i] = (int) (long) v;
     }
-    return result;
+    if (unread.isEmpty()) {
+      return;
+    }
+    String listed = unread.size() <= LISTED_NAMES
+        ? unread.toString()
+        : unread.subList(0, LISTED_NAMES) + " and " + (unread.size() - LISTED_NAMES) + " more";
+    throw new InvalidModelFileException(path, "has tensors recur does not read: " + listed
+        + (anotherLayer
+            ? "; stacked (num_layers > 1) and bidirectional nn.RNN models are not supported yet"
+            : "; recur reads only " + used + ", so name the others as ignored tensors"
+                + " if the model does not need them"));
   }
 
-  private static long[] longPair(Path path, String name, Object value) throws InvalidModelFileException {
-    if (!(value instanceof List<?> list) || list.size() != 2
-        || !(list.get(0) instanceof Long begin) || !(list.get(1) instanceof Long end)) {
-      throw new InvalidModelFileException(path, name + " has no [begin, end] data_offsets");
+  private static Entry matrix(Path path, Map<String, Entry> tensors, String name, int rows, int cols)
+      throws InvalidModelFileException {
+    Entry tensor = tensors.get(name);
+    if (tensor == null) {
+      throw new InvalidModelFileException(path, "has no tensor '" + name + "'; it has " + tensors.keySet());
     }
-    return new long[] {begin, end};
+    TensorShape shape = tensor.shape();
+    if (shape.rank() != 2 || !fits(shape.dimension(0), rows) || !fits(shape.dimension(1), cols)) {
+      throw new InvalidModelFileException(path, name + " has shape " + shape.text() + ", expected ["
+          + (rows < 0 ? "any" : rows) + ", " + (cols < 0 ? "any" : cols) + "]"
+          + (rows < 0 || cols < 0 ? " of at most " + RnnConfig.MAX_SIZE : ""));
+    }
+    return tensor;
+  }
+
+  /** Whether a dimension is {@code expected}, or, where that is negative, one recur can hold. */
+  private static boolean fits(long dimension, int expected) {
+    return expected >= 0 ? dimension == expected : dimension <= RnnConfig.MAX_SIZE;
+  }
+
+  private static Entry vector(Path path, Map<String, Entry> tensors, String name, int length)
+      throws InvalidModelFileException {
+    Entry tensor = tensors.get(name);
+    if (tensor != null && (tensor.shape().rank() != 1 || tensor.shape().dimension(0) != length)) {
+      throw new InvalidModelFileException(
+          path, name + " has shape " + tensor.shape().text() + ", expected [" + length + "]");
+    }
+    return tensor;
+  }
+
+  private static <E extends Enum<E>> E metadataEnum(
+      Path path, SafeTensorsHeader header, String key, Class<E> type) throws InvalidModelFileException {
+    String name = header.metadata(key);
+    if (name == null) {
+      throw new InvalidModelFileException(
+          path, "no " + type.getSimpleName() + " given, and no '" + key + "' in the metadata");
+    }
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidModelFileException(path, "unknown " + type.getSimpleName() + " '" + name + "'", e);
+    }
   }
 }

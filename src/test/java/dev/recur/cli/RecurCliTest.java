@@ -63,6 +63,29 @@ class RecurCliTest {
   }
 
   @Test
+  void safeTensorsWithTensorsRecurDoesNotReadLoadOnlyWhenTheyAreIgnored() throws Exception {
+    Path pytorch = Path.of(getClass().getResource("/dev/recur/interop/tanh-softmax-bias.safetensors").toURI());
+    byte[] model = Files.readAllBytes(pytorch);
+    Path steps = dir.resolve("steps.csv");
+    Files.writeString(steps, "0.5,0,0,0,0,-1\n1,2,3,4,5,6\n");
+
+    Path stacked = dir.resolve("stacked.safetensors");
+    Files.write(stacked, dev.recur.io.SafeTensorsBytes.withTensor(model, "rnn.weight_ih_l1", "F32", 21, 21));
+    Run refused = run("predict", stacked.toString(), "--input", steps.toString());
+    assertEquals(1, refused.status());
+    assertEquals("recur: " + stacked + ": has tensors recur does not read: [rnn.weight_ih_l1]; stacked"
+        + " (num_layers > 1) and bidirectional nn.RNN models are not supported yet", refused.err().strip());
+
+    Path withBatchNorm = dir.resolve("bn.safetensors");
+    Files.write(withBatchNorm, dev.recur.io.SafeTensorsBytes.withTensor(model, "bn.num_batches_tracked", "I64"));
+    assertEquals(1, run("predict", withBatchNorm.toString(), "--input", steps.toString()).status());
+    Run ignored = run("predict", withBatchNorm.toString(), "--input", steps.toString(),
+        "--ignore-tensor", "bn.num_batches_tracked");
+    assertEquals(0, ignored.status(), ignored.err());
+    assertEquals(run("predict", pytorch.toString(), "--input", steps.toString()).out(), ignored.out());
+  }
+
+  @Test
   void badInputNamesTheFileAndLine() throws Exception {
     Path model = Path.of(getClass().getResource("/dev/recur/interop/relu-identity-nobias.safetensors").toURI());
     Path steps = dir.resolve("bad.csv");
