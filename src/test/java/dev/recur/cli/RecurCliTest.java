@@ -1,41 +1,27 @@
 package dev.recur.cli;
 
+import static dev.recur.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RecurCliTest {
 
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = RecurCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args);
-    return new Run(status, out.toString(), err.toString());
-  }
-
   @Test
   void convertThenPredictGivesPyTorchsOutputsFromEitherFormat() throws Exception {
     Path pytorch = Path.of(getClass().getResource("/dev/recur/interop/tanh-softmax-bias.safetensors").toURI());
     Path nativeFile = dir.resolve("model.recur");
-    Run converted = run("convert", pytorch.toString(), nativeFile.toString());
+    CliRun converted = run("convert", pytorch.toString(), nativeFile.toString());
     assertEquals(0, converted.status(), converted.err());
     assertTrue(converted.out().contains("I=6 H=21 O=5 TANH SOFTMAX, bias SINGLE"), converted.out());
 
@@ -50,8 +36,8 @@ class RecurCliTest {
     Path steps = dir.resolve("steps.csv");
     Files.writeString(steps, csv);
 
-    Run fromNative = run("predict", nativeFile.toString(), "--input", steps.toString());
-    Run fromSafeTensors = run("predict", pytorch.toString(), "--input", steps.toString());
+    CliRun fromNative = run("predict", nativeFile.toString(), "--input", steps.toString());
+    CliRun fromSafeTensors = run("predict", pytorch.toString(), "--input", steps.toString());
     assertEquals(0, fromNative.status(), fromNative.err());
     assertEquals(fromNative.out(), fromSafeTensors.out(), "both formats hold the same model");
     double[] printed = fromNative.out().lines()
@@ -71,7 +57,7 @@ class RecurCliTest {
 
     Path stacked = dir.resolve("stacked.safetensors");
     Files.write(stacked, dev.recur.io.SafeTensorsBytes.withTensor(model, "rnn.weight_ih_l1", "F32", 21, 21));
-    Run refused = run("predict", stacked.toString(), "--input", steps.toString());
+    CliRun refused = run("predict", stacked.toString(), "--input", steps.toString());
     assertEquals(1, refused.status());
     assertEquals("recur: " + stacked + ": has tensors recur does not read: [rnn.weight_ih_l1]; stacked"
         + " (num_layers > 1) and bidirectional nn.RNN models are not supported yet", refused.err().strip());
@@ -79,7 +65,7 @@ class RecurCliTest {
     Path withBatchNorm = dir.resolve("bn.safetensors");
     Files.write(withBatchNorm, dev.recur.io.SafeTensorsBytes.withTensor(model, "bn.num_batches_tracked", "I64"));
     assertEquals(1, run("predict", withBatchNorm.toString(), "--input", steps.toString()).status());
-    Run ignored = run("predict", withBatchNorm.toString(), "--input", steps.toString(),
+    CliRun ignored = run("predict", withBatchNorm.toString(), "--input", steps.toString(),
         "--ignore-tensor", "bn.num_batches_tracked");
     assertEquals(0, ignored.status(), ignored.err());
     assertEquals(run("predict", pytorch.toString(), "--input", steps.toString()).out(), ignored.out());
@@ -90,7 +76,7 @@ class RecurCliTest {
     Path model = Path.of(getClass().getResource("/dev/recur/interop/relu-identity-nobias.safetensors").toURI());
     Path steps = dir.resolve("bad.csv");
     Files.writeString(steps, "1,2,3,4\n1,2,x,4\n");
-    Run bad = run("predict", model.toString(), "--input", steps.toString());
+    CliRun bad = run("predict", model.toString(), "--input", steps.toString());
     assertEquals(1, bad.status());
     assertEquals("recur: " + steps + " line 2: 'x' is not a number", bad.err().strip());
 
@@ -100,7 +86,7 @@ class RecurCliTest {
 
     Path notAModel = dir.resolve("junk.recur");
     Files.writeString(notAModel, "hello, world, this is not a model");
-    Run junk = run("convert", notAModel.toString(), dir.resolve("out.safetensors").toString());
+    CliRun junk = run("convert", notAModel.toString(), dir.resolve("out.safetensors").toString());
     assertEquals(1, junk.status());
     assertEquals("recur: " + notAModel + ": not a recur model file (wrong magic bytes)", junk.err().strip());
     assertTrue(!Files.exists(dir.resolve("out.safetensors")), "nothing written after a failed read");
@@ -109,7 +95,7 @@ class RecurCliTest {
   @Test
   void trainWritesTheModelAPlotAndDiagnostics() throws Exception {
     Path model = dir.resolve("adding.recur");
-    Run trained = run("train", "--task", "ADDING", "--steps", "8", "--hidden", "16", "--epochs", "2",
+    CliRun trained = run("train", "--task", "ADDING", "--steps", "8", "--hidden", "16", "--epochs", "2",
         "--activation", "RELU", "--init", "IDENTITY", "--lr", "0.01", "--no-progress",
         "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
@@ -131,7 +117,7 @@ class RecurCliTest {
     Path text = dir.resolve("fox.txt");
     Files.writeString(text, "the quick brown fox jumps over the lazy dog. ".repeat(40));
     Path model = dir.resolve("fox.recur");
-    Run trained = run("train", "--task", "CHARS", "--data", text.toString(), "--steps", "25",
+    CliRun trained = run("train", "--task", "CHARS", "--data", text.toString(), "--steps", "25",
         "--hidden", "64", "--optimizer", "ADAGRAD", "--lr", "0.1", "--iterations", "600",
         "--no-progress", "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
@@ -142,12 +128,12 @@ class RecurCliTest {
     assertEquals(4 + 25, diagnostics.get(600).split(",").length, diagnostics.get(600));
     assertFalse(Files.exists(dir.resolve("fox.recur.diagnostics.csv.partial")));
 
-    Run generated = run("generate", model.toString(), "--prime", "the quick ", "--length", "35",
+    CliRun generated = run("generate", model.toString(), "--prime", "the quick ", "--length", "35",
         "--temperature", "0.05");
     assertEquals(0, generated.status(), generated.err());
     assertEquals("the quick brown fox jumps over the lazy dog. ", generated.out().strip() + " ");
 
-    Run unknown = run("generate", model.toString(), "--prime", "THE");
+    CliRun unknown = run("generate", model.toString(), "--prime", "THE");
     assertEquals(1, unknown.status());
     // a pangram: 26 letters, the space and the full stop
     assertEquals("recur: 'T' (U+54) is not in the vocabulary of 28 characters", unknown.err().strip());
@@ -158,7 +144,7 @@ class RecurCliTest {
     Path model = dir.resolve("plain.recur");
     dev.recur.io.ModelFile.save(model, dev.recur.Parameters.initialize(
         dev.recur.RnnConfig.builder(3, 4, 3).build()));
-    Run run = run("generate", model.toString(), "--prime", "a");
+    CliRun run = run("generate", model.toString(), "--prime", "a");
     assertEquals(1, run.status());
     assertEquals("recur: " + model + " has no vocabulary: it is not a character model", run.err().strip());
   }
@@ -169,7 +155,7 @@ class RecurCliTest {
     assertEquals(0, run("train", "--task", "ADDING", "--steps", "10", "--hidden", "32", "--epochs", "8",
         "--activation", "RELU", "--init", "IDENTITY", "--lr", "0.01", "--no-progress",
         "--out", adding.toString()).status());
-    Run scored = run("eval", adding.toString(), "--task", "ADDING", "--steps", "10", "--count", "2000");
+    CliRun scored = run("eval", adding.toString(), "--task", "ADDING", "--steps", "10", "--count", "2000");
     assertEquals(0, scored.status(), scored.err());
     java.util.regex.Matcher mse = java.util.regex.Pattern
         .compile("adding problem T=10, 2000 test sequences: MSE ([0-9.]+) \\(always answering 1: 0.16667\\)")
@@ -180,7 +166,7 @@ class RecurCliTest {
     Path series = dir.resolve("mg.recur");
     assertEquals(0, run("train", "--task", "MACKEY_GLASS", "--steps", "40", "--hidden", "16",
         "--epochs", "3", "--lr", "0.01", "--no-progress", "--out", series.toString()).status());
-    Run forecast = run("eval", series.toString(), "--task", "MACKEY_GLASS");
+    CliRun forecast = run("eval", series.toString(), "--task", "MACKEY_GLASS");
     assertEquals(0, forecast.status(), forecast.err());
     assertTrue(forecast.out().matches("(?s)Mackey-Glass τ=17: one-step NRMSE [0-9.]+ over 299 steps;"
         + " free-running 84-step NRMSE [0-9.]+ after teacher forcing\\s*"), forecast.out());
@@ -200,11 +186,11 @@ class RecurCliTest {
       Files.writeString(file, csv);
     }
     Path model = dir.resolve("waves.recur");
-    Run trained = run("train", "--task", "CSV", "--data", train.toString(), "--header",
+    CliRun trained = run("train", "--task", "CSV", "--data", train.toString(), "--header",
         "--steps", "20", "--hidden", "16", "--epochs", "40", "--lr", "0.01", "--no-progress",
         "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
-    Run scored = run("eval", model.toString(), "--task", "CSV", "--data", test.toString(),
+    CliRun scored = run("eval", model.toString(), "--task", "CSV", "--data", test.toString(),
         "--header", "--steps", "20");
     assertEquals(0, scored.status(), scored.err());
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("series: one-step NRMSE ([0-9.]+)"
@@ -235,10 +221,10 @@ class RecurCliTest {
       Files.writeString(file, csv);
     }
     Path model = dir.resolve("sign.recur");
-    Run trained = run("train", "--task", "CLASSIFY", "--data", train.toString(), "--hidden", "16",
+    CliRun trained = run("train", "--task", "CLASSIFY", "--data", train.toString(), "--hidden", "16",
         "--epochs", "15", "--lr", "0.01", "--no-progress", "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
-    Run scored = run("eval", model.toString(), "--task", "CLASSIFY", "--data", test.toString());
+    CliRun scored = run("eval", model.toString(), "--task", "CLASSIFY", "--data", test.toString());
     assertEquals(0, scored.status(), scored.err());
     java.util.regex.Matcher accuracy = java.util.regex.Pattern
         .compile("classification: \\d+ of 300 correct, accuracy ([0-9.]+)").matcher(scored.out());
@@ -275,13 +261,13 @@ class RecurCliTest {
       Files.writeString(file, tsv);
     }
     Path model = dir.resolve("tagger.recur");
-    Run trained = run("train", "--task", "TAG", "--data", train.toString(), "--hidden", "16",
+    CliRun trained = run("train", "--task", "TAG", "--data", train.toString(), "--hidden", "16",
         "--epochs", "20", "--lr", "0.01", "--batch", "16", "--no-progress", "--out", model.toString());
     assertEquals(0, trained.status(), trained.err());
     List<String> diagnostics = Files.readAllLines(dir.resolve("tagger.recur.diagnostics.csv"));
     assertEquals(1 + 20 * 30, diagnostics.size(), "a header and one line per update (480/16 a epoch)");
 
-    Run scored = run("eval", model.toString(), "--task", "TAG", "--data", test.toString());
+    CliRun scored = run("eval", model.toString(), "--task", "TAG", "--data", test.toString());
     assertEquals(0, scored.status(), scored.err());
     java.util.regex.Matcher accuracy = java.util.regex.Pattern
         .compile("tagging: (\\d+) of (\\d+) tokens correct, accuracy ([0-9.]+) \\(200 sentences, 1"
@@ -303,15 +289,15 @@ class RecurCliTest {
         "--hidden", "16", "--optimizer", "ADAM", "--lr", "0.01", "--no-progress"};
     assertEquals(0, run(concat(chars, "--iterations", "90", "--out", dir.resolve("straight.recur").toString())).status());
     Path checkpoint = dir.resolve("chars.ckpt");
-    Run first = run(concat(chars, "--iterations", "40", "--checkpoint", checkpoint.toString(),
+    CliRun first = run(concat(chars, "--iterations", "40", "--checkpoint", checkpoint.toString(),
         "--checkpoint-every", "15", "--out", dir.resolve("part.recur").toString()));
     assertEquals(0, first.status(), first.err());
-    Run second = run(concat(chars, "--iterations", "90", "--resume", checkpoint.toString(),
+    CliRun second = run(concat(chars, "--iterations", "90", "--resume", checkpoint.toString(),
         "--out", dir.resolve("resumed.recur").toString()));
     assertEquals(0, second.status(), second.err());
     assertArrayEquals(Files.readAllBytes(dir.resolve("straight.recur")),
         Files.readAllBytes(dir.resolve("resumed.recur")));
-    Run done = run(concat(chars, "--iterations", "30", "--resume", checkpoint.toString(),
+    CliRun done = run(concat(chars, "--iterations", "30", "--resume", checkpoint.toString(),
         "--out", dir.resolve("again.recur").toString()));
     assertEquals(1, done.status());
     assertTrue(done.err().contains("is at iteration 40 already"), done.err());
@@ -322,7 +308,7 @@ class RecurCliTest {
     Path trainerCheckpoint = dir.resolve("adding.ckpt");
     assertEquals(0, run(concat(adding, "--epochs", "1", "--checkpoint", trainerCheckpoint.toString(),
         "--out", dir.resolve("a1.recur").toString())).status());
-    Run resumed = run(concat(adding, "--epochs", "3", "--resume", trainerCheckpoint.toString(),
+    CliRun resumed = run(concat(adding, "--epochs", "3", "--resume", trainerCheckpoint.toString(),
         "--out", dir.resolve("a3.recur").toString()));
     assertEquals(0, resumed.status(), resumed.err());
     assertArrayEquals(Files.readAllBytes(dir.resolve("a.recur")), Files.readAllBytes(dir.resolve("a3.recur")));
@@ -338,7 +324,7 @@ class RecurCliTest {
   void modelsWithVocabulariesRefuseSafeTensorsBeforeTraining() throws Exception {
     Path tagged = dir.resolve("tagged.tsv");
     Files.writeString(tagged, "a\tX\nb\tY\n\nb\tY\n");
-    Run refused = run("train", "--task", "TAG", "--data", tagged.toString(), "--out",
+    CliRun refused = run("train", "--task", "TAG", "--data", tagged.toString(), "--out",
         dir.resolve("x.safetensors").toString());
     assertEquals(1, refused.status());
     assertTrue(refused.err().contains("only recur's format holds"), refused.err());
@@ -348,7 +334,7 @@ class RecurCliTest {
   @Test
   void latencyWritesPercentilesHistogramsAndAPlot() throws Exception {
     Path folder = dir.resolve("latency");
-    Run latency = run("latency", "--hidden", "8,16", "--input", "4", "--output", "3", "--seconds",
+    CliRun latency = run("latency", "--hidden", "8,16", "--input", "4", "--output", "3", "--seconds",
         "0.05", "--warm-up", "100", "--rate", "2000", "--out", folder.toString());
     assertEquals(0, latency.status(), latency.err());
     for (String name : List.of("step H=8 flat", "step H=8 2000/s", "train H=8", "step H=16 flat",
@@ -364,14 +350,14 @@ class RecurCliTest {
     }
     assertTrue(Files.readString(folder.resolve("step-H16-flat.hgrm")).contains("#[Mean"));
 
-    Run bad = run("latency", "--seconds", "0", "--out", folder.toString());
+    CliRun bad = run("latency", "--seconds", "0", "--out", folder.toString());
     assertEquals(2, bad.status());
     assertTrue(bad.err().contains("--seconds must be a finite number > 0; got 0.0"), bad.err());
   }
 
   @Test
   void missingArgumentsAreUsageErrors() {
-    Run usage = run("predict");
+    CliRun usage = run("predict");
     assertEquals(2, usage.status());
     assertTrue(usage.err().contains("Missing required"), usage.err());
   }

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import static dev.recur.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.io.ModelFile;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code recur train} runs that go wrong or stop half-way: resumes with changed settings, a
@@ -29,18 +27,6 @@ import picocli.CommandLine;
 class TrainingRunsTest {
 
   @TempDir Path dir;
-
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = RecurCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args);
-    return new Run(status, out.toString(), err.toString());
-  }
 
   private static String[] concat(String[] first, String... more) {
     return Stream.concat(Stream.of(first), Stream.of(more)).toArray(String[]::new);
@@ -57,7 +43,7 @@ class TrainingRunsTest {
     return copy;
   }
 
-  private static void assertNoStackTrace(Run run) {
+  private static void assertNoStackTrace(CliRun run) {
     assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), run.err());
   }
 
@@ -85,7 +71,7 @@ class TrainingRunsTest {
         "--out", dir.resolve("first.recur").toString())).status());
     byte[] saved = Files.readAllBytes(checkpoint);
 
-    Run changed = run(concat(ADDING, "--epochs", "2", "--activation", "RELU", "--optimizer",
+    CliRun changed = run(concat(ADDING, "--epochs", "2", "--activation", "RELU", "--optimizer",
         "ADAMW", "--seed", "2", "--lr", "0.01", "--resume", checkpoint.toString(),
         "--checkpoint", checkpoint.toString(), "--out", dir.resolve("second.recur").toString()));
     assertEquals(1, changed.status());
@@ -103,7 +89,7 @@ class TrainingRunsTest {
 
     for (String[] one : new String[][] {{"--steps", "9"}, {"--batch", "40"}, {"--clip", "0.5"},
         {"--hidden", "9"}, {"--patience", "3"}, {"--init", "IDENTITY"}, {"--threads", "2"}}) {
-      Run refused = run(set(concat(ADDING, "--epochs", "2", "--resume", checkpoint.toString(),
+      CliRun refused = run(set(concat(ADDING, "--epochs", "2", "--resume", checkpoint.toString(),
           "--out", dir.resolve("second.recur").toString()), one[0], one[1]));
       assertEquals(1, refused.status(), String.join(" ", one) + ": " + refused.out());
       assertNoStackTrace(refused);
@@ -121,13 +107,13 @@ class TrainingRunsTest {
         "--hidden", "16", "--optimizer", "ADAM", "--lr", "0.01", "--no-progress",
         "--iterations", "40"};
     Path checkpoint = dir.resolve("chars.ckpt");
-    Run whole = run(concat(chars, "--checkpoint", checkpoint.toString(), "--checkpoint-every",
+    CliRun whole = run(concat(chars, "--checkpoint", checkpoint.toString(), "--checkpoint-every",
         "15", "--out", dir.resolve("whole.recur").toString()));
     assertEquals(0, whole.status(), whole.err());
     byte[] saved = Files.readAllBytes(checkpoint);
 
     // as if killed after the checkpoint at iteration 40, before the model was written
-    Run finished = run(concat(chars, "--resume", checkpoint.toString(),
+    CliRun finished = run(concat(chars, "--resume", checkpoint.toString(),
         "--out", dir.resolve("finished.recur").toString()));
     assertEquals(0, finished.status(), finished.err());
     assertArrayEquals(Files.readAllBytes(dir.resolve("whole.recur")),
@@ -136,7 +122,7 @@ class TrainingRunsTest {
     assertTrue(Files.exists(dir.resolve("finished.recur.diagnostics.csv")));
     assertArrayEquals(saved, Files.readAllBytes(checkpoint));
 
-    Run fewer = run(concat(set(chars, "--iterations", "30"), "--resume", checkpoint.toString(),
+    CliRun fewer = run(concat(set(chars, "--iterations", "30"), "--resume", checkpoint.toString(),
         "--out", dir.resolve("fewer.recur").toString()));
     assertEquals(1, fewer.status());
     assertNoStackTrace(fewer);
@@ -144,7 +130,7 @@ class TrainingRunsTest {
         + " fewer (a total, not a count to add)", fewer.err().strip());
     assertFalse(Files.exists(dir.resolve("fewer.recur")));
 
-    Run otherClip = run(concat(chars, "--clip-value", "1", "--resume", checkpoint.toString(),
+    CliRun otherClip = run(concat(chars, "--clip-value", "1", "--resume", checkpoint.toString(),
         "--out", dir.resolve("clip.recur").toString()));
     assertEquals(1, otherClip.status());
     assertTrue(otherClip.err().contains("clip-value: 5.0 in the checkpoint, 1.0 now"), otherClip.err());
@@ -161,7 +147,7 @@ class TrainingRunsTest {
   @Test
   void aDivergedRunWritesTheBestWeightsThePlotAndTheDiagnosticsAndExitsWithOne() throws Exception {
     Path model = dir.resolve("irnn.recur");
-    Run diverged = run(concat(DIVERGING, "--out", model.toString()));
+    CliRun diverged = run(concat(DIVERGING, "--out", model.toString()));
     assertEquals(1, diverged.status(), diverged.out());
     assertNoStackTrace(diverged);
     String err = diverged.err().strip();
@@ -176,14 +162,14 @@ class TrainingRunsTest {
     assertEquals(1 + 130, diagnostics.size(), "a header and the 130 updates made");
     assertOnlyFiles("irnn.recur", "irnn.recur.loss.png", "irnn.recur.diagnostics.csv");
 
-    Run evaluated = run("eval", model.toString(), "--task", "ADDING", "--steps", "8");
+    CliRun evaluated = run("eval", model.toString(), "--task", "ADDING", "--steps", "8");
     assertEquals(0, evaluated.status(), evaluated.err());
   }
 
   @Test
   void skippingDivergingUpdatesStopsAfterTheLimitInARow() throws Exception {
     Path model = dir.resolve("skip.recur");
-    Run skipped = run(concat(DIVERGING, "--on-divergence", "SKIP", "--max-skips", "3",
+    CliRun skipped = run(concat(DIVERGING, "--on-divergence", "SKIP", "--max-skips", "3",
         "--out", model.toString()));
     assertEquals(1, skipped.status(), skipped.out());
     assertNoStackTrace(skipped);
@@ -193,7 +179,7 @@ class TrainingRunsTest {
     assertTrue(skipped.err().contains("(3 diverging updates skipped)"), skipped.err());
     assertTrue(Files.exists(model));
 
-    Run badLimit = run(concat(DIVERGING, "--on-divergence", "SKIP", "--max-skips", "0",
+    CliRun badLimit = run(concat(DIVERGING, "--on-divergence", "SKIP", "--max-skips", "0",
         "--out", dir.resolve("never.recur").toString()));
     assertEquals(2, badLimit.status());
     assertTrue(badLimit.err().startsWith("recur: --max-skips must be at least 1; got 0"),
@@ -211,7 +197,7 @@ class TrainingRunsTest {
         "--hidden", "16", "--activation", "RELU", "--init", "IDENTITY", "--optimizer", "SGD",
         "--lr", "100", "--clip-value", "0", "--iterations", "200", "--no-progress",
         "--out", model.toString()};
-    Run diverged = run(chars);
+    CliRun diverged = run(chars);
     assertEquals(1, diverged.status(), diverged.out());
     assertNoStackTrace(diverged);
     assertTrue(diverged.err().matches("(?s)recur: update (\\d+): .*; last finite loss .* at update"
@@ -221,7 +207,7 @@ class TrainingRunsTest {
     assertPng(dir.resolve("chars.recur.loss.png"));
     assertTrue(Files.exists(dir.resolve("chars.recur.diagnostics.csv")));
 
-    Run skipped = run(concat(chars, "--on-divergence", "SKIP", "--max-skips", "2"));
+    CliRun skipped = run(concat(chars, "--on-divergence", "SKIP", "--max-skips", "2"));
     assertEquals(1, skipped.status(), skipped.out());
     assertTrue(skipped.err().contains("; after 2 skipped updates in a row"), skipped.err());
     assertArrayEquals(before, Files.readAllBytes(text));
@@ -242,7 +228,7 @@ class TrainingRunsTest {
     Path model = dir.resolve("csv.recur");
     Path plot = dir.resolve("csv.recur.loss.png");
     Files.writeString(plot, "an earlier plot");
-    Run run = run("train", "--task", "CSV", "--data", csv.toString(), "--steps", "10",
+    CliRun run = run("train", "--task", "CSV", "--data", csv.toString(), "--steps", "10",
         "--hidden", "8", "--epochs", "2", "--activation", "RELU", "--no-progress",
         "--out", model.toString());
     assertEquals(0, run.status(), run.err());
