@@ -80,9 +80,12 @@ final class CommandFiles {
   /**
    * Deletes the temporary files that recur itself makes beside each output and that a killed run
    * leaves behind ({@code .NAME.<digits>.tmp} from atomic writes, {@code NAME.partial} from
-   * streamed diagnostics), and says so on {@code console}. Call after {@link #check}.
+   * streamed diagnostics), and says so on {@code console}. Call after {@link #check}. An input of
+   * the command is never removed, whatever its name, nor any file of {@code keep}.
    */
-  void removeStaleTemporaries(PrintWriter console) throws IOException {
+  void removeStaleTemporaries(PrintWriter console, Path... keep) throws IOException {
+    List<Path> untouchable = new ArrayList<>(List.of(keep));
+    roles.stream().filter(r -> !r.output()).forEach(r -> untouchable.add(r.path()));
     for (Role role : roles) {
       if (!role.output()) {
         continue;
@@ -93,7 +96,8 @@ final class CommandFiles {
       try (Stream<Path> siblings = Files.list(target.getParent())) {
         for (Path stale : siblings.filter(p -> atomic.matcher(p.getFileName().toString()).matches()
             || p.getFileName().toString().equals(name + ".partial")).toList()) {
-          if (Files.isRegularFile(stale) && Files.deleteIfExists(stale)) {
+          if (Files.isRegularFile(stale) && untouchable.stream().noneMatch(p -> sameFile(p, stale))
+              && Files.deleteIfExists(stale)) {
             console.println("removed " + stale + ", left by an earlier run that did not finish");
           }
         }
@@ -103,6 +107,9 @@ final class CommandFiles {
 
   private void checkInput(Role role) {
     Path path = role.path();
+    if (path.toString().isEmpty()) {
+      throw refuse(role, "is empty; name a file to read");
+    }
     if (!Files.exists(path)) {
       throw refuse(role, "no such file");
     }
@@ -120,8 +127,14 @@ final class CommandFiles {
     if (!Files.isDirectory(folder)) {
       throw refuse(role, "folder " + folder + " does not exist");
     }
+    if (path.toString().isEmpty()) {
+      throw refuse(role, "is empty; name a file to write");
+    }
     if (Files.isDirectory(path)) {
       throw refuse(role, "is a folder; name a file to write");
+    }
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      throw refuse(role, "is not a regular file (a device or a pipe); recur writes only regular files");
     }
     if (!Files.isWritable(folder)) {
       throw refuse(role, "permission denied (folder " + folder + " is not writable)");

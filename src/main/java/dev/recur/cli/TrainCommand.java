@@ -162,9 +162,12 @@ final class TrainCommand implements Callable<Integer> {
         .output("--out", out).output("--checkpoint", checkpoint)
         .output("--out (its plot)", sibling(".loss.png"))
         .output("--out (its diagnostics)", sibling(".diagnostics.csv"))
+        .output("--out (its diagnostics while written)", DiagnosticsCsv.partialOf(sibling(".diagnostics.csv")))
         .mayReplace(checkpoint, resume);
     files.check();
-    files.removeStaleTemporaries(spec.commandLine().getOut());
+    // a resumed run continues the diagnostics a killed run left (DiagnosticsCsv)
+    files.removeStaleTemporaries(spec.commandLine().getOut(),
+        resume == null ? new Path[0] : new Path[] {DiagnosticsCsv.partialOf(sibling(".diagnostics.csv"))});
     if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
       throw new IllegalArgumentException(
           "--out " + out + ": a " + task + " model keeps its vocabulary or labels, which only recur's"
@@ -204,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
     Trainer.Result result;
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"));
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
@@ -364,7 +367,7 @@ final class TrainCommand implements Callable<Integer> {
     List<double[]> curve = new ArrayList<>();
     long every = Math.max(1, iterations / 200);
     long start = System.nanoTime();
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"));
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
             .setUnit(" chunks", 1).continuousUpdate().build()) {

@@ -3,6 +3,7 @@ package dev.recur.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.Set;
  * Replaces a file's content all at once: the bytes go to a temporary file in the same folder, are
  * forced to disk, and the temporary file is renamed over the target. A crash at any point leaves
  * either the old file or the new one, never a mixture, and no temporary file survives a failure.
+ * A symbolic link is written through (the file it points at is replaced, the link stays).
  */
 public final class AtomicFile {
 
@@ -35,7 +37,7 @@ public final class AtomicFile {
   }
 
   static void write(Path path, ByteBuffer bytes, ChannelWriter writer) throws IOException {
-    Path target = Objects.requireNonNull(path, "path").toAbsolutePath();
+    Path target = writtenFile(Objects.requireNonNull(path, "path"));
     if (!Files.isDirectory(target.getParent())) {
       // otherwise the error would name the temporary file, which the caller never asked for
       throw new NoSuchFileException(
@@ -56,6 +58,21 @@ public final class AtomicFile {
     } finally {
       Files.deleteIfExists(temporary); // already gone after a successful move
     }
+  }
+
+  /**
+   * The file whose content {@code path} names: through a symbolic link to the file it points at
+   * (a rename would replace the link itself), and never a device, a pipe or a folder, which a
+   * rename would replace by a plain file ({@code /dev/null} among them).
+   */
+  private static Path writtenFile(Path path) throws IOException {
+    Path target = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath();
+    if (Files.exists(target) && !Files.isRegularFile(target)) {
+      throw new FileSystemException(path.toString(), null, Files.isDirectory(target)
+          ? "is a folder; name a file to write"
+          : "is not a regular file (a device or a pipe); recur writes only regular files");
+    }
+    return target;
   }
 
   /**

@@ -127,4 +127,71 @@ class OutputPathsTest {
     }
     assertTrue(Files.exists(notOurs) && Files.exists(otherModel), "only recur's own names");
   }
+
+  @Test
+  void aStaleLookingInputIsNeverRemoved() throws Exception {
+    String csv = Files.readString(series());
+    Path input = Files.writeString(dir.resolve(".o.recur.12345.tmp"), csv);
+    String[] train = {"train", "--task", "CSV", "--data", input.toString(), "--steps", "5",
+        "--hidden", "4", "--epochs", "1", "--no-progress", "--out", dir.resolve("o.recur").toString()};
+    CliRun trained = run(train);
+    assertEquals(0, trained.status(), trained.err());
+    assertFalse(trained.out().contains("removed"), trained.out());
+    assertEquals(csv, Files.readString(input), input + " unchanged");
+
+    // the file the diagnostics are streamed to is an output too
+    Files.move(input, dir.resolve("o.recur.diagnostics.csv.partial"));
+    train[4] = dir.resolve("o.recur.diagnostics.csv.partial").toString();
+    Map<Path, byte[]> before = snapshot(dir);
+    run(train).refused(2, "(its diagnostics while written)", "are the same file");
+    assertUnchanged(dir, before);
+  }
+
+  @Test
+  void onlyRegularFilesAreWrittenAndLinksAreWrittenThrough() throws Exception {
+    Path model = dir.resolve("m.recur");
+    assertEquals(0, run(tinyAdding("--out", model.toString())).status());
+    Path fifo = dir.resolve("pipe");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    run("convert", model.toString(), fifo.toString())
+        .refused(2, "OUT " + fifo + ": is not a regular file (a device or a pipe)");
+    assertTrue(Files.readAttributes(fifo, java.nio.file.attribute.BasicFileAttributes.class).isOther(),
+        "the pipe is still a pipe");
+
+    Path target = Files.writeString(dir.resolve("target.recur"), "old");
+    Path link = Files.createSymbolicLink(dir.resolve("link.recur"), target);
+    assertEquals(0, run("convert", model.toString(), link.toString()).status());
+    assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+    assertEquals(ModelFile.load(model).config(), ModelFile.load(target).config());
+  }
+
+  @Test
+  void aResumedRunKeepsTheDiagnosticsOfTheRunItContinues() throws Exception {
+    Path straight = dir.resolve("straight.recur");
+    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    Path model = dir.resolve("m.recur");
+    Path checkpoint = dir.resolve("m.ck");
+    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString())).status());
+    CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")),
+        Files.readString(dir.resolve("m.recur.diagnostics.csv")),
+        "every update of the three epochs, as in a run that never stopped");
+  }
+
+  @Test
+  void aRefusedResumeLeavesWhatAKilledRunWroteInPlace() throws Exception {
+    Path model = dir.resolve("m.recur");
+    Path checkpoint = dir.resolve("m.ck");
+    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString())).status());
+    Path partial = dir.resolve("m.recur.diagnostics.csv.partial"); // as kill -9 leaves it
+    Files.move(dir.resolve("m.recur.diagnostics.csv"), partial);
+    Map<Path, byte[]> before = snapshot(dir);
+    run(tinyAdding("--epochs", "3", "--hidden", "5", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString())).refused(1, "hidden");
+    assertUnchanged(dir, before);
+  }
 }
