@@ -58,6 +58,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     new OptionChecks(spec).finiteAbove("--seconds", seconds, 0).atLeast("--hidden", hidden, 1);
+    // weights, gradients and Adagrad's sums of a model of H² + 2·H·V parameters (V < 100)
+    MemoryBudget.require(MemoryBudget.floats(hidden, hidden + 200L, 6),
+        "a demo model with --hidden " + hidden, "--hidden");
     PrintWriter out = spec.commandLine().getOut();
     CharCorpus corpus = CharCorpus.of(bundledText());
     int vocabulary = corpus.vocabularySize();

@@ -80,7 +80,9 @@ final class EvalCommand implements Callable<Integer> {
         .atLeast("--horizon", horizon, 1)
         .atMost("--horizon", horizon, MACKEY_GLASS_LENGTH - HELD_OUT,
             "the held-out end of the Mackey-Glass series has that many steps")
-        .atLeast("--input-size", inputSize, 1);
+        .atLeast("--input-size", inputSize, 1)
+        .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
+    checkOptionsApply();
     new CommandFiles(spec).input("MODEL", model).input("--data", data).check();
     if (task == Task.ADDING) {
       // the test set (2 inputs and a target per step) and a batch of 256 unrolled states
@@ -96,6 +98,14 @@ final class EvalCommand implements Callable<Integer> {
       return tag(out);
     }
     dev.recur.Parameters weights = files.load(model);
+    if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
+      int in = task == Task.ADDING ? 2 : 1;
+      if (weights.config().inputSize() != in || weights.config().outputSize() != 1) {
+        throw new IllegalArgumentException(model + " takes " + weights.config().inputSize()
+            + " inputs and gives " + weights.config().outputSize() + " outputs; a " + task
+            + " model (train --task " + task + ") takes " + in + " and gives 1");
+      }
+    }
     switch (task) {
       case ADDING -> {
         SequenceSet test = AddingProblem.generate(count, steps, seed);
@@ -144,9 +154,6 @@ final class EvalCommand implements Callable<Integer> {
    * scored, beside persistence (predicting that the next step repeats this one).
    */
   private void series(dev.recur.Parameters weights, PrintWriter out) throws IOException {
-    if (data == null) {
-      throw new IllegalArgumentException("--task CSV needs --data FILE");
-    }
     dev.recur.data.CsvSeries series = dev.recur.data.CsvSeries.load(data, header);
     int width = series.columns();
     if (width != weights.config().inputSize() || width != weights.config().outputSize()) {
@@ -179,18 +186,20 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Accuracy of a classifier trained by {@code train --task CLASSIFY} on a labelled file. */
   private int classify(PrintWriter out) throws IOException {
-    if (data == null) {
-      throw new IllegalArgumentException("--task CLASSIFY needs --data FILE");
-    }
     dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
     java.util.List<String> labels = lines(saved, TrainCommand.LABELS, "a classifier");
+    if (saved.metadata().containsKey(TrainCommand.TOKENS)) {
+      throw new IllegalArgumentException(model + " is a tagger (it keeps a vocabulary of tokens):"
+          + " score it with --task TAG");
+    }
     int modelInputs = saved.weights().config().inputSize();
     if (inputSize != modelInputs) {
       throw new IllegalArgumentException(model + " takes " + modelInputs + " values per step, so"
           + " each line of " + data + " holds a label and then steps of " + modelInputs
           + " values: give --input-size " + modelInputs + " (it was " + inputSize + ")");
     }
-    dev.recur.data.LabelledSequences test = dev.recur.data.LabelledSequences.load(data, inputSize);
+    dev.recur.data.LabelledSequences test =
+        dev.recur.data.LabelledSequences.load(data, inputSize, labels);
     SequenceSet set = test.sequences();
     InferenceModel frozen = new InferenceModel(saved.weights());
     int classes = labels.size();
@@ -220,9 +229,6 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Per-token accuracy of a tagger trained by {@code train --task TAG} on a tagged file. */
   private int tag(PrintWriter out) throws IOException {
-    if (data == null) {
-      throw new IllegalArgumentException("--task TAG needs --data FILE");
-    }
     dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
     java.util.List<String> tags = lines(saved, TrainCommand.LABELS, "a tagger");
     java.util.List<String> tokens = lines(saved, TrainCommand.TOKENS, "a tagger");
@@ -248,6 +254,32 @@ final class EvalCommand implements Callable<Integer> {
         test.unknownTokens());
     out.flush();
     return 0;
+  }
+
+  /** Options of other tasks are refused rather than ignored; --data where the task reads it. */
+  private void checkOptionsApply() {
+    OptionChecks checks = new OptionChecks(spec);
+    String context = "--task " + task;
+    if (task != Task.ADDING) {
+      checks.notGiven(context, "--count", "--seed");
+    }
+    if (task != Task.ADDING && task != Task.CSV) {
+      checks.notGiven(context, "--steps");
+    }
+    if (task != Task.CSV) {
+      checks.notGiven(context, "--header");
+    }
+    if (task != Task.MACKEY_GLASS) {
+      checks.notGiven(context, "--horizon");
+    }
+    if (task != Task.CLASSIFY) {
+      checks.notGiven(context, "--input-size");
+    }
+    if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
+      checks.notGiven(context, "--data");
+    } else if (data == null) {
+      throw checks.refuse("--data", "is needed by " + context, "none");
+    }
   }
 
   /** A newline-separated list from the model's metadata. */

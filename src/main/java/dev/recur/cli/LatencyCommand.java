@@ -57,6 +57,14 @@ import picocli.CommandLine.Spec;
         + " rate (open loop), and training; prints percentiles, writes .hgrm files and a plot.")
 final class LatencyCommand implements Callable<Integer> {
 
+  /** Shortest measurement: below it a histogram holds too few steps to have percentiles. */
+  private static final double MIN_SECONDS = 0.01;
+
+  private static final double MAX_SECONDS = 86_400;
+
+  /** The most steps a fixed-rate run may schedule (--rate × --seconds). */
+  private static final long MAX_SCHEDULED_STEPS = 100_000_000;
+
   /** Steps per training chunk (min-char-rnn's k1 = k2). */
   private static final int CHUNK = 25;
 
@@ -97,11 +105,25 @@ final class LatencyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     OptionChecks checks = new OptionChecks(spec)
-        .finiteAbove("--seconds", seconds, 0).atLeast("--warm-up", warmUp, 0)
+        .finiteAtLeast("--seconds", seconds, MIN_SECONDS).atLeast("--warm-up", warmUp, 0)
         .finiteAtLeast("--rate", rate, 0).atLeast("--input", inputSize, 1)
-        .atLeast("--output", outputSize, 1);
+        .atLeast("--output", outputSize, 1)
+        .atMost("--input", inputSize, RnnConfig.MAX_SIZE, "recur's largest layer")
+        .atMost("--output", outputSize, RnnConfig.MAX_SIZE, "recur's largest layer");
+    if (seconds > MAX_SECONDS) {
+      throw checks.refuse("--seconds", "must be at most " + MAX_SECONDS + " (a day)", seconds);
+    }
+    if (rate * seconds > MAX_SCHEDULED_STEPS) {
+      throw checks.refuse("--rate", "× --seconds " + seconds + " must ask for at most "
+          + MAX_SCHEDULED_STEPS + " steps (no step takes less than a few nanoseconds)", rate);
+    }
     for (int hidden : hiddenSizes) {
-      checks.atLeast("--hidden", hidden, 1);
+      checks.atLeast("--hidden", hidden, 1)
+          .atMost("--hidden", hidden, RnnConfig.MAX_SIZE, "recur's largest layer");
+      long parameters = (long) hidden * (inputSize + hidden + outputSize);
+      // the model's weights, their transposed copies, and a training model's gradients and moments
+      MemoryBudget.require(MemoryBudget.floats(parameters, 6), "a model with --hidden " + hidden,
+          "--hidden");
     }
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw checks.refuse("--out", "must be a folder (for the .hgrm files and latency.png)", out);

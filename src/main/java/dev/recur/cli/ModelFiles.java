@@ -54,6 +54,12 @@ final class ModelFiles {
 
   /** Loads a model with its metadata (a safetensors file has none recur keeps). */
   ModelFile.SavedModel loadModel(Path file) throws IOException {
+    if (!isSafeTensors(file) && (activation != null || output != null || keepBothBiases || cell
+        || !ignoredTensors.isEmpty())) {
+      throw new IllegalArgumentException("--activation, --output-function, --keep-both-biases,"
+          + " --cell and --ignore-tensor apply to safetensors files; " + file + " is in recur's"
+          + " format, which records all of that itself");
+    }
     return isSafeTensors(file)
         ? new ModelFile.SavedModel(SafeTensorsFile.read(
             file, names(), activation, output, keepBothBiases, Set.copyOf(ignoredTensors)), Map.of())

@@ -46,6 +46,20 @@ final class OptionChecks {
     return this;
   }
 
+  /**
+   * Refuses any of {@code options} given on the command line: they mean nothing in {@code
+   * context} (e.g. "--task CHARS"), and silently ignoring them would let a user believe they
+   * took effect.
+   */
+  OptionChecks notGiven(String context, String... options) {
+    for (String option : options) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new ParameterException(spec.commandLine(), option + " does not apply to " + context);
+      }
+    }
+    return this;
+  }
+
   /** A usage error about {@code option}, for checks that need more than a range. */
   ParameterException refuse(String option, String rule, Object value) {
     return new ParameterException(spec.commandLine(), option + " " + rule + "; got " + value);

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import dev.recur.data.DecimalNumbers;
 import dev.recur.data.TextFiles;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
@@ -47,6 +48,20 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     float[] x = new float[in];
     int steps = 0;
+    for (int n = 0; n < lines.size(); n++) { // every line checked before anything is printed
+      String line = lines.get(n).strip();
+      if (!line.isEmpty()) {
+        if (tokens) {
+          token(line, n, in);
+        } else {
+          parse(line, n, x);
+        }
+        steps++;
+      }
+    }
+    if (steps == 0) {
+      throw new IllegalArgumentException(input + ": no steps (only blank lines)");
+    }
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
       if (line.isEmpty()) {
@@ -58,10 +73,6 @@ final class PredictCommand implements Callable<Integer> {
         row.append(o == 0 ? "" : ",").append(y[o]);
       }
       out.println(row);
-      steps++;
-    }
-    if (steps == 0) {
-      throw new IllegalArgumentException(input + ": no steps (the file is empty)");
     }
     out.flush();
     return 0;
@@ -75,13 +86,14 @@ final class PredictCommand implements Callable<Integer> {
     }
     for (int i = 0; i < cells.length; i++) {
       try {
-        x[i] = Float.parseFloat(cells[i].strip());
+        x[i] = DecimalNumbers.parse(cells[i].strip());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             input + " line " + (index + 1) + ": '" + cells[i].strip() + "' is not a number");
       }
       if (!Float.isFinite(x[i])) {
-        throw new IllegalArgumentException(input + " line " + (index + 1) + ": " + cells[i].strip() + " is not finite");
+        throw new IllegalArgumentException(
+            input + " line " + (index + 1) + ": " + cells[i].strip() + " is beyond a float's range");
       }
     }
     return x;

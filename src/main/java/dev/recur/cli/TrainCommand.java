@@ -180,12 +180,12 @@ final class TrainCommand implements Callable<Integer> {
     SequenceSet[] split;
     switch (task) {
       case CLASSIFY -> {
-        LabelledSequences labelled = LabelledSequences.load(requireData(), inputSize);
+        LabelledSequences labelled = LabelledSequences.load(data, inputSize);
         metadata = Map.of(LABELS, String.join("\n", labelled.labels()));
         split = split(labelled.sequences().shuffled(seed), "labelled sequences (lines)");
       }
       case TAG -> {
-        TaggedCorpus corpus = TaggedCorpus.load(requireData());
+        TaggedCorpus corpus = TaggedCorpus.load(data);
         metadata = Map.of(LABELS, String.join("\n", corpus.tags()),
             TOKENS, String.join("\n", corpus.tokens()));
         split = split(corpus.sequences().shuffled(seed), "sentences");
@@ -312,7 +312,26 @@ final class TrainCommand implements Callable<Integer> {
         .atLeast("--iterations", iterations, 1).atLeast("--checkpoint-every", checkpointEvery, 1)
         .atLeast("--max-skips", maxSkips, 1)
         .finiteAbove("--lr", learningRate, 0)
-        .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0);
+        .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0)
+        .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
+    OptionChecks checks = new OptionChecks(spec);
+    String context = "--task " + task;
+    if (task == Task.CHARS) {
+      checks.notGiven(context, "--batch", "--epochs", "--patience", "--clip", "--threads");
+    } else {
+      checks.notGiven(context, "--iterations", "--clip-value");
+    }
+    if (task != Task.CSV) {
+      checks.notGiven(context, "--header");
+    }
+    if (task != Task.CLASSIFY) {
+      checks.notGiven(context, "--input-size");
+    }
+    if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
+      checks.notGiven(context, "--data");
+    } else if (data == null) {
+      throw checks.refuse("--data", "is needed by " + context, "none");
+    }
   }
 
   /**
@@ -332,13 +351,6 @@ final class TrainCommand implements Callable<Integer> {
         "--hidden, --steps or --batch");
   }
 
-  private Path requireData() {
-    if (data == null) {
-      throw new IllegalArgumentException("--task " + task + " needs --data FILE");
-    }
-    return data;
-  }
-
   private Optimizer optimizer(RnnConfig config) {
     return switch (optimizerName) {
       case SGD -> Sgd.plain(config);
@@ -351,7 +363,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** A character model trained char-rnn style; its vocabulary is saved with it. */
   private int trainCharacters() throws IOException {
-    CharCorpus corpus = CharCorpus.load(requireData());
+    CharCorpus corpus = CharCorpus.load(data);
     if (corpus.length() <= steps) {
       throw new IllegalArgumentException(data + " has " + corpus.length() + " characters; training"
           + " reads chunks of --steps " + steps + " characters and the character after each, so it"
@@ -447,9 +459,6 @@ final class TrainCommand implements Callable<Integer> {
         yield split(new CsvSeries(1, x).windows(steps, 10, true), WINDOWS);
       }
       case CSV -> {
-        if (data == null) {
-          throw new IllegalArgumentException("--task CSV needs --data FILE");
-        }
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true), WINDOWS);
       }
       case CHARS, CLASSIFY, TAG -> throw new IllegalStateException(task + " is handled before");

@@ -39,13 +39,14 @@ public record CsvSeries(int columns, float[] values) {
       for (int c = 0; c < cells.length; c++) {
         float v;
         try {
-          v = Float.parseFloat(cells[c].strip());
+          v = DecimalNumbers.parse(cells[c].strip());
         } catch (NumberFormatException e) {
           throw new BadDataException(
               file, n + 1, "column " + (c + 1) + ": '" + cells[c].strip() + "' is not a number");
         }
         if (!Float.isFinite(v)) {
-          throw new BadDataException(file, n + 1, "column " + (c + 1) + ": " + v + " is not finite");
+          throw new BadDataException(
+              file, n + 1, "column " + (c + 1) + ": " + cells[c].strip() + " is beyond a float's range");
         }
         if (count == values.length) {
           values = java.util.Arrays.copyOf(values, values.length * 2);

@@ -19,11 +19,25 @@ import java.util.Map;
  */
 public record LabelledSequences(SequenceSet sequences, List<String> labels) {
 
+  /** Labelled sequences to train on: labels numbered in order of first appearance, two at least. */
   public static LabelledSequences load(Path file, int inputSize) throws IOException {
+    return load(file, inputSize, null);
+  }
+
+  /**
+   * Labelled sequences to score a classifier on: {@code knownLabels} (a model's, in class-index
+   * order) number the classes, a label the model does not know is an error with its line, and
+   * one label alone is enough.
+   */
+  public static LabelledSequences load(Path file, int inputSize, List<String> knownLabels)
+      throws IOException {
     if (inputSize < 1) {
       throw new IllegalArgumentException("inputSize must be ≥ 1; got " + inputSize);
     }
     Map<String, Integer> labels = new LinkedHashMap<>();
+    if (knownLabels != null) {
+      knownLabels.forEach(label -> labels.putIfAbsent(label, labels.size()));
+    }
     List<Integer> classes = new ArrayList<>();
     List<float[]> rows = new ArrayList<>();
     int width = -1;
@@ -49,17 +63,22 @@ public record LabelledSequences(SequenceSet sequences, List<String> labels) {
       if (label.isEmpty()) {
         throw new BadDataException(file, n + 1, "the label is empty");
       }
+      if (knownLabels != null && !labels.containsKey(label)) {
+        throw new BadDataException(file, n + 1,
+            "label '" + label + "' is not one the model knows " + knownLabels);
+      }
       classes.add(labels.computeIfAbsent(label, k -> labels.size()));
       float[] row = new float[width];
       for (int c = 0; c < width; c++) {
         try {
-          row[c] = Float.parseFloat(cells[c + 1].strip());
+          row[c] = DecimalNumbers.parse(cells[c + 1].strip());
         } catch (NumberFormatException e) {
           throw new BadDataException(
               file, n + 1, "column " + (c + 2) + ": '" + cells[c + 1].strip() + "' is not a number");
         }
         if (!Float.isFinite(row[c])) {
-          throw new BadDataException(file, n + 1, "column " + (c + 2) + ": " + row[c] + " is not finite");
+          throw new BadDataException(file, n + 1,
+              "column " + (c + 2) + ": " + cells[c + 1].strip() + " is beyond a float's range");
         }
       }
       rows.add(row);
@@ -67,7 +86,7 @@ public record LabelledSequences(SequenceSet sequences, List<String> labels) {
     if (rows.isEmpty()) {
       throw new BadDataException(file, "has no sequences");
     }
-    if (labels.size() < 2) {
+    if (knownLabels == null && labels.size() < 2) {
       throw new BadDataException(file, "has a single label " + labels.keySet() + "; classification needs two");
     }
     int count = rows.size();

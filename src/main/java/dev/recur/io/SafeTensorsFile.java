@@ -134,7 +134,8 @@ public final class SafeTensorsFile {
 
   /**
    * Reads a PyTorch model. The sizes come from the tensor shapes; the activation and output
-   * function from the arguments, or, where those are null, from recur's metadata in the file.
+   * function from recur's metadata in the file or, where it has none, from the arguments (an
+   * argument that contradicts the metadata is an error; null asks for the metadata's).
    *
    * <p>Every other tensor of the file is an error that names it, unless it is in {@code
    * ignoredTensors}: a model with more layers, another direction or other modules would otherwise
@@ -198,12 +199,8 @@ public final class SafeTensorsFile {
           path, "has only one of " + names.biasIh() + " and " + names.biasHh());
     }
     refuseUnread(path, header, names, ignoredTensors);
-    if (activation == null) {
-      activation = metadataEnum(path, header, ACTIVATION_KEY, Activation.class);
-    }
-    if (output == null) {
-      output = metadataEnum(path, header, OUTPUT_KEY, OutputFunction.class);
-    }
+    activation = metadataEnum(path, header, ACTIVATION_KEY, Activation.class, activation);
+    output = metadataEnum(path, header, OUTPUT_KEY, OutputFunction.class, output);
     boolean anyBias = bih != null || by != null;
     Bias bias = !anyBias ? Bias.NONE : keepBothBiases ? Bias.PYTORCH_PAIR : Bias.SINGLE;
     RnnConfig config;
@@ -295,17 +292,31 @@ public final class SafeTensorsFile {
     return tensor;
   }
 
-  private static <E extends Enum<E>> E metadataEnum(
-      Path path, SafeTensorsHeader header, String key, Class<E> type) throws InvalidModelFileException {
+  /**
+   * The value {@code given} by the caller or, where that is null, the one the file's metadata
+   * names; when both exist they must agree, so an argument never silently changes what a file
+   * says about itself.
+   */
+  private static <E extends Enum<E>> E metadataEnum(Path path, SafeTensorsHeader header,
+      String key, Class<E> type, E given) throws InvalidModelFileException {
     String name = header.metadata(key);
     if (name == null) {
-      throw new InvalidModelFileException(
-          path, "no " + type.getSimpleName() + " given, and no '" + key + "' in the metadata");
+      if (given == null) {
+        throw new InvalidModelFileException(
+            path, "no " + type.getSimpleName() + " given, and no '" + key + "' in the metadata");
+      }
+      return given;
     }
+    E saved;
     try {
-      return Enum.valueOf(type, name);
+      saved = Enum.valueOf(type, name);
     } catch (IllegalArgumentException e) {
       throw new InvalidModelFileException(path, "unknown " + type.getSimpleName() + " '" + name + "'", e);
     }
+    if (given != null && given != saved) {
+      throw new InvalidModelFileException(path, "its metadata says " + type.getSimpleName() + " "
+          + saved + " ('" + key + "'), not the " + given + " asked for");
+    }
+    return saved;
   }
 }

@@ -47,7 +47,7 @@ class CliOptionsTest {
     train("--clip", "NaN").refused(2, "--clip must be a finite number ≥ 0; got NaN");
     train("--lr", "Infinity").refused(2, "--lr must be a finite number > 0; got Infinity");
     train("--clip-value", "-1").refused(2, "--clip-value must be a finite number ≥ 0; got -1.0");
-    run("latency", "--seconds", "NaN").refused(2, "--seconds must be a finite number > 0; got NaN");
+    run("latency", "--seconds", "NaN").refused(2, "--seconds must be a finite number ≥ 0.01; got NaN");
     run("demo", "--seconds", "-1").refused(2, "--seconds must be a finite number > 0; got -1.0");
     run("generate", "x.recur", "--prime", "a", "--temperature", "NaN")
         .refused(2, "--temperature must be a finite number > 0; got NaN");
@@ -159,5 +159,88 @@ class CliOptionsTest {
     assertEquals(1, verbose.status());
     assertTrue(verbose.err().startsWith("recur: internal error"), verbose.err());
     assertTrue(verbose.err().contains("\tat dev.recur.cli.CliOptionsTest$HasABug.call"), verbose.err());
+  }
+
+  @Test
+  void optionsOfAnotherTaskAreRefusedNotIgnored() throws Exception {
+    Path text = Files.writeString(dir.resolve("text.txt"), "abcabcabc ".repeat(20));
+    run("train", "--task", "CHARS", "--data", text.toString(), "--batch", "8", "--out",
+        dir.resolve("c.recur").toString()).refused(2, "--batch does not apply to --task CHARS");
+    train("--iterations", "10").refused(2, "--iterations does not apply to --task ADDING");
+    train("--data", text.toString()).refused(2, "--data does not apply to --task ADDING");
+    run("train", "--task", "CSV", "--out", dir.resolve("x.recur").toString())
+        .refused(2, "--data is needed by --task CSV");
+    train("--steps", "1").refused(2, "--steps must be at least 2; got 1");
+    run("eval", model(2, 1).toString(), "--task", "ADDING", "--horizon", "10")
+        .refused(2, "--horizon does not apply to --task ADDING");
+    assertFalse(Files.exists(dir.resolve("c.recur")));
+  }
+
+  @Test
+  void latencyRefusesRunsThatCouldNotMeasureAnything() {
+    run("latency", "--rate", "1e12", "--seconds", "0.05")
+        .refused(2, "--rate × --seconds 0.05 must ask for at most 100000000 steps");
+    run("latency", "--seconds", "1e300").refused(2, "--seconds must be at most 86400.0 (a day)");
+    run("latency", "--seconds", "1e-9").refused(2, "--seconds must be a finite number ≥ 0.01");
+    run("latency", "--input", "100000").refused(2, "--input must be at most 65536");
+    run("demo", "--hidden", "60000").refused(1, "a demo model with --hidden 60000 needs about");
+  }
+
+  @Test
+  void aModelIsScoredOnlyAsWhatItIs() throws Exception {
+    Path tagged = Files.writeString(dir.resolve("tagged.tsv"), "a\tX\nb\tY\n\nb\tY\na\tX\n");
+    Path tagger = dir.resolve("tagger.recur");
+    assertEquals(0, run("train", "--task", "TAG", "--data", tagged.toString(), "--hidden", "4",
+        "--epochs", "1", "--no-progress", "--out", tagger.toString()).status());
+    Path labelled = Files.writeString(dir.resolve("labelled.csv"), "X,1,2\nY,3,4\n");
+    int vocabulary = ModelFile.load(tagger).config().inputSize();
+    run("eval", tagger.toString(), "--task", "CLASSIFY", "--data", labelled.toString(),
+        "--input-size", String.valueOf(vocabulary))
+        .refused(1, tagger + " is a tagger", "--task TAG");
+
+    Path classifier = model(1, 2); // labels a and b
+    Path unknown = Files.writeString(dir.resolve("unknown.csv"), "a,1\nzzz,2\n");
+    run("eval", classifier.toString(), "--task", "CLASSIFY", "--data", unknown.toString())
+        .refused(1, unknown + " line 2: label 'zzz' is not one the model knows [a, b]");
+    Path oneLabel = Files.writeString(dir.resolve("one-label.csv"), "b,1\nb,2\n");
+    CliRun scored = run("eval", classifier.toString(), "--task", "CLASSIFY", "--data", oneLabel.toString());
+    assertEquals(0, scored.status(), scored.err());
+    assertTrue(scored.out().startsWith("classification: "), scored.out());
+
+    run("eval", model(3, 1).toString(), "--task", "MACKEY_GLASS")
+        .refused(1, "m3x1.recur takes 3 inputs and gives 1 outputs; a MACKEY_GLASS model");
+  }
+
+  @Test
+  void predictPrintsNothingWhenALaterLineIsBad() throws Exception {
+    Path steps = Files.writeString(dir.resolve("steps.csv"), "0.1,0.2\n0.1,abc\n");
+    CliRun bad = run("predict", model(2, 2).toString(), "--input", steps.toString())
+        .refused(1, steps + " line 2: 'abc' is not a number");
+    assertEquals("", bad.out(), "no output for the good first line");
+  }
+
+  @Test
+  void cellsAreDecimalNumbersAndNothingElse() throws Exception {
+    Path model = model(2, 2);
+    for (String cell : new String[] {"1d", "0x1p3", "NaN", "Infinity", "1f", ""}) {
+      Path steps = Files.writeString(dir.resolve("steps.csv"), "0.5," + cell + "\n");
+      run("predict", model.toString(), "--input", steps.toString())
+          .refused(1, steps + " line 1: '" + cell + "' is not a number");
+    }
+    Path huge = Files.writeString(dir.resolve("huge.csv"), "0.5,1e39\n");
+    run("predict", model.toString(), "--input", huge.toString())
+        .refused(1, huge + " line 1: 1e39 is beyond a float's range");
+  }
+
+  @Test
+  void safeTensorsOptionsNeverOverrideWhatAFileSaysAboutItself() throws Exception {
+    Path relu = dir.resolve("relu.safetensors");
+    dev.recur.io.SafeTensorsFile.write(relu, Parameters.initialize(RnnConfig.builder(2, 4, 2)
+        .activation(dev.recur.Activation.RELU).seed(1).build()), dev.recur.io.PyTorchNames.rnnAndHead());
+    Path steps = Files.writeString(dir.resolve("steps.csv"), "0.5,1\n");
+    run("predict", relu.toString(), "--input", steps.toString(), "--activation", "TANH")
+        .refused(1, "its metadata says Activation RELU", "not the TANH asked for");
+    run("predict", model(2, 2).toString(), "--input", steps.toString(), "--activation", "TANH")
+        .refused(1, "apply to safetensors files", "is in recur's format");
   }
 }

@@ -352,7 +352,7 @@ class RecurCliTest {
 
     CliRun bad = run("latency", "--seconds", "0", "--out", folder.toString());
     assertEquals(2, bad.status());
-    assertTrue(bad.err().contains("--seconds must be a finite number > 0; got 0.0"), bad.err());
+    assertTrue(bad.err().contains("--seconds must be a finite number ≥ 0.01; got 0.0"), bad.err());
   }
 
   @Test
