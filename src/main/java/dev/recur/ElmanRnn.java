@@ -2,6 +2,7 @@ package dev.recur;
 
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import dev.recur.layer.ElmanLayer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -103,7 +104,7 @@ public final class ElmanRnn {
 
   /** Buffers for passes over {@code batch} sequences of {@code steps} steps. */
   public Workspace workspace(int steps, int batch) {
-    return new Workspace(config, steps, batch);
+    return new Workspace(config, kernels, steps, batch);
   }
 
   /** Forward pass from the zero initial state. */
@@ -134,71 +135,32 @@ public final class ElmanRnn {
     } else {
       System.arraycopy(initialHidden, 0, h, 0, rowsH);
     }
-    // Products are formed against transposed weights, as rows of Wᵀ scaled and added: no lane
-    // sums, and the same summation order as InferenceModel, so serving gives these bits.
-    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, ws.recurrentWeightsTransposed);
-    projectInputs(ws, inputs);
-
-    float[] whT = ws.recurrentWeightsTransposed;
+    // The layer core computes as InferenceModel's steps do, so serving gives these bits.
+    ElmanLayer layer = ws.layer;
+    layer.refresh(weights);
+    int rows = ws.steps * batch;
+    if (inputs.isTokens()) {
+      layer.tokenPreActivations(rows, inputs.tokens(), 0, h, rowsH);
+    } else {
+      layer.inputPreActivations(rows, inputs.values(), 0, h, rowsH);
+    }
     boolean[] mask = inputs.mask();
     for (int t = 0; t < ws.steps; t++) {
       int previous = t * rowsH;
       int current = previous + rowsH;
-      // a_t = (W_x x_t + b_h) + W_h h_{t-1}
-      if (batch == 1) {
-        kernels.matTransVec(whT, 0, hiddenSize, hiddenSize, h, previous, h, current);
-      } else {
-        kernels.matMul(batch, hiddenSize, hiddenSize, h, previous, whT, 0, h, current);
-      }
-      kernels.activateRows(config.activation(), h, current, h, current, batch, hiddenSize);
+      // a_t = (b_h + W_x x_t) + W_h h_{t-1}, then h_t = f(a_t) in place
+      layer.addRecurrent(batch, h, previous, h, current);
+      layer.activate(batch, h, current, h, current);
       if (mask != null) {
         carryPaddedStates(mask, t, batch, hiddenSize, h, previous, current);
       }
     }
-    computeOutputs(ws);
+    // z = W_y h + b_y and ŷ = g(z) for every row at once
+    ws.head.refresh(weights);
+    ws.head.outputs(rows, h, rowsH, ws.logits, ws.outputs, 0);
   }
 
-  /** Rows {@code t*B + b} of the hidden array get {@code b_h + W_x x_t} (or its token column). */
-  private void projectInputs(Workspace ws, Inputs inputs) {
-    int in = config.inputSize();
-    int hiddenSize = config.hiddenSize();
-    int rows = ws.steps * ws.batch;
-    int first = ws.batch * hiddenSize;
-    float[] h = ws.hidden;
-    float[] bias = ws.hiddenBias;
-    combineHiddenBiases(bias);
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(bias, 0, h, first + r * hiddenSize, hiddenSize);
-    }
-    float[] wx = weights.inputWeights();
-    if (inputs.isTokens()) {
-      int[] tokens = inputs.tokens();
-      for (int r = 0; r < rows; r++) {
-        int token = tokens[r];
-        int row = first + r * hiddenSize;
-        for (int i = 0; i < hiddenSize; i++) {
-          h[row + i] += wx[i * in + token]; // W_x times a one-hot vector: column `token`
-        }
-      }
-    } else {
-      Transpose.into(wx, hiddenSize, in, ws.inputWeightsTransposed);
-      kernels.matMul(rows, hiddenSize, in, inputs.values(), 0, ws.inputWeightsTransposed, 0, h, first);
-    }
-  }
 
-  private void combineHiddenBiases(float[] bias) {
-    switch (config.bias()) {
-      case NONE -> Arrays.fill(bias, 0f);
-      case SINGLE -> System.arraycopy(weights.hiddenBias(), 0, bias, 0, bias.length);
-      case PYTORCH_PAIR -> {
-        float[] bih = weights.hiddenBias();
-        float[] bhh = weights.secondHiddenBias();
-        for (int i = 0; i < bias.length; i++) {
-          bias[i] = bih[i] + bhh[i];
-        }
-      }
-    }
-  }
 
   /** At padding steps the state is carried: {@code h_t = h_{t-1}}. */
   private static void carryPaddedStates(
@@ -210,33 +172,6 @@ public final class ElmanRnn {
     }
   }
 
-  /** {@code z = W_y h + b_y} and {@code ŷ = g(z)} for every row at once. */
-  private void computeOutputs(Workspace ws) {
-    int hiddenSize = config.hiddenSize();
-    int out = config.outputSize();
-    int rows = ws.steps * ws.batch;
-    float[] z = ws.logits;
-    float[] by = weights.outputBias();
-    if (by.length == 0) {
-      Arrays.fill(z, 0f);
-    } else {
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(by, 0, z, r * out, out);
-      }
-    }
-    Transpose.into(weights.outputWeights(), out, hiddenSize, ws.outputWeightsTransposed);
-    kernels.matMul(
-        rows, out, hiddenSize, ws.hidden, ws.batch * hiddenSize, ws.outputWeightsTransposed, 0, z, 0);
-    switch (config.output()) {
-      case IDENTITY -> System.arraycopy(z, 0, ws.outputs, 0, z.length);
-      case SIGMOID -> kernels.activateRows(Activation.SIGMOID, z, 0, ws.outputs, 0, rows, out);
-      case SOFTMAX -> {
-        for (int r = 0; r < rows; r++) {
-          kernels.softmax(z, r * out, ws.outputs, r * out, out);
-        }
-      }
-    }
-  }
 
   /**
    * The loss of the last forward pass: the mean over the batch's sequences of each sequence's
@@ -413,7 +348,8 @@ public final class ElmanRnn {
           "inputs of steps " + inputs.steps() + " × batch " + inputs.batch()
               + " do not fit a workspace of steps " + ws.steps + " × batch " + ws.batch);
     }
-    if (ws.hiddenBias.length != config.hiddenSize()
+    if (ws.hiddenGradientNorms.length != ws.steps
+        || ws.initialHiddenDelta.length != ws.batch * config.hiddenSize()
         || ws.inputDelta.length != ws.steps * ws.batch * config.inputSize()
         || ws.outputs.length != ws.steps * ws.batch * config.outputSize()) {
       throw new IllegalArgumentException("the workspace was made for a model of another shape");

@@ -1,5 +1,9 @@
 package dev.recur;
 
+import dev.recur.kernel.Kernels;
+import dev.recur.layer.ElmanLayer;
+import dev.recur.layer.LinearHead;
+
 /**
  * Every buffer one forward and backward pass needs for a fixed shape (T steps, B sequences),
  * allocated once by {@link ElmanRnn#workspace(int, int)} and reused, so that passes allocate
@@ -27,12 +31,9 @@ public final class Workspace {
   final float[] hidden;
   final float[] logits;
   final float[] outputs;
-  /** W_xᵀ (I×H), W_hᵀ (H×H), W_yᵀ (H×O), refreshed at each forward pass (see ElmanRnn). */
-  final float[] inputWeightsTransposed;
-  final float[] recurrentWeightsTransposed;
-  final float[] outputWeightsTransposed;
-  /** b_h (with two biases: b_ih + b_hh), refreshed at each forward pass. */
-  final float[] hiddenBias;
+  /** The model's layer and head in the kernels' layout, refreshed at each forward pass. */
+  final ElmanLayer layer;
+  final LinearHead head;
   /** ∂L/∂z_t for every row (zero where no loss is taken). */
   final float[] outputDelta;
   /**
@@ -47,7 +48,7 @@ public final class Workspace {
   /** The inputs of the last forward pass; backward reads them. */
   Inputs inputs;
 
-  Workspace(RnnConfig config, int steps, int batch) {
+  Workspace(RnnConfig config, Kernels kernels, int steps, int batch) {
     if (steps < 1 || batch < 1) {
       throw new IllegalArgumentException(
           "steps and batch must be at least 1; got steps " + steps + ", batch " + batch);
@@ -64,10 +65,8 @@ public final class Workspace {
     hidden = new float[(int) states];
     logits = new float[(int) outputs];
     this.outputs = new float[(int) outputs];
-    hiddenBias = new float[config.hiddenSize()];
-    inputWeightsTransposed = new float[config.inputSize() * config.hiddenSize()];
-    recurrentWeightsTransposed = new float[config.hiddenSize() * config.hiddenSize()];
-    outputWeightsTransposed = new float[config.hiddenSize() * config.outputSize()];
+    layer = new ElmanLayer(config, kernels);
+    head = new LinearHead(config, kernels);
     outputDelta = new float[(int) outputs];
     hiddenDelta = new float[(int) states];
     inputDelta = new float[(int) inputs];

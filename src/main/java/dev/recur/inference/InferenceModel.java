@@ -1,12 +1,11 @@
 package dev.recur.inference;
 
-import dev.recur.Activation;
-import dev.recur.Bias;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
-import dev.recur.Transpose;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import dev.recur.layer.ElmanLayer;
+import dev.recur.layer.LinearHead;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,20 +23,13 @@ public final class InferenceModel {
   private final RnnConfig config;
   private final Kernels kernels;
   /**
-   * The weights are kept transposed (W_xᵀ I×H, W_hᵀ H×H, W_yᵀ H×O), so every product of a step is
-   * {@code y += Wᵀᵀ x} computed as rows of Wᵀ scaled by x and added: no horizontal sums of vector
-   * lanes at all, and a token's column of W_x is one contiguous row of W_xᵀ. Measured with
-   * StreamStepBenchmark (I = O = 64, one fork, 4 × 1 s): a step took 0.90 / 1.97 / 5.68 / 18.8 µs
-   * at H = 64 / 128 / 256 / 512, against 1.13 / 2.42 / 6.18 / 20.4 µs for dot products over W's
-   * rows. The training forward pass sums in the same order, so both give the same bits.
+   * The layer and the head in the kernels' layout (see {@link ElmanLayer}): the same code the
+   * training forward pass runs. Rows of Wᵀ scaled and added, rather than dot products over W's
+   * rows, measured with StreamStepBenchmark (I = O = 64, one fork, 4 × 1 s): a step took 0.90 /
+   * 1.97 / 5.68 / 18.8 µs at H = 64 / 128 / 256 / 512, against 1.13 / 2.42 / 6.18 / 20.4 µs.
    */
-  final float[] inputWeightsTransposed;
-  final float[] recurrentWeightsTransposed;
-  final float[] outputWeightsTransposed;
-  /** b_h (b_ih + b_hh for PyTorch's pair; zeros without biases). */
-  final float[] hiddenBias;
-  /** b_y (zeros without biases). */
-  final float[] outputBias;
+  private final ElmanLayer layer;
+  private final LinearHead head;
 
   /** Freezes a copy of {@code weights} on the kernels chosen at start-up. */
   public InferenceModel(Parameters weights) {
@@ -49,22 +41,8 @@ public final class InferenceModel {
     Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     config = weights.config();
-    int in = config.inputSize();
-    int hidden = config.hiddenSize();
-    inputWeightsTransposed = Transpose.of(weights.inputWeights(), hidden, in);
-    recurrentWeightsTransposed = Transpose.of(weights.recurrentWeights(), hidden, hidden);
-    hiddenBias = new float[hidden];
-    if (config.bias() != Bias.NONE) {
-      float[] bih = weights.hiddenBias();
-      float[] bhh = weights.secondHiddenBias();
-      for (int i = 0; i < hidden; i++) {
-        // the sum is formed as ElmanRnn forms it, so both give the same bits
-        hiddenBias[i] = config.bias() == Bias.PYTORCH_PAIR ? bih[i] + bhh[i] : bih[i];
-      }
-    }
-    outputWeightsTransposed = Transpose.of(weights.outputWeights(), config.outputSize(), hidden);
-    outputBias =
-        config.bias() == Bias.NONE ? new float[config.outputSize()] : weights.outputBias().clone();
+    layer = ElmanLayer.of(weights, kernels);
+    head = LinearHead.of(weights, kernels);
   }
 
   public RnnConfig config() {
@@ -128,18 +106,11 @@ public final class InferenceModel {
 
   private static final int WARM_UP_BATCH = 8;
 
-  /** A copy of the frozen weights (b_h already summed for {@link Bias#PYTORCH_PAIR}: b_hh is 0). */
+  /** A copy of the frozen weights (b_h already summed for {@link dev.recur.Bias#PYTORCH_PAIR}: b_hh is 0). */
   public Parameters weights() {
     Parameters copy = Parameters.zeros(config);
-    int in = config.inputSize();
-    int hidden = config.hiddenSize();
-    Transpose.into(inputWeightsTransposed, in, hidden, copy.inputWeights());
-    Transpose.into(recurrentWeightsTransposed, hidden, hidden, copy.recurrentWeights());
-    Transpose.into(outputWeightsTransposed, hidden, config.outputSize(), copy.outputWeights());
-    if (config.bias() != Bias.NONE) {
-      System.arraycopy(hiddenBias, 0, copy.hiddenBias(), 0, hiddenBias.length);
-      System.arraycopy(outputBias, 0, copy.outputBias(), 0, outputBias.length);
-    }
+    layer.copyInto(copy);
+    head.copyInto(copy);
     return copy;
   }
 
@@ -152,14 +123,11 @@ public final class InferenceModel {
   void stepDense(
       int rows, float[] inputs, int inputOff, float[] hidden, float[] scratch, float[] logits,
       float[] outputs) {
-    int hiddenSize = config.hiddenSize();
-    fillRows(hiddenBias, rows, scratch);
     if (rows == 1) { // both products in one pass over the pre-activation, same sums as below
-      kernels.matTransVecPair(inputWeightsTransposed, 0, config.inputSize(), inputs, inputOff,
-          recurrentWeightsTransposed, 0, hiddenSize, hidden, 0, hiddenSize, scratch, 0);
+      layer.preActivation(inputs, inputOff, hidden, 0, scratch, 0);
     } else {
-      addProduct(rows, hiddenSize, config.inputSize(), inputs, inputOff, inputWeightsTransposed, scratch);
-      addProduct(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeightsTransposed, scratch);
+      layer.inputPreActivations(rows, inputs, inputOff, scratch, 0);
+      layer.addRecurrent(rows, hidden, 0, scratch, 0);
     }
     finishStep(rows, hidden, scratch, logits, outputs);
   }
@@ -168,57 +136,15 @@ public final class InferenceModel {
   void stepTokens(
       int rows, int[] tokens, int tokenOff, float[] hidden, float[] scratch, float[] logits,
       float[] outputs) {
-    int hiddenSize = config.hiddenSize();
-    fillRows(hiddenBias, rows, scratch);
-    for (int b = 0; b < rows; b++) {
-      // W_x times a one-hot vector: the token's column of W_x, a row of W_xᵀ
-      kernels.axpy(
-          1f, inputWeightsTransposed, tokens[tokenOff + b] * hiddenSize, scratch, b * hiddenSize,
-          hiddenSize);
-    }
-    addProduct(rows, hiddenSize, hiddenSize, hidden, 0, recurrentWeightsTransposed, scratch);
+    layer.tokenPreActivations(rows, tokens, tokenOff, scratch, 0);
+    layer.addRecurrent(rows, hidden, 0, scratch, 0);
     finishStep(rows, hidden, scratch, logits, outputs);
   }
 
-  /**
-   * With {@code scratch} holding {@code a_t = b_h + W_x x_t + W_h h_{t-1}} (summed in that order,
-   * as ElmanRnn sums): applies f into {@code hidden}, then {@code z_t = b_y + W_y h_t}, {@code ŷ_t
-   * = g(z_t)}.
-   */
+  /** With {@code scratch} holding {@code a_t}: {@code h_t = f(a_t)} into {@code hidden}, then the head. */
   private void finishStep(
       int rows, float[] hidden, float[] scratch, float[] logits, float[] outputs) {
-    int hiddenSize = config.hiddenSize();
-    int out = config.outputSize();
-    kernels.activateRows(config.activation(), scratch, 0, hidden, 0, rows, hiddenSize);
-    fillRows(outputBias, rows, logits);
-    addProduct(rows, out, hiddenSize, hidden, 0, outputWeightsTransposed, logits);
-    switch (config.output()) {
-      case IDENTITY -> System.arraycopy(logits, 0, outputs, 0, rows * out);
-      case SIGMOID -> kernels.activateRows(Activation.SIGMOID, logits, 0, outputs, 0, rows, out);
-      case SOFTMAX -> {
-        for (int b = 0; b < rows; b++) {
-          kernels.softmax(logits, b * out, outputs, b * out, out);
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code out(rows × n) += x(rows × k) · Wᵀ} with {@code transposed} = Wᵀ (k × n): per row a
-   * sum over k in order, the same for one row (matTransVec) as for many (matMul).
-   */
-  private void addProduct(
-      int rows, int n, int k, float[] x, int xOff, float[] transposed, float[] out) {
-    if (rows == 1) {
-      kernels.matTransVec(transposed, 0, k, n, x, xOff, out, 0);
-    } else {
-      kernels.matMul(rows, n, k, x, xOff, transposed, 0, out, 0);
-    }
-  }
-
-  private static void fillRows(float[] row, int rows, float[] target) {
-    for (int b = 0; b < rows; b++) {
-      System.arraycopy(row, 0, target, b * row.length, row.length);
-    }
+    layer.activate(rows, scratch, 0, hidden, 0);
+    head.outputs(rows, hidden, 0, logits, outputs, 0);
   }
 }

@@ -1,0 +1,141 @@
+package dev.recur.layer;
+
+import dev.recur.Activation;
+import dev.recur.Bias;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import dev.recur.Transpose;
+import dev.recur.kernel.Kernels;
+import java.util.Objects;
+
+/**
+ * One Elman layer, {@code h_t = f(b_h + W_x x_t + W_h h_{t-1})}, in the layout its products want:
+ * {@code W_xᵀ} (I×H) and {@code W_hᵀ} (H×H), so that every product is rows of {@code Wᵀ} scaled
+ * and added (no lane sums, and a token's column of {@code W_x} is one contiguous row of {@code
+ * W_xᵀ}), and {@code b_h} formed once (PyTorch's {@code b_ih + b_hh} summed here and nowhere
+ * else). Each pre-activation is summed in one order, {@code b_h}, then {@code W_x x_t}, then
+ * {@code W_h h_{t-1}}, whether rows come one at a time (a stream) or many (a batch, a sequence):
+ * the kernels' single-row and many-row products give the same bits.
+ *
+ * <p>Rows are laid out one after another, H values (or I inputs) each. The layer reads its
+ * arrays and writes only the caller's; {@link #refresh} is the one writer of its own, and must
+ * not run while another thread computes through the layer.
+ */
+public final class ElmanLayer {
+
+  private final int inputSize;
+  private final int hiddenSize;
+  private final Activation activation;
+  private final Kernels kernels;
+  private final float[] inputWeightsTransposed;
+  private final float[] recurrentWeightsTransposed;
+  private final float[] bias;
+
+  /** A layer of {@code config}'s shape with all weights zero, to be {@link #refresh}ed. */
+  public ElmanLayer(RnnConfig config, Kernels kernels) {
+    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    inputSize = config.inputSize();
+    hiddenSize = config.hiddenSize();
+    activation = config.activation();
+    inputWeightsTransposed = new float[inputSize * hiddenSize];
+    recurrentWeightsTransposed = new float[hiddenSize * hiddenSize];
+    bias = new float[hiddenSize];
+  }
+
+  /** A layer holding (a copy of) {@code weights}' recurrent layer. */
+  public static ElmanLayer of(Parameters weights, Kernels kernels) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), kernels);
+    layer.refresh(weights);
+    return layer;
+  }
+
+  /** Takes the layer's weights from {@code weights} again (after they changed). */
+  public void refresh(Parameters weights) {
+    RnnConfig config = weights.config();
+    if (config.inputSize() != inputSize || config.hiddenSize() != hiddenSize) {
+      throw new IllegalArgumentException("weights of I=" + config.inputSize() + " H="
+          + config.hiddenSize() + " for a layer of I=" + inputSize + " H=" + hiddenSize);
+    }
+    Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
+    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, recurrentWeightsTransposed);
+    Bias kind = config.bias();
+    float[] first = weights.hiddenBias();
+    float[] second = weights.secondHiddenBias();
+    for (int i = 0; i < hiddenSize; i++) {
+      bias[i] = switch (kind) {
+        case NONE -> 0f;
+        case SINGLE -> first[i];
+        case PYTORCH_PAIR -> first[i] + second[i];
+      };
+    }
+  }
+
+  /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of I inputs. */
+  public void inputPreActivations(int rows, float[] x, int xOff, float[] a, int aOff) {
+    fillRows(bias, rows, a, aOff);
+    addProduct(rows, hiddenSize, inputSize, x, xOff, inputWeightsTransposed, a, aOff);
+  }
+
+  /** {@code a_r = b_h + W_x e_{token_r}}: column {@code token_r} of {@code W_x}, for token rows. */
+  public void tokenPreActivations(int rows, int[] tokens, int tokenOff, float[] a, int aOff) {
+    fillRows(bias, rows, a, aOff);
+    for (int r = 0; r < rows; r++) {
+      kernels.axpy(1f, inputWeightsTransposed, tokens[tokenOff + r] * hiddenSize, a,
+          aOff + r * hiddenSize, hiddenSize);
+    }
+  }
+
+  /** {@code a_r += W_h h_r} for {@code rows} rows of previous states. */
+  public void addRecurrent(int rows, float[] h, int hOff, float[] a, int aOff) {
+    addProduct(rows, hiddenSize, hiddenSize, h, hOff, recurrentWeightsTransposed, a, aOff);
+  }
+
+  /**
+   * {@code a = b_h + W_x x + W_h h} for one dense row: both products in one pass over {@code a},
+   * with the sums of {@link #inputPreActivations} then {@link #addRecurrent}.
+   */
+  public void preActivation(float[] x, int xOff, float[] h, int hOff, float[] a, int aOff) {
+    System.arraycopy(bias, 0, a, aOff, hiddenSize);
+    kernels.matTransVecPair(inputWeightsTransposed, 0, inputSize, x, xOff,
+        recurrentWeightsTransposed, 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
+  }
+
+  /** {@code h_r = f(a_r)} for {@code rows} rows (in place when the arrays and offsets agree). */
+  public void activate(int rows, float[] a, int aOff, float[] h, int hOff) {
+    kernels.activateRows(activation, a, aOff, h, hOff, rows, hiddenSize);
+  }
+
+  /** Writes {@code W_x}, {@code W_h} and {@code b_h} (as one bias) back into {@code weights}. */
+  public void copyInto(Parameters weights) {
+    Transpose.into(inputWeightsTransposed, inputSize, hiddenSize, weights.inputWeights());
+    Transpose.into(recurrentWeightsTransposed, hiddenSize, hiddenSize, weights.recurrentWeights());
+    if (weights.config().bias() != Bias.NONE) {
+      System.arraycopy(bias, 0, weights.hiddenBias(), 0, hiddenSize);
+    }
+  }
+
+  /**
+   * {@code out(rows × n) += x(rows × k) · Wᵀ} with {@code transposed} = Wᵀ (k × n): per row a sum
+   * over k in order, the same for one row (matTransVec) as for many (matMul).
+   */
+  static void addProduct(Kernels kernels, int rows, int n, int k, float[] x, int xOff,
+      float[] transposed, float[] out, int outOff) {
+    if (rows == 1) {
+      kernels.matTransVec(transposed, 0, k, n, x, xOff, out, outOff);
+    } else {
+      kernels.matMul(rows, n, k, x, xOff, transposed, 0, out, outOff);
+    }
+  }
+
+  private void addProduct(int rows, int n, int k, float[] x, int xOff, float[] transposed,
+      float[] out, int outOff) {
+    addProduct(kernels, rows, n, k, x, xOff, transposed, out, outOff);
+  }
+
+  /** Copies {@code row} into {@code rows} consecutive rows of {@code target} from {@code off}. */
+  static void fillRows(float[] row, int rows, float[] target, int off) {
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(row, 0, target, off + r * row.length, row.length);
+    }
+  }
+}
