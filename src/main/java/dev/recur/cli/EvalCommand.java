@@ -3,18 +3,21 @@ package dev.recur.cli;
 import dev.recur.ElmanRnn;
 import dev.recur.Loss;
 import dev.recur.data.AddingProblem;
+import dev.recur.data.CsvSeries;
+import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
+import dev.recur.data.TaggedCorpus;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
-import dev.recur.optim.LearningRateSchedule;
-import dev.recur.optim.Sgd;
+import dev.recur.io.ModelFile;
 import dev.recur.train.Forecast;
-import dev.recur.train.Trainer;
+import dev.recur.train.Evaluator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +41,6 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
 
   enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG }
-
-  /** The series {@code train --task MACKEY_GLASS} generates. */
-  private static final int MACKEY_GLASS_LENGTH = 1500;
 
   /** Steps before the held-out end: train uses the first 80% of its windows, never this end. */
   private static final int HELD_OUT = 1200;
@@ -78,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     new OptionChecks(spec).atLeast("--steps", steps, 1).atLeast("--count", count, 1)
         .atLeast("--horizon", horizon, 1)
-        .atMost("--horizon", horizon, MACKEY_GLASS_LENGTH - HELD_OUT,
+        .atMost("--horizon", horizon, MackeyGlass.TASK_LENGTH - HELD_OUT,
             "the held-out end of the Mackey-Glass series has that many steps")
         .atLeast("--input-size", inputSize, 1)
         .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
@@ -109,28 +109,22 @@ final class EvalCommand implements Callable<Integer> {
     switch (task) {
       case ADDING -> {
         SequenceSet test = AddingProblem.generate(count, steps, seed);
-        ElmanRnn rnn = new ElmanRnn(weights);
-        double mse = new Trainer(rnn, Sgd.plain(weights.config()), new Trainer.Settings(
-            256, 1, Loss.MEAN_SQUARED_ERROR, 0f, 0f, LearningRateSchedule.constant(0f), 0, 1))
-            .evaluate(test);
+        double mse = new Evaluator(new ElmanRnn(weights), Loss.MEAN_SQUARED_ERROR, 256)
+            .meanLoss(test);
         out.printf("adding problem T=%d, %d test sequences: MSE %.5f (always answering 1: %.5f)%n",
             steps, count, mse, AddingProblem.BASELINE_MSE);
       }
       case MACKEY_GLASS -> {
-        double[] raw = MackeyGlass.series(MACKEY_GLASS_LENGTH);
-        float[] x = new float[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-          x[i] = (float) (raw[i] - 0.9); // as train centres it
-        }
+        float[] x = MackeyGlass.centred(MackeyGlass.TASK_LENGTH); // as train feeds it
         InferenceModel frozen = new InferenceModel(weights);
         RnnStream stream = frozen.newStream();
         int heldOut = HELD_OUT;
         for (int t = 0; t < heldOut; t++) {
           stream.step(new float[] {x[t]});
         }
-        float[] predicted = new float[raw.length - heldOut - 1];
+        float[] predicted = new float[x.length - heldOut - 1];
         float[] truth = new float[predicted.length];
-        for (int t = heldOut; t < raw.length - 1; t++) {
+        for (int t = heldOut; t < x.length - 1; t++) {
           predicted[t - heldOut] = stream.step(new float[] {x[t]})[0];
           truth[t - heldOut] = x[t + 1];
         }
@@ -154,7 +148,7 @@ final class EvalCommand implements Callable<Integer> {
    * scored, beside persistence (predicting that the next step repeats this one).
    */
   private void series(dev.recur.Parameters weights, PrintWriter out) throws IOException {
-    dev.recur.data.CsvSeries series = dev.recur.data.CsvSeries.load(data, header);
+    CsvSeries series = CsvSeries.load(data, header);
     int width = series.columns();
     if (width != weights.config().inputSize() || width != weights.config().outputSize()) {
       throw new IllegalArgumentException(data + " has " + width + " columns; the model takes "
@@ -186,9 +180,9 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Accuracy of a classifier trained by {@code train --task CLASSIFY} on a labelled file. */
   private int classify(PrintWriter out) throws IOException {
-    dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
-    java.util.List<String> labels = lines(saved, TrainCommand.LABELS, "a classifier");
-    if (saved.metadata().containsKey(TrainCommand.TOKENS)) {
+    ModelFile.SavedModel saved = ModelFile.loadModel(model);
+    List<String> labels = lines(saved, ModelFile.LABELS, "a classifier");
+    if (saved.metadata().containsKey(ModelFile.TOKENS)) {
       throw new IllegalArgumentException(model + " is a tagger (it keeps a vocabulary of tokens):"
           + " score it with --task TAG");
     }
@@ -198,8 +192,8 @@ final class EvalCommand implements Callable<Integer> {
           + " each line of " + data + " holds a label and then steps of " + modelInputs
           + " values: give --input-size " + modelInputs + " (it was " + inputSize + ")");
     }
-    dev.recur.data.LabelledSequences test =
-        dev.recur.data.LabelledSequences.load(data, inputSize, labels);
+    LabelledSequences test =
+        LabelledSequences.load(data, inputSize, labels);
     SequenceSet set = test.sequences();
     InferenceModel frozen = new InferenceModel(saved.weights());
     int classes = labels.size();
@@ -229,15 +223,15 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Per-token accuracy of a tagger trained by {@code train --task TAG} on a tagged file. */
   private int tag(PrintWriter out) throws IOException {
-    dev.recur.io.ModelFile.SavedModel saved = dev.recur.io.ModelFile.loadModel(model);
-    java.util.List<String> tags = lines(saved, TrainCommand.LABELS, "a tagger");
-    java.util.List<String> tokens = lines(saved, TrainCommand.TOKENS, "a tagger");
-    dev.recur.data.TaggedCorpus test = dev.recur.data.TaggedCorpus.load(data, tokens, tags);
+    ModelFile.SavedModel saved = ModelFile.loadModel(model);
+    List<String> tags = lines(saved, ModelFile.LABELS, "a tagger");
+    List<String> tokens = lines(saved, ModelFile.TOKENS, "a tagger");
+    TaggedCorpus test = TaggedCorpus.load(data, tokens, tags);
     InferenceModel frozen = new InferenceModel(saved.weights());
     long correct = 0;
     long total = 0;
     try (RnnStream stream = frozen.newStream()) {
-      for (dev.recur.data.TaggedCorpus.Sentence sentence : test.sentences()) {
+      for (TaggedCorpus.Sentence sentence : test.sentences()) {
         float[] outputs = new float[sentence.tokens().length * tags.size()];
         stream.reset();
         stream.predict(sentence.tokens(), outputs);
@@ -282,14 +276,14 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** A newline-separated list from the model's metadata. */
-  private java.util.List<String> lines(
-      dev.recur.io.ModelFile.SavedModel saved, String key, String kind) {
-    String joined = saved.metadata().get(key);
-    if (joined == null) {
+  /** A newline-separated list from the model's metadata, which must be there. */
+  private List<String> lines(
+      ModelFile.SavedModel saved, String key, String kind) {
+    List<String> list = saved.list(key);
+    if (list == null) {
       throw new IllegalArgumentException(model + " has no " + key + ": it is not " + kind);
     }
-    return java.util.List.of(joined.split("\n", -1));
+    return list;
   }
 
   private static int argmax(float[] values, int off, int n) {

@@ -58,12 +58,6 @@ final class TrainCommand implements Callable<Integer> {
 
   enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
 
-  /** Metadata key of a classifier's labels, one per line in class-index order. */
-  static final String LABELS = "recur.labels";
-
-  /** Metadata key of a tagger's vocabulary, one token per line in index order. */
-  static final String TOKENS = "recur.tokens";
-
   @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY or TAG")
   Task task;
 
@@ -181,13 +175,13 @@ final class TrainCommand implements Callable<Integer> {
     switch (task) {
       case CLASSIFY -> {
         LabelledSequences labelled = LabelledSequences.load(data, inputSize);
-        metadata = Map.of(LABELS, String.join("\n", labelled.labels()));
+        metadata = Map.of(ModelFile.LABELS, String.join("\n", labelled.labels()));
         split = split(labelled.sequences().shuffled(seed), "labelled sequences (lines)");
       }
       case TAG -> {
         TaggedCorpus corpus = TaggedCorpus.load(data);
-        metadata = Map.of(LABELS, String.join("\n", corpus.tags()),
-            TOKENS, String.join("\n", corpus.tokens()));
+        metadata = Map.of(ModelFile.LABELS, String.join("\n", corpus.tags()),
+            ModelFile.TOKENS, String.join("\n", corpus.tokens()));
         split = split(corpus.sequences().shuffled(seed), "sentences");
       }
       default -> split = data();
@@ -451,12 +445,7 @@ final class TrainCommand implements Callable<Integer> {
           AddingProblem.generate(5000, steps, seed), AddingProblem.generate(1000, steps, seed + 1)};
       }
       case MACKEY_GLASS -> {
-        double[] raw = MackeyGlass.series(1500);
-        float[] x = new float[raw.length];
-        for (int i = 0; i < raw.length; i++) {
-          x[i] = (float) (raw[i] - 0.9);
-        }
-        yield split(new CsvSeries(1, x).windows(steps, 10, true), WINDOWS);
+        yield split(new CsvSeries(1, MackeyGlass.centred(MackeyGlass.TASK_LENGTH)).windows(steps, 10, true), WINDOWS);
       }
       case CSV -> {
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true), WINDOWS);

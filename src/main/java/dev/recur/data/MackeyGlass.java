@@ -25,6 +25,25 @@ public final class MackeyGlass {
 
   private MackeyGlass() {}
 
+  /** Samples of the CLI's MACKEY_GLASS task: {@code train} windows them, {@code eval} holds out the end. */
+  public static final int TASK_LENGTH = 1500;
+
+  /** What {@link #centred} subtracts: about the series' mean (0.9), so inputs straddle zero. */
+  public static final double CENTRE = 0.9;
+
+  /**
+   * {@code length} samples minus {@link #CENTRE}, as floats: what {@code recur train} and {@code
+   * eval --task MACKEY_GLASS} feed a model, so both see the same numbers.
+   */
+  public static float[] centred(int length) {
+    double[] raw = series(length);
+    float[] centred = new float[length];
+    for (int i = 0; i < length; i++) {
+      centred[i] = (float) (raw[i] - CENTRE);
+    }
+    return centred;
+  }
+
   /** {@code length} samples, one per time unit, after the transient. */
   public static double[] series(int length) {
     return series(length, TRANSIENT, PER_UNIT);

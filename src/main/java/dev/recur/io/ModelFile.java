@@ -46,11 +46,23 @@ public final class ModelFile {
   /** The metadata key of a token model's vocabulary: one character per token index. */
   public static final String VOCABULARY = "recur.vocabulary";
 
+  /** The metadata key of a classifier's labels or a tagger's tags, one per line in class order. */
+  public static final String LABELS = "recur.labels";
+
+  /** The metadata key of a tagger's vocabulary, one token per line in index order. */
+  public static final String TOKENS = "recur.tokens";
+
   /** A model and the metadata saved with it. */
   public record SavedModel(Parameters weights, Map<String, String> metadata) {
     public SavedModel {
       Objects.requireNonNull(weights, "weights");
       metadata = Map.copyOf(metadata);
+    }
+
+    /** The newline-separated list under {@code key} ({@link #LABELS}, {@link #TOKENS}), or null. */
+    public List<String> list(String key) {
+      String joined = metadata.get(key);
+      return joined == null ? null : List.of(joined.split("\n", -1));
     }
   }
 

@@ -2,10 +2,8 @@ package dev.recur.train;
 
 import dev.recur.ElmanRnn;
 import dev.recur.GradientClipping;
-import dev.recur.Inputs;
 import dev.recur.Loss;
 import dev.recur.Parameters;
-import dev.recur.Targets;
 import dev.recur.Tensor;
 import dev.recur.Workspace;
 import dev.recur.data.SequenceSet;
@@ -95,6 +93,7 @@ public final class Trainer {
   private final ElmanRnn model;
   private final Optimizer optimizer;
   private final Settings settings;
+  private final Evaluator evaluator;
   /** Null unless someone listens: an unobserved update builds no report. */
   private Consumer<Update> updates;
   private DivergencePolicy divergence = DivergencePolicy.STOP;
@@ -104,6 +103,7 @@ public final class Trainer {
     this.model = Objects.requireNonNull(model, "model");
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.evaluator = new Evaluator(model, settings.loss(), settings.batchSize());
   }
 
   /**
@@ -278,7 +278,7 @@ public final class Trainer {
       Checkpoints checkpoints, RunState run) throws IOException {
     requireFits(training, "training");
     requireFits(validation, "validation");
-    Batches valid = new Batches(validation, settings.batchSize());
+    Minibatches valid = new Minibatches(model, settings.loss(), validation, settings.batchSize());
     Parameters gradients = Parameters.zeros(model.config());
     int count = run.order.length;
     try (Shards shards = new Shards(training)) {
@@ -322,7 +322,7 @@ public final class Trainer {
             save(checkpoints.file(), run);
           }
         }
-        double validationLoss = evaluate(valid);
+        double validationLoss = evaluator.meanLoss(valid);
         Epoch report = new Epoch(run.epoch, run.lossSum / count, validationLoss, run.norm);
         run.epochs.add(report);
         progress.accept(report);
@@ -373,23 +373,7 @@ public final class Trainer {
   /** The mean loss per sequence of the model on {@code set}. */
   public double evaluate(SequenceSet set) {
     requireFits(set, "evaluation");
-    return evaluate(new Batches(set, settings.batchSize()));
-  }
-
-  private double evaluate(Batches batches) {
-    int count = batches.set().count();
-    int[] order = new int[count];
-    for (int i = 0; i < count; i++) {
-      order[i] = i;
-    }
-    double sum = 0;
-    for (int start = 0; start < count; start += settings.batchSize()) {
-      int size = Math.min(settings.batchSize(), count - start);
-      Batches.Batch batch = batches.gather(order, start, size);
-      model.forward(batch.workspace(), batch.inputs());
-      sum += model.loss(batch.workspace(), settings.loss(), batch.targets()) * size;
-    }
-    return sum / count;
+    return evaluator.meanLoss(new Minibatches(model, settings.loss(), set, settings.batchSize()));
   }
 
   private void requireFits(SequenceSet set, String what) {
@@ -410,7 +394,7 @@ public final class Trainer {
    */
   private final class Shards implements AutoCloseable {
 
-    private final Batches[] batches;
+    private final Minibatches[] batches;
     private final Parameters[] gradients;
     private final double[] losses;
     private final Workspace[] workspaces;
@@ -419,12 +403,12 @@ public final class Trainer {
 
     Shards(SequenceSet training) {
       int count = settings.shards();
-      batches = new Batches[count];
+      batches = new Minibatches[count];
       gradients = new Parameters[count];
       losses = new double[count];
       workspaces = new Workspace[count];
       for (int k = 0; k < count; k++) {
-        batches[k] = new Batches(training, (settings.batchSize() + count - 1) / count);
+        batches[k] = new Minibatches(model, settings.loss(), training, (settings.batchSize() + count - 1) / count);
         gradients[k] = Parameters.zeros(model.config());
       }
       pool = settings.threads() > 1
@@ -482,7 +466,7 @@ public final class Trainer {
       if (to == from) {
         return;
       }
-      Batches.Batch batch = batches[k].gather(order, from, to - from);
+      Minibatches.Batch batch = batches[k].gather(order, from, to - from);
       workspaces[k] = batch.workspace();
       model.forward(batch.workspace(), batch.inputs());
       gradients[k].zero();
@@ -508,99 +492,6 @@ public final class Trainer {
       int swap = order[i];
       order[i] = order[j];
       order[j] = swap;
-    }
-  }
-
-  /**
-   * Gathers minibatches of a set into {@link Inputs}' layout (row t·B + b), with buffers and a
-   * workspace made once per batch size met (the full size, a last partial batch, shard sizes).
-   */
-  private final class Batches {
-
-    record Batch(Workspace workspace, Inputs inputs, Targets targets) {}
-
-    private final SequenceSet set;
-    private final Buffers[] bySize;
-
-    Batches(SequenceSet set, int maxSize) {
-      this.set = set;
-      this.bySize = new Buffers[Math.min(maxSize, set.count()) + 1];
-    }
-
-    SequenceSet set() {
-      return set;
-    }
-
-    Batch gather(int[] order, int start, int size) {
-      if (bySize[size] == null) {
-        bySize[size] = new Buffers(size);
-      }
-      Buffers b = bySize[size];
-      int steps = set.steps();
-      int in = set.inputSize();
-      int out = set.outputSize();
-      for (int k = 0; k < size; k++) {
-        int n = order[start + k];
-        for (int t = 0; t < steps; t++) {
-          int row = t * size + k;
-          if (b.tokens != null) {
-            b.tokens[row] = set.tokens()[n * steps + t];
-          } else {
-            System.arraycopy(set.inputs(), (n * steps + t) * in, b.inputs, row * in, in);
-          }
-          if (b.mask != null) {
-            b.mask[row] = set.mask()[n * steps + t];
-          }
-          if (set.everyStep()) {
-            System.arraycopy(set.targets(), (n * steps + t) * out, b.targets, (t * size + k) * out, out);
-          }
-        }
-        if (!set.everyStep()) {
-          System.arraycopy(set.targets(), n * out, b.targets, k * out, out);
-        }
-      }
-      if (b.classes != null) {
-        // class-index losses: each one-hot target row becomes the index of its 1
-        for (int r = 0; r < b.classes.length; r++) {
-          int best = 0;
-          for (int o = 1; o < out; o++) {
-            if (b.targets[r * out + o] > b.targets[r * out + best]) {
-              best = o;
-            }
-          }
-          b.classes[r] = best;
-        }
-      }
-      return b.batch;
-    }
-
-    private final class Buffers {
-      final float[] inputs;
-      final int[] tokens;
-      final boolean[] mask;
-      final float[] targets;
-      /** Class indices, for losses that take them (the set's targets are then one-hot rows). */
-      final int[] classes;
-      final Batch batch;
-
-      Buffers(int size) {
-        int steps = set.steps();
-        inputs = set.isTokens() ? null : new float[steps * size * set.inputSize()];
-        tokens = set.isTokens() ? new int[steps * size] : null;
-        mask = set.mask() == null ? null : new boolean[steps * size];
-        int rows = (set.everyStep() ? steps : 1) * size;
-        targets = new float[rows * set.outputSize()];
-        Targets t;
-        if (settings.loss().takesClassIndices()) {
-          classes = new int[rows];
-          t = set.everyStep() ? Targets.everyStepClasses(classes) : Targets.lastStepClasses(classes);
-        } else {
-          classes = null;
-          t = set.everyStep() ? Targets.everyStep(targets) : Targets.lastStep(targets);
-        }
-        Inputs in = tokens != null ? Inputs.tokens(tokens, steps, size) : Inputs.dense(inputs, steps, size);
-        batch = new Batch(model.workspace(steps, size), mask == null ? in : in.withMask(mask), t);
-      }
     }
   }
 }

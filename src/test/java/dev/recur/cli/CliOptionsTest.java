@@ -33,7 +33,7 @@ class CliOptionsTest {
     Parameters weights = Parameters.initialize(RnnConfig.builder(inputs, 4, outputs)
         .output(OutputFunction.SOFTMAX).seed(1).build());
     ModelFile.save(file, new ModelFile.SavedModel(weights,
-        outputs == 2 ? Map.of(TrainCommand.LABELS, "a\nb") : Map.of()));
+        outputs == 2 ? Map.of(ModelFile.LABELS, "a\nb") : Map.of()));
     return file;
   }
 
