@@ -195,9 +195,10 @@ final class TrainCommand implements Callable<Integer> {
         .output(classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY).seed(seed).build();
     ElmanRnn model = ElmanRnn.initialize(config);
     Optimizer optimizer = optimizer(config);
-    Trainer.Settings settings = new Trainer.Settings(batch, epochs,
-        classify ? Loss.CROSS_ENTROPY : Loss.MEAN_SQUARED_ERROR, clip, 0f,
-        LearningRateSchedule.constant(learningRate), patience, seed, threads, threads);
+    Trainer.Settings settings = Trainer.Settings.builder(
+        classify ? Loss.CROSS_ENTROPY : Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(learningRate))
+        .batchSize(batch).epochs(epochs).clipNorm(clip).patience(patience).seed(seed)
+        .parallelism(threads, threads).build();
     PrintWriter console = spec.commandLine().getOut();
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
     Trainer.Result result;

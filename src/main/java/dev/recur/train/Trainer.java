@@ -46,11 +46,80 @@ public final class Trainer {
       int batchSize, int epochs, Loss loss, float clipNorm, float clipValue,
       LearningRateSchedule schedule, int patience, long seed, int shards, int threads) {
 
-    /** Settings for one thread and no sharding. */
-    public Settings(
-        int batchSize, int epochs, Loss loss, float clipNorm, float clipValue,
-        LearningRateSchedule schedule, int patience, long seed) {
-      this(batchSize, epochs, loss, clipNorm, clipValue, schedule, patience, seed, 1, 1);
+    /**
+     * Settings with the loss and the learning-rate schedule, and the defaults for the rest:
+     * batches of 32, one epoch, no clipping, no early stopping, seed 0, one shard on one thread.
+     */
+    public static Builder builder(Loss loss, LearningRateSchedule schedule) {
+      return new Builder(loss, schedule);
+    }
+
+    /** Builds {@link Settings}; each setter names the record component it sets. */
+    public static final class Builder {
+      private final Loss loss;
+      private final LearningRateSchedule schedule;
+      private int batchSize = 32;
+      private int epochs = 1;
+      private float clipNorm;
+      private float clipValue;
+      private int patience;
+      private long seed;
+      private int shards = 1;
+      private int threads = 1;
+
+      private Builder(Loss loss, LearningRateSchedule schedule) {
+        this.loss = loss;
+        this.schedule = schedule;
+      }
+
+      /** Sequences per update. */
+      public Builder batchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return this;
+      }
+
+      /** Passes over the training set. */
+      public Builder epochs(int epochs) {
+        this.epochs = epochs;
+        return this;
+      }
+
+      /** Clip the global gradient norm to this (0: no clipping). */
+      public Builder clipNorm(float clipNorm) {
+        this.clipNorm = clipNorm;
+        return this;
+      }
+
+      /** Clip each gradient entry to ±this (0: no clipping). */
+      public Builder clipValue(float clipValue) {
+        this.clipValue = clipValue;
+        return this;
+      }
+
+      /** Stop after this many epochs without a better validation loss (0: never). */
+      public Builder patience(int patience) {
+        this.patience = patience;
+        return this;
+      }
+
+      /** Seeds the shuffling of the training set. */
+      public Builder seed(long seed) {
+        this.seed = seed;
+        return this;
+      }
+
+      /** Shards of each batch (the arithmetic) and threads running them (not the arithmetic). */
+      public Builder parallelism(int shards, int threads) {
+        this.shards = shards;
+        this.threads = threads;
+        return this;
+      }
+
+      /** The settings; throws as the record's constructor does for values out of range. */
+      public Settings build() {
+        return new Settings(
+            batchSize, epochs, loss, clipNorm, clipValue, schedule, patience, seed, shards, threads);
+      }
     }
 
     public Settings {

@@ -73,8 +73,9 @@ class LabelledSequencesTest {
     SequenceSet all = LabelledSequences.load(file, 1).sequences();
     ElmanRnn model = ElmanRnn.initialize(
         RnnConfig.builder(1, 16, 2).output(OutputFunction.SOFTMAX).seed(2).build());
-    Trainer.Result result = new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
-        32, 15, Loss.CROSS_ENTROPY, 1f, 0f, LearningRateSchedule.constant(0.01f), 0, 3))
+    Trainer.Result result = new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
+        Loss.CROSS_ENTROPY, LearningRateSchedule.constant(0.01f)).batchSize(32).epochs(15)
+        .clipNorm(1f).seed(3).build())
         .fit(all.slice(0, 600), all.slice(600, 800), e -> {});
     double best = result.epochs().get(result.bestEpoch() - 1).validationLoss();
     assertTrue(best < 0.25, "validation cross-entropy " + best + " (guessing: ln 2 = 0.693)");

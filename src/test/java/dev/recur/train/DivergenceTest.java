@@ -44,8 +44,8 @@ class DivergenceTest {
    */
   private static Trainer blowsUpInEpochThree(ElmanRnn model) {
     LearningRateSchedule schedule = step -> step < 10 ? 0.01f : 1e30f;
-    return new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        16, 5, Loss.MEAN_SQUARED_ERROR, 0f, 0f, schedule, 0, 1));
+    return new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, schedule).batchSize(16).epochs(5).seed(1).build());
   }
 
   @Test
@@ -84,8 +84,9 @@ class DivergenceTest {
     SequenceSet poisoned = AddingProblem.generate(80, 6, 5);
     poisoned.inputs()[0] = Float.MAX_VALUE;
     ElmanRnn model = irnn();
-    Trainer.Result result = new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        16, 3, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.01f), 0, 1))
+    Trainer.Result result = new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(3)
+        .clipNorm(1f).seed(1).build())
         .onDivergence(DivergencePolicy.skip(1)).fit(poisoned, VALID, x -> {});
     assertTrue(result.complete());
     assertEquals(3, result.epochs().size());

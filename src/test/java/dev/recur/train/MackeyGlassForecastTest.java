@@ -33,8 +33,9 @@ class MackeyGlassForecastTest {
     }
     SequenceSet train = new CsvSeries(1, Arrays.copyOf(x, 1200)).windows(60, 10, true);
     ElmanRnn model = ElmanRnn.initialize(RnnConfig.builder(1, 32, 1).seed(2).build());
-    new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
-        16, 30, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.01f), 0, 1))
+    new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(30)
+        .clipNorm(1f).seed(1).build())
         .fit(train, train.slice(0, 16), e -> {});
 
     InferenceModel frozen = new InferenceModel(model.weights());

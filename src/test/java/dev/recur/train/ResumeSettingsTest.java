@@ -41,8 +41,8 @@ class ResumeSettingsTest {
   }
 
   private static Trainer.Settings settings(int epochs, long seed, int shards, int threads) {
-    return new Trainer.Settings(16, epochs, Loss.MEAN_SQUARED_ERROR, 1f, 0f,
-        LearningRateSchedule.constant(0.01f), 0, seed, shards, threads);
+    return Trainer.Settings.builder(Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f))
+        .batchSize(16).epochs(epochs).clipNorm(1f).seed(seed).parallelism(shards, threads).build();
   }
 
   /** A checkpoint after 5 updates of a TANH model trained with Adam at seed 7. */

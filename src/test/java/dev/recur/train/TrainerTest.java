@@ -42,8 +42,9 @@ class TrainerTest {
     SequenceSet train = AddingProblem.generate(3000, 20, 1);
     SequenceSet valid = AddingProblem.generate(500, 20, 2);
     ElmanRnn model = ElmanRnn.initialize(irnn());
-    Trainer trainer = new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
-        32, 20, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.01f), 0, 4));
+    Trainer trainer = new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(32).epochs(20)
+        .clipNorm(1f).seed(4).build());
     List<Trainer.Epoch> seen = new ArrayList<>();
     Trainer.Result result = trainer.fit(train, valid, seen::add);
     double best = result.epochs().get(result.bestEpoch() - 1).validationLoss();
@@ -89,8 +90,9 @@ class TrainerTest {
     expected /= count;
 
     for (int batch : new int[] {1, 3, 4}) {
-      Trainer trainer = new Trainer(model, Sgd.plain(config), new Trainer.Settings(
-          batch, 1, Loss.CROSS_ENTROPY, 0f, 0f, LearningRateSchedule.constant(0f), 0, 1));
+      Trainer trainer = new Trainer(model, Sgd.plain(config), Trainer.Settings.builder(
+          Loss.CROSS_ENTROPY, LearningRateSchedule.constant(0f)).batchSize(batch).epochs(1).seed(1)
+          .build());
       assertEquals(expected, trainer.evaluate(set), 1e-5, "batch " + batch);
     }
   }
@@ -100,8 +102,9 @@ class TrainerTest {
     SequenceSet train = AddingProblem.generate(64, 12, 5);
     ElmanRnn model = ElmanRnn.initialize(irnn());
     List<Trainer.Update> updates = new ArrayList<>();
-    new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        16, 2, Loss.MEAN_SQUARED_ERROR, 1e-3f, 0f, LearningRateSchedule.constant(0.01f), 0, 1))
+    new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(2)
+        .clipNorm(1e-3f).seed(1).build())
         .onUpdate(updates::add)
         .fit(train, train, e -> {});
     assertEquals(8, updates.size());
@@ -125,8 +128,9 @@ class TrainerTest {
 
   private static float[] trainOnce(SequenceSet train) {
     ElmanRnn model = ElmanRnn.initialize(irnn());
-    new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        16, 2, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.01f), 0, 9))
+    new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(2)
+        .clipNorm(1f).seed(9).build())
         .fit(train, train, e -> {});
     return model.weights().recurrentWeights().clone();
   }
@@ -149,9 +153,9 @@ class TrainerTest {
 
   private static float[] trainSharded(SequenceSet train, int shards, int threads) {
     ElmanRnn model = ElmanRnn.initialize(irnn());
-    new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
-        37, 2, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(0.003f), 0, 9,
-        shards, threads))
+    new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.003f)).batchSize(37).epochs(2)
+        .clipNorm(1f).seed(9).parallelism(shards, threads).build())
         .fit(train, train, e -> {});
     return model.weights().recurrentWeights().clone();
   }
@@ -165,8 +169,9 @@ class TrainerTest {
   void resumingFromACheckpointGivesTheUninterruptedResult(@TempDir Path dir) throws IOException {
     SequenceSet train = AddingProblem.generate(150, 10, 5);
     SequenceSet valid = AddingProblem.generate(40, 10, 6);
-    Trainer.Settings settings = new Trainer.Settings(
-        16, 4, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.cosine(0.01f, 0.001f, 40), 0, 7);
+    Trainer.Settings settings = Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.cosine(0.01f, 0.001f, 40)).batchSize(16)
+        .epochs(4).clipNorm(1f).seed(7).build();
 
     ElmanRnn straight = ElmanRnn.initialize(irnn());
     Adam straightAdam = Adam.adam(straight.config());
@@ -200,8 +205,9 @@ class TrainerTest {
     SequenceSet train = AddingProblem.generate(40, 6, 5);
     Path file = dir.resolve("run.ckpt");
     ElmanRnn model = ElmanRnn.initialize(irnn());
-    Trainer trainer = new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        8, 1, Loss.MEAN_SQUARED_ERROR, 0f, 0f, LearningRateSchedule.constant(0.01f), 0, 1));
+    Trainer trainer = new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(8).epochs(1)
+        .seed(1).build());
     trainer.fit(train, train, e -> {}, new Trainer.Checkpoints(file, 0, 2));
     byte[] bytes = java.nio.file.Files.readAllBytes(file);
     bytes[40] ^= 1;
@@ -216,8 +222,9 @@ class TrainerTest {
     SequenceSet train = AddingProblem.generate(64, 6, 5);
     ElmanRnn model = ElmanRnn.initialize(irnn());
     // learning rate 0: the validation loss never improves after the first epoch
-    Trainer.Result result = new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-        16, 50, Loss.MEAN_SQUARED_ERROR, 0f, 0f, LearningRateSchedule.constant(0f), 3, 1))
+    Trainer.Result result = new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0f)).batchSize(16).epochs(50)
+        .patience(3).seed(1).build())
         .fit(train, train, e -> {});
     assertEquals(4, result.epochs().size());
     assertEquals(1, result.bestEpoch());
@@ -230,8 +237,9 @@ class TrainerTest {
     ElmanRnn model = ElmanRnn.initialize(irnn());
     Parameters before = model.weights().copy();
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-        () -> new Trainer(model, Sgd.plain(model.config()), new Trainer.Settings(
-            32, 1, Loss.MEAN_SQUARED_ERROR, 0f, 0f, LearningRateSchedule.constant(0.1f), 0, 1))
+        () -> new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+            Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.1f)).batchSize(32).epochs(1)
+            .seed(1).build())
             .fit(train, train, x -> {}));
     assertTrue(e.getMessage().startsWith("update 1: "), e.getMessage());
     assertArrayEquals(before.recurrentWeights(), model.weights().recurrentWeights());

@@ -50,9 +50,10 @@ public final class DataParallelSpeedup {
       for (int threads = 1; threads <= 2; threads++) {
         ElmanRnn model = ElmanRnn.initialize(RnnConfig.builder(2, hidden, 1).seed(3).build());
         long start = System.nanoTime();
-        new Trainer(model, Adam.adam(model.config()), new Trainer.Settings(
-            64, 2, Loss.MEAN_SQUARED_ERROR, 1f, 0f, LearningRateSchedule.constant(1e-3f), 0, 4,
-            2, threads)).fit(train, train.slice(0, 64), epoch -> {});
+        new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
+            Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(1e-3f)).batchSize(64).epochs(2)
+            .clipNorm(1f).seed(4).parallelism(2, threads)
+            .build()).fit(train, train.slice(0, 64), epoch -> {});
         seconds[threads] = (System.nanoTime() - start) / 1e9;
         log.printf("run %d, H=%d, %d thread(s): %.2f s, %.2f µs per sequence-step%n", repeat,
             hidden, threads, seconds[threads], seconds[threads] * 1e6 / (2.0 * 2048 * 64));
