@@ -9,9 +9,16 @@ public final class GradientClipping {
 
   private GradientClipping() {}
 
-  /** The global L2 norm {@code √(Σ_tensors Σ_i g_i²)}, summed in double across tensors. */
+  /** {@link #globalNorm(Parameters, Kernels)} on the kernels chosen at start-up. */
   public static double globalNorm(Parameters gradients) {
-    Kernels kernels = KernelSelection.kernels();
+    return globalNorm(gradients, KernelSelection.kernels());
+  }
+
+  /**
+   * The global L2 norm {@code √(Σ_tensors Σ_i g_i²)}, summed in double across tensors, on {@code
+   * kernels} (a model's own, so that a model on the scalar kernels clips with their sums).
+   */
+  public static double globalNorm(Parameters gradients, Kernels kernels) {
     double sum = 0;
     List<Tensor> tensors = gradients.tensors();
     for (int i = 0; i < tensors.size(); i++) { // indexed: no iterator to allocate on hot paths
@@ -28,13 +35,17 @@ public final class GradientClipping {
    * @param gradients modified
    */
   public static double clipByGlobalNorm(Parameters gradients, float maxNorm) {
+    return clipByGlobalNorm(gradients, maxNorm, KernelSelection.kernels());
+  }
+
+  /** {@link #clipByGlobalNorm(Parameters, float)} on {@code kernels}. */
+  public static double clipByGlobalNorm(Parameters gradients, float maxNorm, Kernels kernels) {
     if (!(maxNorm > 0f && Float.isFinite(maxNorm))) {
       throw new IllegalArgumentException("maxNorm must be finite and positive; got " + maxNorm);
     }
-    double norm = globalNorm(gradients);
+    double norm = globalNorm(gradients, kernels);
     if (Double.isFinite(norm) && norm > maxNorm) {
       float factor = (float) (maxNorm / (norm + 1e-6));
-      Kernels kernels = KernelSelection.kernels();
       List<Tensor> tensors = gradients.tensors();
       for (int i = 0; i < tensors.size(); i++) {
         kernels.scale(factor, tensors.get(i).values(), 0, tensors.get(i).size());
@@ -50,10 +61,14 @@ public final class GradientClipping {
    * @param gradients modified
    */
   public static boolean clipByValue(Parameters gradients, float limit) {
+    return clipByValue(gradients, limit, KernelSelection.kernels());
+  }
+
+  /** {@link #clipByValue(Parameters, float)} on {@code kernels}. */
+  public static boolean clipByValue(Parameters gradients, float limit, Kernels kernels) {
     if (!(limit > 0f && Float.isFinite(limit))) {
       throw new IllegalArgumentException("limit must be finite and positive; got " + limit);
     }
-    Kernels kernels = KernelSelection.kernels();
     boolean clipped = false;
     List<Tensor> tensors = gradients.tensors();
     for (int i = 0; i < tensors.size(); i++) {

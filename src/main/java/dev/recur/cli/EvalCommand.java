@@ -11,7 +11,7 @@ import dev.recur.data.TaggedCorpus;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.io.ModelFile;
-import dev.recur.train.Forecast;
+import dev.recur.inference.Forecast;
 import dev.recur.train.Evaluator;
 import java.io.IOException;
 import java.io.PrintWriter;

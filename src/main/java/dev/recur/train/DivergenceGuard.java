@@ -3,6 +3,7 @@ package dev.recur.train;
 import dev.recur.GradientClipping;
 import dev.recur.Parameters;
 import dev.recur.Tensor;
+import dev.recur.kernel.Kernels;
 
 /**
  * Watches every update for a NaN or infinite loss or gradient and applies a {@link
@@ -20,8 +21,12 @@ final class DivergenceGuard {
   private double lastFiniteLoss = Double.NaN;
   private double norm;
 
-  DivergenceGuard(DivergencePolicy policy) {
+  private final Kernels kernels;
+
+  /** @param kernels the model's, which the gradient norm is summed on */
+  DivergenceGuard(DivergencePolicy policy, Kernels kernels) {
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
+    this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
   }
 
   void policy(DivergencePolicy policy) {
@@ -46,7 +51,7 @@ final class DivergenceGuard {
     if (!Double.isFinite(loss)) {
       problem = "the loss is " + loss;
     } else {
-      norm = GradientClipping.globalNorm(gradients);
+      norm = GradientClipping.globalNorm(gradients, kernels);
       problem = Double.isFinite(norm) ? null : gradientProblem(gradients);
     }
     if (problem == null) {

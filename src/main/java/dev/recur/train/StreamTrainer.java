@@ -56,7 +56,7 @@ public final class StreamTrainer {
   private double smooth;
   /** Null unless someone listens: an unobserved chunk builds no report. */
   private Consumer<Trainer.Update> updates;
-  private final DivergenceGuard guard = new DivergenceGuard(DivergencePolicy.STOP);
+  private final DivergenceGuard guard;
   private Map<String, String> described = Map.of();
 
   /**
@@ -70,6 +70,7 @@ public final class StreamTrainer {
       ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int[] tokens,
       int streams, int chunk, int depth, float clipValue) {
     this.model = Objects.requireNonNull(model, "model");
+    this.guard = new DivergenceGuard(DivergencePolicy.STOP, model.kernels());
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     this.schedule = Objects.requireNonNull(schedule, "schedule");
     if (model.config().inputSize() != model.config().outputSize()) {
@@ -250,7 +251,8 @@ public final class StreamTrainer {
         continue;
       }
       double norm = guard.norm();
-      boolean clipped = clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue);
+      boolean clipped =
+          clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue, model.kernels());
       if (updates != null) {
         updates.accept(new Trainer.Update(iteration, loss, norm, clipped,
             bptt.workspace().hiddenGradientNorms().clone()));

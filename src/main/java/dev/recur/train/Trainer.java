@@ -300,7 +300,7 @@ public final class Trainer {
   }
 
   private DivergenceGuard guard() {
-    return new DivergenceGuard(divergence);
+    return new DivergenceGuard(divergence, model.kernels());
   }
 
   /**
@@ -373,11 +373,11 @@ public final class Trainer {
           run.norm = run.guard.norm();
           boolean clipped = false;
           if (settings.clipNorm() > 0) {
-            GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm());
+            GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm(), model.kernels());
             clipped = run.norm > settings.clipNorm();
           }
           if (settings.clipValue() > 0) {
-            clipped |= GradientClipping.clipByValue(gradients, settings.clipValue());
+            clipped |= GradientClipping.clipByValue(gradients, settings.clipValue(), model.kernels());
           }
           if (updates != null) {
             updates.accept(new Update(optimizer.steps() + 1, loss, run.norm, clipped,

@@ -9,6 +9,7 @@ import dev.recur.RnnConfig;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
+import dev.recur.inference.Forecast;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.optim.Adam;

@@ -1,7 +1,5 @@
-package dev.recur.train;
+package dev.recur.inference;
 
-import dev.recur.inference.InferenceModel;
-import dev.recur.inference.RnnStream;
 import java.util.Objects;
 
 /** Time-series forecasting with a next-step model (inputs and outputs the same O variables). */
