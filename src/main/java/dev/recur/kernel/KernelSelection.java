@@ -13,7 +13,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code auto} (the default): the Vector API at the machine's preferred width, or the scalar
  *       kernels where the Vector API cannot be used (module not added, preferred width under 128
- *       bits, or no C2 compiler, which would run vector code as slow Java);
+ *       bits, no C2 compiler, which would run vector code as slow Java, or no hardware FMA, which
+ *       the vector kernels' every product relies on);
  *   <li>{@code scalar}: the scalar kernels;
  *   <li>{@code 128}, {@code 256}, {@code 512}: the Vector API at that width even where the
  *       hardware is narrower (then slow, but exact: this is how tests cover every width).
@@ -85,8 +86,14 @@ public final class KernelSelection {
     if (automatic && !hasC2()) {
       return fallback("the C2 compiler is off, so vector code would run interpreted");
     }
+    boolean hardwareFma = vmFlag("UseFMA").map(Boolean::parseBoolean).orElse(false);
+    if (automatic && !hardwareFma) {
+      return fallback("the processor has no fused multiply-add the JVM uses (UseFMA is off), so"
+          + " the Vector API would compute every lane's fma in software, far slower than the"
+          + " scalar kernels");
+    }
     try {
-      return VectorKernels.create(vmFlag("UseFMA").map(Boolean::parseBoolean).orElse(false));
+      return VectorKernels.create(hardwareFma);
     } catch (UnsupportedOperationException e) {
       return fallback(e.getMessage());
     }

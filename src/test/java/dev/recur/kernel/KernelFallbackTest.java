@@ -34,6 +34,14 @@ class KernelFallbackTest {
   }
 
   @Test
+  void withoutHardwareFmaTheScalarKernelsAreUsed() throws Exception {
+    Output out = launch(List.of("--add-modules=jdk.incubator.vector", "-XX:-UseFMA"));
+    assertEquals(0, out.status(), out.text());
+    assertTrue(out.text().contains("no fused multiply-add the JVM uses (UseFMA is off)"), out.text());
+    assertTrue(out.text().strip().endsWith("scalar (plain Java)"), out.text());
+  }
+
+  @Test
   void withTheModuleTheVectorKernelsAreUsed() throws Exception {
     Output out = launch(List.of("--add-modules=jdk.incubator.vector", "-Drecur.vector=256"));
     assertEquals(0, out.status(), out.text());

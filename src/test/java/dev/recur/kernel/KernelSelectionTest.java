@@ -33,6 +33,7 @@ class KernelSelectionTest {
 
   @Test
   void rejectsUnknownValues() {
+    KernelSelection.kernels(); // the choice is made once, before the property is spoiled below
     String saved = System.getProperty(KernelSelection.PROPERTY);
     try {
       System.setProperty(KernelSelection.PROPERTY, "vector");
