@@ -59,10 +59,9 @@ public final class ElmanRnn {
    * Gets the training path compiled before real work: {@code passes} forward and backward passes
    * of a small model of this kind (the config's activation, output function, bias and input and
    * output sizes; H = 16, 4 steps, the given batch and loss). The JIT compiles methods, not
-   * shapes, so the real model then runs compiled code from its first pass. On its own a long
-   * batched pass reaches its final, allocation-free compiled form only after thousands of calls
-   * (measured at B = 32, T = 64: ~2000 updates, 30 KB allocated per pass until then); 5000 small
-   * passes take about a second. Returns how long it took.
+   * shapes, so the real model then runs compiled code from its first pass; on its own a long
+   * batched pass reaches its final, allocation-free form only after thousands of calls (figures
+   * in docs/DESIGN-MEASUREMENTS.md). Returns how long it took.
    */
   public static java.time.Duration warmUp(RnnConfig config, int batch, Loss loss, int passes) {
     Objects.requireNonNull(config, "config");

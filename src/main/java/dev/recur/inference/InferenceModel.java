@@ -24,9 +24,7 @@ public final class InferenceModel {
   private final Kernels kernels;
   /**
    * The layer and the head in the kernels' layout (see {@link ElmanLayer}): the same code the
-   * training forward pass runs. Rows of Wᵀ scaled and added, rather than dot products over W's
-   * rows, measured with StreamStepBenchmark (I = O = 64, one fork, 4 × 1 s): a step took 0.90 /
-   * 1.97 / 5.68 / 18.8 µs at H = 64 / 128 / 256 / 512, against 1.13 / 2.42 / 6.18 / 20.4 µs.
+   * training forward pass runs, so a step gives that pass's bits.
    */
   private final ElmanLayer layer;
   private final LinearHead head;

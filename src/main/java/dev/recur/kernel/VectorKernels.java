@@ -55,9 +55,8 @@ final class VectorKernels implements Kernels {
 
   /**
    * Up to this many weights (1 MiB) {@link #addTransposedProducts} reads in column blocks, each
-   * row's block at a stride of a row; beyond, it streams rows in memory order. Measured on Zen 4
-   * (KernelBenchmark.matTransVec, 512-bit): blocks 27% faster at H = 128, even at H = 512,
-   * 35% slower at H = 1024 (4 MiB).
+   * row's block at a stride of a row; beyond, it streams rows in memory order, which is faster
+   * once the weights leave the core's caches (figures in docs/DESIGN-MEASUREMENTS.md).
    */
   private static final long CACHED_FLOATS = 1 << 18;
 

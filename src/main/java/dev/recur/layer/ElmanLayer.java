@@ -12,8 +12,8 @@ import java.util.Objects;
  * One Elman layer, {@code h_t = f(b_h + W_x x_t + W_h h_{t-1})}, in the layout its products want:
  * {@code W_xᵀ} (I×H) and {@code W_hᵀ} (H×H), so that every product is rows of {@code Wᵀ} scaled
  * and added (no lane sums, and a token's column of {@code W_x} is one contiguous row of {@code
- * W_xᵀ}), and {@code b_h} formed once (PyTorch's {@code b_ih + b_hh} summed here and nowhere
- * else). Each pre-activation is summed in one order, {@code b_h}, then {@code W_x x_t}, then
+ * W_xᵀ}; faster than dot products over W's rows, docs/DESIGN-MEASUREMENTS.md), and {@code b_h}
+ * formed once (PyTorch's {@code b_ih + b_hh} summed here and nowhere else). Each pre-activation is summed in one order, {@code b_h}, then {@code W_x x_t}, then
  * {@code W_h h_{t-1}}, whether rows come one at a time (a stream) or many (a batch, a sequence):
  * the kernels' single-row and many-row products give the same bits.
  *
