@@ -4,8 +4,6 @@ import dev.recur.ElmanRnn;
 import dev.recur.GradientClipping;
 import dev.recur.Loss;
 import dev.recur.Parameters;
-import dev.recur.Tensor;
-import dev.recur.Workspace;
 import dev.recur.data.SequenceSet;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
@@ -350,7 +348,8 @@ public final class Trainer {
     Minibatches valid = new Minibatches(model, settings.loss(), validation, settings.batchSize());
     Parameters gradients = Parameters.zeros(model.config());
     int count = run.order.length;
-    try (Shards shards = new Shards(training)) {
+    try (ShardedGradients shards = new ShardedGradients(model, settings.loss(), training,
+        settings.batchSize(), settings.shards(), settings.threads())) {
       while (run.epoch <= settings.epochs()) {
         if (!run.shuffled) {
           shuffle(run.order, run.random);
@@ -452,106 +451,6 @@ public final class Trainer {
       throw new IllegalArgumentException(
           what + " data has inputs of " + set.inputSize() + " and targets of " + set.outputSize()
               + "; the model takes " + c.inputSize() + " and gives " + c.outputSize());
-    }
-  }
-
-  /**
-   * Data parallelism with a result independent of the thread count: a minibatch of B sequences
-   * is always cut into the same S shards (shard k holds sequences ⌊kB/S⌋ .. ⌊(k+1)B/S⌋ - 1), each
-   * shard's gradient is computed into its own accumulator with its own workspace, by whichever
-   * thread, and the gradient is then {@code Σ_k (B_k / B) g_k} summed in shard order.
-   */
-  private final class Shards implements AutoCloseable {
-
-    private final Minibatches[] batches;
-    private final Parameters[] gradients;
-    private final double[] losses;
-    private final Workspace[] workspaces;
-    private final java.util.concurrent.ExecutorService pool;
-    private final dev.recur.kernel.Kernels kernels = model.kernels();
-
-    Shards(SequenceSet training) {
-      int count = settings.shards();
-      batches = new Minibatches[count];
-      gradients = new Parameters[count];
-      losses = new double[count];
-      workspaces = new Workspace[count];
-      for (int k = 0; k < count; k++) {
-        batches[k] = new Minibatches(model, settings.loss(), training, (settings.batchSize() + count - 1) / count);
-        gradients[k] = Parameters.zeros(model.config());
-      }
-      pool = settings.threads() > 1
-          ? java.util.concurrent.Executors.newFixedThreadPool(settings.threads())
-          : null;
-    }
-
-    /** Fills {@code into} with the minibatch's gradient and returns its loss. */
-    double gradients(int[] order, int start, int size, Parameters into) {
-      int count = batches.length;
-      if (pool == null) {
-        for (int k = 0; k < count; k++) {
-          shard(k, order, start, size);
-        }
-      } else {
-        List<java.util.concurrent.Future<?>> pending = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-          int shard = k;
-          pending.add(pool.submit(() -> shard(shard, order, start, size)));
-        }
-        for (java.util.concurrent.Future<?> f : pending) {
-          try {
-            f.get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing gradients", e);
-          } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-          }
-        }
-      }
-      into.zero();
-      double loss = 0;
-      for (int k = 0; k < count; k++) {
-        int from = start + k * size / count;
-        int to = start + (k + 1) * size / count;
-        if (to == from) {
-          continue;
-        }
-        float share = (float) (to - from) / size;
-        loss += losses[k] * (to - from) / size;
-        List<Tensor> source = gradients[k].tensors();
-        List<Tensor> target = into.tensors();
-        for (int t = 0; t < source.size(); t++) {
-          kernels.axpy(share, source.get(t).values(), 0, target.get(t).values(), 0, source.get(t).size());
-        }
-      }
-      return loss;
-    }
-
-    private void shard(int k, int[] order, int start, int size) {
-      int count = batches.length;
-      int from = start + k * size / count;
-      int to = start + (k + 1) * size / count;
-      if (to == from) {
-        return;
-      }
-      Minibatches.Batch batch = batches[k].gather(order, from, to - from);
-      workspaces[k] = batch.workspace();
-      model.forward(batch.workspace(), batch.inputs());
-      gradients[k].zero();
-      losses[k] = model.backward(batch.workspace(), settings.loss(), batch.targets(), gradients[k]);
-    }
-
-    /** The workspace of shard 0's last minibatch. */
-    Workspace firstWorkspace() {
-      return workspaces[0];
-    }
-
-    @Override
-    public void close() {
-      if (pool != null) {
-        pool.shutdownNow();
-      }
     }
   }
 
