@@ -3,6 +3,7 @@ package dev.recur;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import dev.recur.layer.ElmanLayer;
+import dev.recur.layer.LinearHead;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,13 +26,24 @@ import java.util.Objects;
  *
  * <p>A pass allocates nothing: all buffers live in a {@link Workspace}. Passes read the weights
  * and write only the workspace (and the gradient accumulator), so threads may share one model as
- * long as nobody updates its weights meanwhile; each thread needs its own workspace.
+ * long as nobody updates its weights meanwhile; each thread needs its own workspace. The weights
+ * in the kernels' layout are made when the weights change (see {@link Parameters#version()}),
+ * not in every pass: write them through an optimizer, {@link Parameters#copyFrom}, or arrays
+ * taken from {@link Parameters} just before writing (or call {@link Parameters#markChanged()}).
  */
 public final class ElmanRnn {
 
   private final RnnConfig config;
   private final Parameters weights;
   private final Kernels kernels;
+  /**
+   * The layer and head in the kernels' layout, made again only when the weights' {@link
+   * Parameters#version()} moved since {@link #refreshedVersion} (once per optimizer step), and
+   * shared by every workspace and thread of this model.
+   */
+  private final ElmanLayer layer;
+  private final LinearHead head;
+  private long refreshedVersion = -1; // guarded by this
 
   /** A model over the given weights (held, not copied), on the kernels chosen at start-up. */
   public ElmanRnn(Parameters weights) {
@@ -43,6 +55,8 @@ public final class ElmanRnn {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.config = weights.config();
+    this.layer = new ElmanLayer(config, kernels);
+    this.head = new LinearHead(config, kernels);
   }
 
   /** A model with fresh weights drawn as the config says. */
@@ -103,7 +117,7 @@ public final class ElmanRnn {
 
   /** Buffers for passes over {@code batch} sequences of {@code steps} steps. */
   public Workspace workspace(int steps, int batch) {
-    return new Workspace(config, kernels, steps, batch);
+    return new Workspace(config, steps, batch);
   }
 
   /** Forward pass from the zero initial state. */
@@ -135,8 +149,7 @@ public final class ElmanRnn {
       System.arraycopy(initialHidden, 0, h, 0, rowsH);
     }
     // The layer core computes as InferenceModel's steps do, so serving gives these bits.
-    ElmanLayer layer = ws.layer;
-    layer.refresh(weights);
+    refreshIfChanged();
     int rows = ws.steps * batch;
     if (inputs.isTokens()) {
       layer.tokenPreActivations(rows, inputs.tokens(), 0, h, rowsH);
@@ -155,8 +168,21 @@ public final class ElmanRnn {
       }
     }
     // z = W_y h + b_y and ŷ = g(z) for every row at once
-    ws.head.refresh(weights);
-    ws.head.outputs(rows, h, rowsH, ws.logits, ws.outputs, 0);
+    head.outputs(rows, h, rowsH, ws.logits, ws.outputs, 0);
+  }
+
+  /**
+   * Makes the layer and head again if the weights may have changed. Synchronized: the shards of
+   * a data-parallel update call forward together, after the update that changed the weights;
+   * the first refreshes, the others find it done. The version is read after the refresh, whose
+   * own reads of the weights advance it.
+   */
+  private synchronized void refreshIfChanged() {
+    if (weights.version() != refreshedVersion) {
+      layer.refresh(weights);
+      head.refresh(weights);
+      refreshedVersion = weights.version();
+    }
   }
 
 
@@ -200,13 +226,13 @@ public final class ElmanRnn {
     float[] h = ws.hidden;
     float[] dz = ws.outputDelta;
     float[] delta = ws.hiddenDelta;
-    float[] wh = weights.recurrentWeights();
+    float[] wh = weights.recurrentWeightsToRead();
 
     // Output layer for all rows at once: dW_y += DZᵀ H, db_y += Σ_r δz_r, dh_t = W_yᵀ δz_t.
     kernels.matMulTransA(out, hiddenSize, rows, dz, 0, h, rowsH, gradients.outputWeights(), 0);
     addRowSums(dz, rows, out, gradients.outputBias());
     Arrays.fill(delta, 0f);
-    kernels.matMul(rows, hiddenSize, out, dz, 0, weights.outputWeights(), 0, delta, rowsH);
+    kernels.matMul(rows, hiddenSize, out, dz, 0, weights.outputWeightsToRead(), 0, delta, rowsH);
 
     // The serial part, from the last step back.
     for (int t = ws.steps - 1; t >= 0; t--) {
@@ -288,7 +314,8 @@ public final class ElmanRnn {
       kernels.matMulTransA(hiddenSize, in, rows, delta, first, inputs.values(), 0, dwx, 0);
       // ∂L/∂x_t = W_xᵀ da_t, for all rows: DX = DA W_x
       Arrays.fill(ws.inputDelta, 0f);
-      kernels.matMul(rows, in, hiddenSize, delta, first, weights.inputWeights(), 0, ws.inputDelta, 0);
+      kernels.matMul(
+          rows, in, hiddenSize, delta, first, weights.inputWeightsToRead(), 0, ws.inputDelta, 0);
     }
   }
 

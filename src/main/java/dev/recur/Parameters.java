@@ -19,6 +19,13 @@ import java.util.Random;
  * </ul>
  *
  * Absent biases are empty arrays. Not thread-safe: one writer at a time.
+ *
+ * <p>Every accessor that hands out an array ({@link #tensors()}, {@link #tensor}, {@link
+ * #recurrentWeights()} and the rest) advances {@link #version()}, since the caller may write
+ * through it; so does {@link #zero()} and {@link #copyFrom}. A model keeps derived copies of its
+ * weights (transposed, biases summed) and makes them again only when the version moved, that is
+ * once per optimizer step rather than once per pass. Code that keeps an array and writes into
+ * it later must call {@link #markChanged()} after writing.
  */
 public final class Parameters {
 
@@ -30,6 +37,7 @@ public final class Parameters {
   private final float[] wy;
   private final float[] by;
   private final List<Tensor> tensors;
+  private long version;
 
   private Parameters(RnnConfig config) {
     this.config = config;
@@ -156,11 +164,13 @@ public final class Parameters {
 
   /** Every tensor, in the order W_x, W_h, hidden bias(es), W_y, b_y. */
   public List<Tensor> tensors() {
+    version++;
     return tensors;
   }
 
   /** The tensor with the given name. */
   public Tensor tensor(String name) {
+    version++;
     for (Tensor t : tensors) {
       if (t.name().equals(name)) {
         return t;
@@ -172,36 +182,71 @@ public final class Parameters {
 
   /** W_x, H×I. */
   public float[] inputWeights() {
+    version++;
     return wx;
   }
 
   /** W_h, H×H. */
   public float[] recurrentWeights() {
+    version++;
     return wh;
   }
 
   /** b_h (or b_ih with {@link Bias#PYTORCH_PAIR}); empty with {@link Bias#NONE}. */
   public float[] hiddenBias() {
+    version++;
     return bih;
   }
 
   /** b_hh with {@link Bias#PYTORCH_PAIR}; empty otherwise. */
   public float[] secondHiddenBias() {
+    version++;
     return bhh;
   }
 
   /** W_y, O×H. */
   public float[] outputWeights() {
+    version++;
     return wy;
   }
 
   /** b_y, O; empty with {@link Bias#NONE}. */
   public float[] outputBias() {
+    version++;
     return by;
+  }
+
+  /**
+   * How often these weights may have changed: advanced by every accessor that hands out an array
+   * and by every method that writes. Equal versions mean equal contents.
+   */
+  public long version() {
+    return version;
+  }
+
+  /** Records a write made through an array taken earlier (see the class comment). */
+  public void markChanged() {
+    version++;
+  }
+
+  /** W_x without advancing the version: for the model's own reads. */
+  float[] inputWeightsToRead() {
+    return wx;
+  }
+
+  /** W_h without advancing the version: for the model's own reads. */
+  float[] recurrentWeightsToRead() {
+    return wh;
+  }
+
+  /** W_y without advancing the version: for the model's own reads. */
+  float[] outputWeightsToRead() {
+    return wy;
   }
 
   /** Sets every entry to zero (a gradient accumulator between steps). */
   public void zero() {
+    version++;
     for (int i = 0; i < tensors.size(); i++) { // indexed: called once per training step
       Arrays.fill(tensors.get(i).values(), 0f);
     }
@@ -210,6 +255,7 @@ public final class Parameters {
   /** Copies every entry of {@code other}, which must have the same config. */
   public void copyFrom(Parameters other) {
     requireSameShape(other);
+    version++;
     for (int i = 0; i < tensors.size(); i++) {
       float[] source = other.tensors.get(i).values();
       System.arraycopy(source, 0, tensors.get(i).values(), 0, source.length);

@@ -1,8 +1,5 @@
 package dev.recur;
 
-import dev.recur.kernel.Kernels;
-import dev.recur.layer.ElmanLayer;
-import dev.recur.layer.LinearHead;
 
 /**
  * Every buffer one forward and backward pass needs for a fixed shape (T steps, B sequences),
@@ -31,9 +28,6 @@ public final class Workspace {
   final float[] hidden;
   final float[] logits;
   final float[] outputs;
-  /** The model's layer and head in the kernels' layout, refreshed at each forward pass. */
-  final ElmanLayer layer;
-  final LinearHead head;
   /** ∂L/∂z_t for every row (zero where no loss is taken). */
   final float[] outputDelta;
   /**
@@ -48,7 +42,7 @@ public final class Workspace {
   /** The inputs of the last forward pass; backward reads them. */
   Inputs inputs;
 
-  Workspace(RnnConfig config, Kernels kernels, int steps, int batch) {
+  Workspace(RnnConfig config, int steps, int batch) {
     if (steps < 1 || batch < 1) {
       throw new IllegalArgumentException(
           "steps and batch must be at least 1; got steps " + steps + ", batch " + batch);
@@ -65,8 +59,6 @@ public final class Workspace {
     hidden = new float[(int) states];
     logits = new float[(int) outputs];
     this.outputs = new float[(int) outputs];
-    layer = new ElmanLayer(config, kernels);
-    head = new LinearHead(config, kernels);
     outputDelta = new float[(int) outputs];
     hiddenDelta = new float[(int) states];
     inputDelta = new float[(int) inputs];
