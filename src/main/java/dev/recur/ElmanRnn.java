@@ -185,8 +185,6 @@ public final class ElmanRnn {
     }
   }
 
-
-
   /** At padding steps the state is carried: {@code h_t = h_{t-1}}. */
   private static void carryPaddedStates(
       boolean[] mask, int t, int batch, int hiddenSize, float[] h, int previous, int current) {
@@ -196,7 +194,6 @@ public final class ElmanRnn {
       }
     }
   }
-
 
   /**
    * The loss of the last forward pass: the mean over the batch's sequences of each sequence's
@@ -219,42 +216,40 @@ public final class ElmanRnn {
     double value = lossAndOutputDeltas(ws, loss, targets);
 
     int hiddenSize = config.hiddenSize();
-    int out = config.outputSize();
     int batch = ws.batch;
     int rows = ws.steps * batch;
     int rowsH = batch * hiddenSize;
     float[] h = ws.hidden;
-    float[] dz = ws.outputDelta;
     float[] delta = ws.hiddenDelta;
-    float[] wh = weights.recurrentWeightsToRead();
 
-    // Output layer for all rows at once: dW_y += DZᵀ H, db_y += Σ_r δz_r, dh_t = W_yᵀ δz_t.
-    kernels.matMulTransA(out, hiddenSize, rows, dz, 0, h, rowsH, gradients.outputWeights(), 0);
-    addRowSums(dz, rows, out, gradients.outputBias());
+    // Output layer for all rows at once: dW_y, db_y, and dh_t = W_yᵀ δz_t into the deltas.
     Arrays.fill(delta, 0f);
-    kernels.matMul(rows, hiddenSize, out, dz, 0, weights.outputWeightsToRead(), 0, delta, rowsH);
+    head.backward(rows, ws.outputDelta, h, rowsH, gradients, delta, rowsH);
 
     // The serial part, from the last step back.
     for (int t = ws.steps - 1; t >= 0; t--) {
-      backpropagateStep(ws, t, wh);
+      backpropagateStep(ws, t);
     }
     System.arraycopy(delta, 0, ws.initialHiddenDelta, 0, rowsH);
 
-    // Weight gradients as products over all rows: dW_h += DAᵀ H_prev, dW_x += DAᵀ X, db_h += Σ da.
-    kernels.matMulTransA(
-        hiddenSize, hiddenSize, rows, delta, rowsH, h, 0, gradients.recurrentWeights(), 0);
-    addInputGradients(ws, gradients.inputWeights());
-    addRowSums(delta, rowsH, rows, hiddenSize, gradients.hiddenBias());
-    addRowSums(delta, rowsH, rows, hiddenSize, gradients.secondHiddenBias());
+    // Weight gradients as products over all rows: dW_h += DAᵀ H_prev, db_h += Σ da, dW_x, ∂L/∂x.
+    layer.addRecurrentGradients(rows, delta, rowsH, h, 0, gradients);
+    Inputs inputs = ws.inputs;
+    if (inputs.isTokens()) {
+      layer.addTokenGradients(rows, delta, rowsH, inputs.tokens(), gradients);
+    } else {
+      layer.addInputGradients(rows, delta, rowsH, inputs.values(), gradients, ws.inputDelta);
+    }
     return value;
   }
 
   /**
-   * One step back through time: {@code da_t = dh_t ⊙ f'(a_t)}, {@code dh_{t-1} += W_hᵀ da_t}.
-   * Its own method, called T times a pass, so the JIT compiles it (fully, allocation-free) after
-   * a few hundred passes rather than after thousands of a long batched backward.
+   * One step back through time: {@code ‖∂L/∂h_t‖}, padding, then the layer's {@code da_t = dh_t
+   * ⊙ f'(a_t)} and {@code dh_{t-1} += W_hᵀ da_t}. Its own method, called T times a pass, so the
+   * JIT compiles it (fully, allocation-free) after a few hundred passes rather than after
+   * thousands of a long batched backward.
    */
-  private void backpropagateStep(Workspace ws, int t, float[] wh) {
+  private void backpropagateStep(Workspace ws, int t) {
     int batch = ws.batch;
     int hiddenSize = config.hiddenSize();
     int rowsH = batch * hiddenSize;
@@ -267,12 +262,7 @@ public final class ElmanRnn {
     if (mask != null) {
       passPaddedDeltas(mask, t, batch, hiddenSize, delta, previous, current);
     }
-    kernels.activationBackward(config.activation(), ws.hidden, current, delta, current, delta, current, rowsH);
-    if (batch == 1) {
-      kernels.matTransVec(wh, 0, hiddenSize, hiddenSize, delta, current, delta, previous);
-    } else {
-      kernels.matMul(batch, hiddenSize, hiddenSize, delta, current, wh, 0, delta, previous);
-    }
+    layer.backwardStep(batch, ws.hidden, current, delta, current, previous);
   }
 
   /**
@@ -290,46 +280,6 @@ public final class ElmanRnn {
           delta[from + i] = 0f;
         }
       }
-    }
-  }
-
-  /** {@code dW_x += DAᵀ X}; for tokens, column {@code x_t} of dW_x gets {@code da_t}. */
-  private void addInputGradients(Workspace ws, float[] dwx) {
-    int in = config.inputSize();
-    int hiddenSize = config.hiddenSize();
-    int rows = ws.steps * ws.batch;
-    int first = ws.batch * hiddenSize;
-    float[] delta = ws.hiddenDelta;
-    Inputs inputs = ws.inputs;
-    if (inputs.isTokens()) {
-      int[] tokens = inputs.tokens();
-      for (int r = 0; r < rows; r++) {
-        int token = tokens[r];
-        int row = first + r * hiddenSize;
-        for (int i = 0; i < hiddenSize; i++) {
-          dwx[i * in + token] += delta[row + i];
-        }
-      }
-    } else {
-      kernels.matMulTransA(hiddenSize, in, rows, delta, first, inputs.values(), 0, dwx, 0);
-      // ∂L/∂x_t = W_xᵀ da_t, for all rows: DX = DA W_x
-      Arrays.fill(ws.inputDelta, 0f);
-      kernels.matMul(
-          rows, in, hiddenSize, delta, first, weights.inputWeightsToRead(), 0, ws.inputDelta, 0);
-    }
-  }
-
-  private void addRowSums(float[] matrix, int rows, int cols, float[] sums) {
-    addRowSums(matrix, 0, rows, cols, sums);
-  }
-
-  /** {@code sums += Σ_r matrix[r, :]}; nothing when {@code sums} is empty (no such bias). */
-  private void addRowSums(float[] matrix, int offset, int rows, int cols, float[] sums) {
-    if (sums.length == 0) {
-      return;
-    }
-    for (int r = 0; r < rows; r++) {
-      kernels.axpy(1f, matrix, offset + r * cols, sums, 0, cols);
     }
   }
 

@@ -229,21 +229,6 @@ public final class Parameters {
     version++;
   }
 
-  /** W_x without advancing the version: for the model's own reads. */
-  float[] inputWeightsToRead() {
-    return wx;
-  }
-
-  /** W_h without advancing the version: for the model's own reads. */
-  float[] recurrentWeightsToRead() {
-    return wh;
-  }
-
-  /** W_y without advancing the version: for the model's own reads. */
-  float[] outputWeightsToRead() {
-    return wy;
-  }
-
   /** Sets every entry to zero (a gradient accumulator between steps). */
   public void zero() {
     version++;

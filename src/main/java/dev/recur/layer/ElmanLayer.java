@@ -30,6 +30,9 @@ public final class ElmanLayer {
   private final float[] inputWeightsTransposed;
   private final float[] recurrentWeightsTransposed;
   private final float[] bias;
+  /** W_x and W_h as {@link #refresh} last saw them (live arrays): the backward products read them. */
+  private float[] inputWeights;
+  private float[] recurrentWeights;
 
   /** A layer of {@code config}'s shape with all weights zero, to be {@link #refresh}ed. */
   public ElmanLayer(RnnConfig config, Kernels kernels) {
@@ -56,8 +59,10 @@ public final class ElmanLayer {
       throw new IllegalArgumentException("weights of I=" + config.inputSize() + " H="
           + config.hiddenSize() + " for a layer of I=" + inputSize + " H=" + hiddenSize);
     }
-    Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
-    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, recurrentWeightsTransposed);
+    inputWeights = weights.inputWeights();
+    recurrentWeights = weights.recurrentWeights();
+    Transpose.into(inputWeights, hiddenSize, inputSize, inputWeightsTransposed);
+    Transpose.into(recurrentWeights, hiddenSize, hiddenSize, recurrentWeightsTransposed);
     Bias kind = config.bias();
     float[] first = weights.hiddenBias();
     float[] second = weights.secondHiddenBias();
@@ -103,6 +108,61 @@ public final class ElmanLayer {
   /** {@code h_r = f(a_r)} for {@code rows} rows (in place when the arrays and offsets agree). */
   public void activate(int rows, float[] a, int aOff, float[] h, int hOff) {
     kernels.activateRows(activation, a, aOff, h, hOff, rows, hiddenSize);
+  }
+
+  /**
+   * One step back through time for {@code rows} rows, in place in {@code delta}: {@code da_t =
+   * dh_t ⊙ f'(a_t)} at {@code current} (f' from {@code h_t}, at {@code hOff}), then {@code
+   * dh_{t-1} += W_hᵀ da_t} at {@code previous}, as rows of {@code W_h} scaled and added.
+   */
+  public void backwardStep(int rows, float[] h, int hOff, float[] delta, int current, int previous) {
+    kernels.activationBackward(activation, h, hOff, delta, current, delta, current, rows * hiddenSize);
+    addProduct(rows, hiddenSize, hiddenSize, delta, current, recurrentWeights, delta, previous);
+  }
+
+  /**
+   * Once every {@code da_t} is known ({@code rows} rows from {@code deltaOff}): {@code dW_h +=
+   * DAᵀ H_prev} (the previous states, {@code rows} rows from {@code previousOff}) and {@code db_h
+   * += Σ_r da_r} (into both of PyTorch's biases, whose gradients are equal).
+   */
+  public void addRecurrentGradients(int rows, float[] delta, int deltaOff, float[] hidden,
+      int previousOff, Parameters gradients) {
+    kernels.matMulTransA(hiddenSize, hiddenSize, rows, delta, deltaOff, hidden, previousOff,
+        gradients.recurrentWeights(), 0);
+    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, gradients.hiddenBias());
+    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, gradients.secondHiddenBias());
+  }
+
+  /** {@code dW_x += DAᵀ X} and {@code ∂L/∂X = DA W_x} (into {@code inputDelta}) for dense rows. */
+  public void addInputGradients(int rows, float[] delta, int deltaOff, float[] x,
+      Parameters gradients, float[] inputDelta) {
+    kernels.matMulTransA(hiddenSize, inputSize, rows, delta, deltaOff, x, 0, gradients.inputWeights(), 0);
+    java.util.Arrays.fill(inputDelta, 0, rows * inputSize, 0f);
+    kernels.matMul(rows, inputSize, hiddenSize, delta, deltaOff, inputWeights, 0, inputDelta, 0);
+  }
+
+  /** For token rows, column {@code token_r} of {@code dW_x} gets {@code da_r}. */
+  public void addTokenGradients(int rows, float[] delta, int deltaOff, int[] tokens,
+      Parameters gradients) {
+    float[] dwx = gradients.inputWeights();
+    for (int r = 0; r < rows; r++) {
+      int token = tokens[r];
+      int row = deltaOff + r * hiddenSize;
+      for (int i = 0; i < hiddenSize; i++) {
+        dwx[i * inputSize + token] += delta[row + i];
+      }
+    }
+  }
+
+  /** {@code sums += Σ_r matrix[r, :]}; nothing when {@code sums} is empty (no such bias). */
+  static void addRowSums(Kernels kernels, float[] matrix, int offset, int rows, int cols,
+      float[] sums) {
+    if (sums.length == 0) {
+      return;
+    }
+    for (int r = 0; r < rows; r++) {
+      kernels.axpy(1f, matrix, offset + r * cols, sums, 0, cols);
+    }
   }
 
   /** Writes {@code W_x}, {@code W_h} and {@code b_h} (as one bias) back into {@code weights}. */

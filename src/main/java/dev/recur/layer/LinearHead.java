@@ -23,6 +23,8 @@ public final class LinearHead {
   private final Kernels kernels;
   private final float[] weightsTransposed;
   private final float[] bias;
+  /** W_y as {@link #refresh} last saw it (a live array): the backward product reads it. */
+  private float[] outputWeights;
 
   /** A head of {@code config}'s shape with all weights zero, to be {@link #refresh}ed. */
   public LinearHead(RnnConfig config, Kernels kernels) {
@@ -48,7 +50,8 @@ public final class LinearHead {
       throw new IllegalArgumentException("weights of H=" + config.hiddenSize() + " O="
           + config.outputSize() + " for a head of H=" + hiddenSize + " O=" + outputSize);
     }
-    Transpose.into(weights.outputWeights(), outputSize, hiddenSize, weightsTransposed);
+    outputWeights = weights.outputWeights();
+    Transpose.into(outputWeights, outputSize, hiddenSize, weightsTransposed);
     if (config.bias() == Bias.NONE) {
       java.util.Arrays.fill(bias, 0f);
     } else {
@@ -72,6 +75,18 @@ public final class LinearHead {
         }
       }
     }
+  }
+
+  /**
+   * Backward through the head for {@code rows} rows of {@code δz} ({@code dz} from 0): {@code
+   * dW_y += DZᵀ H} (states from {@code hOff}), {@code db_y += Σ_r δz_r}, and {@code dh += W_yᵀ
+   * δz_r} into {@code dh} from {@code dhOff}.
+   */
+  public void backward(int rows, float[] dz, float[] h, int hOff, Parameters gradients,
+      float[] dh, int dhOff) {
+    kernels.matMulTransA(outputSize, hiddenSize, rows, dz, 0, h, hOff, gradients.outputWeights(), 0);
+    ElmanLayer.addRowSums(kernels, dz, 0, rows, outputSize, gradients.outputBias());
+    kernels.matMul(rows, hiddenSize, outputSize, dz, 0, outputWeights, 0, dh, dhOff);
   }
 
   /** Writes {@code W_y} and {@code b_y} back into {@code weights}. */
