@@ -25,8 +25,10 @@ import java.util.Objects;
  * products over the stored states instead of T rank-one updates.
  *
  * <p>A pass allocates nothing: all buffers live in a {@link Workspace}. Passes read the weights
- * and write only the workspace (and the gradient accumulator), so threads may share one model as
- * long as nobody updates its weights meanwhile; each thread needs its own workspace. The weights
+ * and write only the workspace, the gradient accumulator and, the first pass after the weights
+ * changed, the model's own copy of them in the kernels' layout (under a lock), so threads may
+ * share one model as long as nobody updates its weights meanwhile; each thread needs its own
+ * workspace. The weights
  * in the kernels' layout are made when the weights change (see {@link Parameters#version()}),
  * not in every pass: write them through an optimizer, {@link Parameters#copyFrom}, or arrays
  * taken from {@link Parameters} just before writing (or call {@link Parameters#markChanged()}).
@@ -55,8 +57,8 @@ public final class ElmanRnn {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.config = weights.config();
-    this.layer = new ElmanLayer(config, kernels);
-    this.head = new LinearHead(config, kernels);
+    this.layer = ElmanLayer.over(weights, kernels);
+    this.head = LinearHead.over(weights, kernels);
   }
 
   /** A model with fresh weights drawn as the config says. */
@@ -174,14 +176,14 @@ public final class ElmanRnn {
   /**
    * Makes the layer and head again if the weights may have changed. Synchronized: the shards of
    * a data-parallel update call forward together, after the update that changed the weights;
-   * the first refreshes, the others find it done. The version is read after the refresh, whose
-   * own reads of the weights advance it.
+   * the first refreshes, the others find it done (and see its arrays).
    */
   private synchronized void refreshIfChanged() {
-    if (weights.version() != refreshedVersion) {
-      layer.refresh(weights);
-      head.refresh(weights);
-      refreshedVersion = weights.version();
+    long version = weights.version();
+    if (version != refreshedVersion) {
+      layer.refresh();
+      head.refresh();
+      refreshedVersion = version;
     }
   }
 

@@ -2,7 +2,9 @@ package dev.recur;
 
 /**
  * A named matrix (or vector, with one column) of a model, stored row-major: entry {@code (i, j)} at
- * {@code values[i * cols + j]}. The array is the live storage, not a copy.
+ * {@code values[i * cols + j]}. The array is the live storage, not a copy: taking it from {@link
+ * Parameters} counts as a write (see {@link Parameters#version()}); writing into it later, after a
+ * pass, needs {@link Parameters#markChanged()} for models to see the change.
  *
  * @param name the notation name ({@code W_x}, {@code W_h}, {@code b_h}, ...)
  * @param rows the number of rows

@@ -44,6 +44,15 @@ class WeightVersionTest {
       model.backward(ws, Loss.MEAN_SQUARED_ERROR, Targets.everyStep(new float[8]), gradients);
     }
     assertEquals(version, model.weights().version(), "no pass advances the version");
+
+    ElmanRnn second = new ElmanRnn(model.weights()); // a second model over the same weights
+    second.forward(second.workspace(4, 1), INPUTS);
+    version = model.weights().version();
+    for (int pass = 0; pass < 3; pass++) {
+      model.forward(ws, INPUTS);
+      second.forward(second.workspace(4, 1), INPUTS);
+    }
+    assertEquals(version, model.weights().version(), "neither model's refresh advances it");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import dev.recur.io.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -90,7 +91,7 @@ final class CommandFiles {
       if (!role.output()) {
         continue;
       }
-      Path target = role.path().toAbsolutePath();
+      Path target = AtomicFile.writtenFile(role.path()); // temporaries lie beside a link's target
       String name = target.getFileName().toString();
       Pattern atomic = Pattern.compile("\\." + Pattern.quote(name) + "\\.\\d+\\.tmp");
       try (Stream<Path> siblings = Files.list(target.getParent())) {
@@ -124,6 +125,9 @@ final class CommandFiles {
   private void checkOutput(Role role) {
     Path path = role.path();
     Path folder = path.toAbsolutePath().getParent();
+    if (folder == null) {
+      throw refuse(role, "is the root folder; name a file to write");
+    }
     if (!Files.isDirectory(folder)) {
       throw refuse(role, "folder " + folder + " does not exist");
     }

@@ -1,11 +1,13 @@
 package dev.recur.cli;
 
+import dev.recur.io.AtomicFile;
 import dev.recur.train.Trainer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,9 +20,12 @@ import java.util.function.Consumer;
  * target ({@code NAME.partial}), which replaces the target only when the run finishes ({@link
  * #finish}), so a failed run leaves any earlier diagnostics as they were.
  *
- * <p>A resumed run keeps the history: the lines of the run it continues (those a killed run left
- * in {@code NAME.partial}, else the finished file) before its first update come first. Nothing on
- * disk changes until the first update arrives, so a resume that is refused loses nothing.
+ * <p>A run that stops without finishing (killed, diverged, out of disk) leaves {@code
+ * NAME.partial} in place: a resumed run continues it. It copies the lines before its own first
+ * update from there (or, when there is none, from the finished file) into a new file that
+ * replaces {@code NAME.partial} in one rename, and appends after them; lines that were cut short
+ * are dropped. So nothing of a run's history is lost until the run that continues it has it on
+ * disk, and a resume that is refused changes nothing.
  */
 final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
 
@@ -30,11 +35,12 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
   private final Path partial;
   private final boolean resumed;
   private BufferedWriter writer;
+  private int columns;
 
   /** @param resumed whether the run continues one whose diagnostics are on disk */
-  DiagnosticsCsv(Path target, boolean resumed) {
-    this.target = target;
-    this.partial = partialOf(target);
+  DiagnosticsCsv(Path target, boolean resumed) throws IOException {
+    this.target = AtomicFile.writtenFile(target);
+    this.partial = partialOf(this.target);
     this.resumed = resumed;
   }
 
@@ -57,52 +63,65 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
       }
       writer.newLine();
     } catch (IOException e) {
-      throw new UncheckedIOException(partial + ": cannot write diagnostics", e);
+      throw new UncheckedIOException(partial + ": cannot write diagnostics: " + e.getMessage(), e);
     }
   }
 
-  /** Starts the temporary file: the history before {@code first}, or a header. */
+  /** Starts {@code NAME.partial}: the history before {@code first}, or just a header. */
   private void open(Trainer.Update first) throws IOException {
-    Path history = resumed ? (Files.exists(partial) ? partial : target) : null;
-    Path previous = null;
-    if (history == partial) {
-      previous = partial.resolveSibling(partial.getFileName() + ".previous");
-      Files.move(partial, previous, StandardCopyOption.REPLACE_EXISTING);
-      history = previous;
-    }
-    writer = Files.newBufferedWriter(partial);
-    if (history != null && Files.exists(history)) {
-      copyHistory(history, first.update());
-    } else {
-      writer.write(HEADER);
-      for (int t = 0; t < first.hiddenGradientNorms().length; t++) {
-        writer.write(",dh_" + t);
-      }
-      writer.newLine();
-    }
-    if (previous != null) {
-      Files.delete(previous);
-    }
-  }
-
-  /** The header and the lines of updates before {@code first}. */
-  private void copyHistory(Path history, long first) throws IOException {
-    try (BufferedReader lines = Files.newBufferedReader(history)) {
-      String header = lines.readLine();
-      if (header == null || !header.startsWith(HEADER)) {
-        throw new IOException(history + ": not recur's diagnostics (no header); move it away to resume");
-      }
-      writer.write(header);
-      writer.newLine();
-      for (String line; (line = lines.readLine()) != null; ) {
-        int comma = line.indexOf(',');
-        if (comma > 0 && Long.parseLong(line.substring(0, comma)) < first) {
-          writer.write(line);
-          writer.newLine();
+    columns = 4 + first.hiddenGradientNorms().length;
+    Path history = !resumed ? null : Files.exists(partial) ? partial : target;
+    Path next = Files.createTempFile(partial.getParent(), "." + partial.getFileName() + ".", ".tmp");
+    try {
+      try (BufferedWriter out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
+        if (history != null && Files.exists(history)) {
+          copyHistory(history, first.update(), out);
+        } else {
+          out.write(header(first.hiddenGradientNorms().length));
+          out.newLine();
         }
       }
+      force(next);
+      Files.move(next, partial, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(next);
+    }
+    writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+  }
+
+  private static String header(int steps) {
+    StringBuilder header = new StringBuilder(HEADER);
+    for (int t = 0; t < steps; t++) {
+      header.append(",dh_").append(t);
+    }
+    return header.toString();
+  }
+
+  /** The header and the whole lines of updates before {@code first}. */
+  private void copyHistory(Path history, long first, BufferedWriter out) throws IOException {
+    try (BufferedReader lines = Files.newBufferedReader(history, StandardCharsets.UTF_8)) {
+      String header = lines.readLine();
+      if (header == null || !header.equals(header(columns - 4))) {
+        throw new IOException(history + ": not the diagnostics of this run (another header);"
+            + " move it away to resume");
+      }
+      out.write(header);
+      out.newLine();
+      for (String line; (line = lines.readLine()) != null; ) {
+        String[] cells = line.split(",", -1);
+        if (cells.length == columns && isUpdateBefore(cells[0], first)) {
+          out.write(line);
+          out.newLine();
+        }
+      }
+    }
+  }
+
+  private static boolean isUpdateBefore(String cell, long first) {
+    try {
+      return Long.parseLong(cell) < first;
     } catch (NumberFormatException e) {
-      throw new IOException(history + ": a line does not start with an update number", e);
+      return false; // a line cut short by a crash
     }
   }
 
@@ -113,29 +132,33 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
   void finish() throws IOException {
     if (writer == null) {
       if (resumed && Files.exists(partial)) {
+        force(partial);
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return;
       }
       if (resumed && Files.exists(target)) {
         return;
       }
-      writer = Files.newBufferedWriter(partial);
-      writer.write(HEADER);
-      writer.newLine();
+      Files.writeString(partial, HEADER + System.lineSeparator(), StandardCharsets.UTF_8);
+    } else {
+      writer.close();
+      writer = null;
     }
-    writer.close();
-    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-      channel.force(true); // on disk before the rename, as AtomicFile does
-    }
+    force(partial);
     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Drops the temporary file if the run started writing it but did not finish. */
+  /** Closes the file; what was written stays in {@code NAME.partial} for a resume to continue. */
   @Override
   public void close() throws IOException {
     if (writer != null) {
       writer.close();
-      Files.deleteIfExists(partial);
+    }
+  }
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true); // on disk before the rename, as AtomicFile does
     }
   }
 }

@@ -20,6 +20,9 @@ final class ErrorMessages {
   private ErrorMessages() {}
 
   static String describe(Throwable error) {
+    if (error instanceof UncheckedIOException u && !u.getMessage().equals(u.getCause().toString())) {
+      return u.getMessage(); // the wrapper names the file; the cause alone may not
+    }
     Throwable cause = error instanceof UncheckedIOException u ? u.getCause() : error;
     return switch (cause) {
       case OutOfMemoryError e -> "out of memory: the command needs more than this JVM may use ("

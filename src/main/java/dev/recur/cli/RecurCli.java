@@ -38,11 +38,11 @@ public final class RecurCli implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     return new CommandLine(new RecurCli())
-        .setExecutionStrategy(RecurCli::runReportingOutOfMemory)
+        .setExecutionStrategy(RecurCli::runReportingErrors)
         .setParameterExceptionHandler(RecurCli::usageError)
         .setExecutionExceptionHandler(
             (e, line, parsed) -> {
-              Throwable error = e instanceof OutOfMemory ? e.getCause() : e;
+              Throwable error = e instanceof FatalError ? e.getCause() : e;
               line.getErr().println("recur: " + ErrorMessages.describe(error));
               if (verbose(parsed)) {
                 error.printStackTrace(line.getErr());
@@ -53,17 +53,17 @@ public final class RecurCli implements Callable<Integer> {
   }
 
   /**
-   * Runs the chosen command; an {@link OutOfMemoryError} (which picocli would let through as a
-   * stack trace) is handed to the error handler like any other failure. By then the command's
+   * Runs the chosen command; an {@link Error} such as {@link OutOfMemoryError} (which picocli
+   * would let through as a stack trace) is handed to the error handler like any other failure. By then the command's
    * own arrays are unreachable, so there is memory again to print the message.
    */
-  private static int runReportingOutOfMemory(ParseResult parsed) {
+  private static int runReportingErrors(ParseResult parsed) {
     try {
       return new CommandLine.RunLast().execute(parsed);
-    } catch (OutOfMemoryError e) {
+    } catch (Error e) { // OutOfMemoryError above all, but StackOverflowError and the like too
       List<CommandLine> commands = parsed.asCommandLineList();
       throw new CommandLine.ExecutionException(
-          commands.get(commands.size() - 1), "out of memory", new OutOfMemory(e));
+          commands.get(commands.size() - 1), "out of memory", new FatalError(e));
     }
   }
 
@@ -87,11 +87,11 @@ public final class RecurCli implements Callable<Integer> {
     return false;
   }
 
-  /** Carries an {@link OutOfMemoryError} through picocli's handling of exceptions. */
-  private static final class OutOfMemory extends RuntimeException {
+  /** Carries an {@link Error} through picocli's handling of exceptions, which lets errors through. */
+  private static final class FatalError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    OutOfMemory(OutOfMemoryError cause) {
+    FatalError(Error cause) {
       super(cause);
     }
   }

@@ -39,8 +39,8 @@ public final class InferenceModel {
     Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     config = weights.config();
-    layer = ElmanLayer.of(weights, kernels);
-    head = LinearHead.of(weights, kernels);
+    layer = ElmanLayer.frozen(weights, kernels);
+    head = LinearHead.frozen(weights, kernels);
   }
 
   public RnnConfig config() {

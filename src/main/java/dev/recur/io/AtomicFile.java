@@ -37,7 +37,7 @@ public final class AtomicFile {
   }
 
   static void write(Path path, ByteBuffer bytes, ChannelWriter writer) throws IOException {
-    Path target = writtenFile(Objects.requireNonNull(path, "path"));
+    Path target = writtenFile(path);
     if (!Files.isDirectory(target.getParent())) {
       // otherwise the error would name the temporary file, which the caller never asked for
       throw new NoSuchFileException(
@@ -61,12 +61,19 @@ public final class AtomicFile {
   }
 
   /**
-   * The file whose content {@code path} names: through a symbolic link to the file it points at
-   * (a rename would replace the link itself), and never a device, a pipe or a folder, which a
-   * rename would replace by a plain file ({@code /dev/null} among them).
+   * The file whose content {@code path} names, absolute: through symbolic links (even dangling
+   * ones) to the file they point at, since a rename would replace the link itself; and never a
+   * device, a pipe or a folder, which a rename would replace by a plain file ({@code /dev/null}
+   * among them). Every writer that renames into place resolves its target here.
    */
-  private static Path writtenFile(Path path) throws IOException {
-    Path target = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath();
+  public static Path writtenFile(Path path) throws IOException {
+    Path target = Objects.requireNonNull(path, "path").toAbsolutePath();
+    for (int links = 0; Files.isSymbolicLink(target); links++) { // dangling links too
+      if (links == 40) {
+        throw new FileSystemException(path.toString(), null, "too many levels of symbolic links");
+      }
+      target = target.resolveSibling(Files.readSymbolicLink(target)).normalize();
+    }
     if (Files.exists(target) && !Files.isRegularFile(target)) {
       throw new FileSystemException(path.toString(), null, Files.isDirectory(target)
           ? "is a folder; name a file to write"

@@ -26,53 +26,81 @@ public final class ElmanLayer {
   private final int inputSize;
   private final int hiddenSize;
   private final Activation activation;
+  private final Bias biasKind;
   private final Kernels kernels;
   private final float[] inputWeightsTransposed;
   private final float[] recurrentWeightsTransposed;
   private final float[] bias;
-  /** W_x and W_h as {@link #refresh} last saw them (live arrays): the backward products read them. */
-  private float[] inputWeights;
-  private float[] recurrentWeights;
+  /**
+   * The live W_x, W_h, b_ih and b_hh a training layer is made from ({@link #refresh} derives
+   * again from them; the backward products read them); null in a {@link #frozen} layer.
+   */
+  private final float[] inputWeights;
+  private final float[] recurrentWeights;
+  private final float[] firstBias;
+  private final float[] secondBias;
 
-  /** A layer of {@code config}'s shape with all weights zero, to be {@link #refresh}ed. */
-  public ElmanLayer(RnnConfig config, Kernels kernels) {
+  private ElmanLayer(RnnConfig config, Kernels kernels, float[] inputWeights,
+      float[] recurrentWeights, float[] firstBias, float[] secondBias) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     inputSize = config.inputSize();
     hiddenSize = config.hiddenSize();
     activation = config.activation();
+    biasKind = config.bias();
     inputWeightsTransposed = new float[inputSize * hiddenSize];
     recurrentWeightsTransposed = new float[hiddenSize * hiddenSize];
     bias = new float[hiddenSize];
+    this.inputWeights = inputWeights;
+    this.recurrentWeights = recurrentWeights;
+    this.firstBias = firstBias;
+    this.secondBias = secondBias;
   }
 
-  /** A layer holding (a copy of) {@code weights}' recurrent layer. */
-  public static ElmanLayer of(Parameters weights, Kernels kernels) {
-    ElmanLayer layer = new ElmanLayer(weights.config(), kernels);
-    layer.refresh(weights);
+  /**
+   * A training layer over {@code weights}' live arrays, derived now and again at each {@link
+   * #refresh} (which never reads {@code weights} through its accessors, so it does not advance
+   * the weights' version).
+   */
+  public static ElmanLayer over(Parameters weights, Kernels kernels) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), kernels, weights.inputWeights(),
+        weights.recurrentWeights(), weights.hiddenBias(), weights.secondHiddenBias());
+    layer.refresh();
     return layer;
   }
 
-  /** Takes the layer's weights from {@code weights} again (after they changed). */
-  public void refresh(Parameters weights) {
-    RnnConfig config = weights.config();
-    if (config.inputSize() != inputSize || config.hiddenSize() != hiddenSize) {
-      throw new IllegalArgumentException("weights of I=" + config.inputSize() + " H="
-          + config.hiddenSize() + " for a layer of I=" + inputSize + " H=" + hiddenSize);
-    }
-    inputWeights = weights.inputWeights();
-    recurrentWeights = weights.recurrentWeights();
-    Transpose.into(inputWeights, hiddenSize, inputSize, inputWeightsTransposed);
-    Transpose.into(recurrentWeights, hiddenSize, hiddenSize, recurrentWeightsTransposed);
-    Bias kind = config.bias();
-    float[] first = weights.hiddenBias();
-    float[] second = weights.secondHiddenBias();
+  /**
+   * A serving layer: {@code weights}' layer derived once, keeping no reference to them (so a
+   * frozen model never holds on to training arrays); it has no backward pass.
+   */
+  public static ElmanLayer frozen(Parameters weights, Kernels kernels) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), kernels, null, null, null, null);
+    layer.derive(weights.inputWeights(), weights.recurrentWeights(), weights.hiddenBias(),
+        weights.secondHiddenBias());
+    return layer;
+  }
+
+  /** Derives the layer again from the live weights (after they changed). */
+  public void refresh() {
+    derive(requireLive(inputWeights), recurrentWeights, firstBias, secondBias);
+  }
+
+  private void derive(float[] wx, float[] wh, float[] first, float[] second) {
+    Transpose.into(wx, hiddenSize, inputSize, inputWeightsTransposed);
+    Transpose.into(wh, hiddenSize, hiddenSize, recurrentWeightsTransposed);
     for (int i = 0; i < hiddenSize; i++) {
-      bias[i] = switch (kind) {
+      bias[i] = switch (biasKind) {
         case NONE -> 0f;
         case SINGLE -> first[i];
         case PYTORCH_PAIR -> first[i] + second[i];
       };
     }
+  }
+
+  private static float[] requireLive(float[] weights) {
+    if (weights == null) {
+      throw new IllegalStateException("a frozen (serving) layer has no training weights");
+    }
+    return weights;
   }
 
   /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of I inputs. */
@@ -117,7 +145,8 @@ public final class ElmanLayer {
    */
   public void backwardStep(int rows, float[] h, int hOff, float[] delta, int current, int previous) {
     kernels.activationBackward(activation, h, hOff, delta, current, delta, current, rows * hiddenSize);
-    addProduct(rows, hiddenSize, hiddenSize, delta, current, recurrentWeights, delta, previous);
+    addProduct(rows, hiddenSize, hiddenSize, delta, current, requireLive(recurrentWeights), delta,
+        previous);
   }
 
   /**
@@ -138,7 +167,8 @@ public final class ElmanLayer {
       Parameters gradients, float[] inputDelta) {
     kernels.matMulTransA(hiddenSize, inputSize, rows, delta, deltaOff, x, 0, gradients.inputWeights(), 0);
     java.util.Arrays.fill(inputDelta, 0, rows * inputSize, 0f);
-    kernels.matMul(rows, inputSize, hiddenSize, delta, deltaOff, inputWeights, 0, inputDelta, 0);
+    kernels.matMul(
+        rows, inputSize, hiddenSize, delta, deltaOff, requireLive(inputWeights), 0, inputDelta, 0);
   }
 
   /** For token rows, column {@code token_r} of {@code dW_x} gets {@code da_r}. */
@@ -171,6 +201,7 @@ public final class ElmanLayer {
     Transpose.into(recurrentWeightsTransposed, hiddenSize, hiddenSize, weights.recurrentWeights());
     if (weights.config().bias() != Bias.NONE) {
       System.arraycopy(bias, 0, weights.hiddenBias(), 0, hiddenSize);
+      java.util.Arrays.fill(weights.secondHiddenBias(), 0f); // b_hh's share is in b_h already
     }
   }
 

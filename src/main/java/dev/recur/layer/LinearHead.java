@@ -20,42 +20,53 @@ public final class LinearHead {
   private final int hiddenSize;
   private final int outputSize;
   private final OutputFunction output;
+  private final boolean hasBias;
   private final Kernels kernels;
   private final float[] weightsTransposed;
   private final float[] bias;
-  /** W_y as {@link #refresh} last saw it (a live array): the backward product reads it. */
-  private float[] outputWeights;
+  /** The live W_y and b_y of a training head ({@link #refresh}, backward); null when frozen. */
+  private final float[] outputWeights;
+  private final float[] outputBias;
 
-  /** A head of {@code config}'s shape with all weights zero, to be {@link #refresh}ed. */
-  public LinearHead(RnnConfig config, Kernels kernels) {
+  private LinearHead(RnnConfig config, Kernels kernels, float[] outputWeights, float[] outputBias) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     hiddenSize = config.hiddenSize();
     outputSize = config.outputSize();
     output = config.output();
+    hasBias = config.bias() != Bias.NONE;
     weightsTransposed = new float[hiddenSize * outputSize];
     bias = new float[outputSize];
+    this.outputWeights = outputWeights;
+    this.outputBias = outputBias;
   }
 
-  /** A head holding (a copy of) {@code weights}' output layer. */
-  public static LinearHead of(Parameters weights, Kernels kernels) {
-    LinearHead head = new LinearHead(weights.config(), kernels);
-    head.refresh(weights);
+  /** A training head over {@code weights}' live arrays; see {@link ElmanLayer#over}. */
+  public static LinearHead over(Parameters weights, Kernels kernels) {
+    LinearHead head = new LinearHead(
+        weights.config(), kernels, weights.outputWeights(), weights.outputBias());
+    head.refresh();
     return head;
   }
 
-  /** Takes the head's weights from {@code weights} again (after they changed). */
-  public void refresh(Parameters weights) {
-    RnnConfig config = weights.config();
-    if (config.hiddenSize() != hiddenSize || config.outputSize() != outputSize) {
-      throw new IllegalArgumentException("weights of H=" + config.hiddenSize() + " O="
-          + config.outputSize() + " for a head of H=" + hiddenSize + " O=" + outputSize);
+  /** A serving head derived once from {@code weights}; see {@link ElmanLayer#frozen}. */
+  public static LinearHead frozen(Parameters weights, Kernels kernels) {
+    LinearHead head = new LinearHead(weights.config(), kernels, null, null);
+    head.derive(weights.outputWeights(), weights.outputBias());
+    return head;
+  }
+
+  /** Derives the head again from the live weights (after they changed). */
+  public void refresh() {
+    if (outputWeights == null) {
+      throw new IllegalStateException("a frozen (serving) head has no training weights");
     }
-    outputWeights = weights.outputWeights();
-    Transpose.into(outputWeights, outputSize, hiddenSize, weightsTransposed);
-    if (config.bias() == Bias.NONE) {
-      java.util.Arrays.fill(bias, 0f);
-    } else {
-      System.arraycopy(weights.outputBias(), 0, bias, 0, outputSize);
+    derive(outputWeights, outputBias);
+  }
+
+  private void derive(float[] wy, float[] by) {
+    Transpose.into(wy, outputSize, hiddenSize, weightsTransposed);
+    if (hasBias) {
+      System.arraycopy(by, 0, bias, 0, outputSize);
     }
   }
 

@@ -70,7 +70,11 @@ final class ShardedGradients implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while computing gradients", e);
         } catch (java.util.concurrent.ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          switch (e.getCause()) { // as if the shard had run on this thread
+            case RuntimeException r -> throw r;
+            case Error r -> throw r;
+            default -> throw new IllegalStateException(e.getCause());
+          }
         }
       }
     }
@@ -98,6 +102,7 @@ final class ShardedGradients implements AutoCloseable {
     int from = start + k * size / count;
     int to = start + (k + 1) * size / count;
     if (to == from) {
+      workspaces[k] = null; // a minibatch smaller than the shard count leaves this one empty
       return;
     }
     Minibatches.Batch batch = batches[k].gather(order, from, to - from);
@@ -107,9 +112,14 @@ final class ShardedGradients implements AutoCloseable {
     losses[k] = model.backward(batch.workspace(), loss, batch.targets(), gradients[k]);
   }
 
-  /** The workspace of shard 0's last minibatch. */
+  /** The workspace of the first shard that had sequences in the last minibatch. */
   Workspace firstWorkspace() {
-    return workspaces[0];
+    for (Workspace workspace : workspaces) {
+      if (workspace != null) {
+        return workspace;
+      }
+    }
+    throw new IllegalStateException("no minibatch has been computed yet");
   }
 
   @Override

@@ -194,4 +194,40 @@ class OutputPathsTest {
         checkpoint.toString(), "--resume", checkpoint.toString())).refused(1, "hidden");
     assertUnchanged(dir, before);
   }
+
+  @Test
+  void aLineCutShortByACrashIsDroppedWhenTheRunResumes() throws Exception {
+    Path straight = dir.resolve("straight.recur");
+    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    Path model = dir.resolve("m.recur");
+    Path checkpoint = dir.resolve("m.ck");
+    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString())).status());
+    Path partial = dir.resolve("m.recur.diagnostics.csv.partial"); // as a crash mid-line leaves it
+    Files.move(dir.resolve("m.recur.diagnostics.csv"), partial);
+    Files.writeString(partial, "99999,0.5,1", java.nio.file.StandardOpenOption.APPEND);
+    CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")),
+        Files.readString(dir.resolve("m.recur.diagnostics.csv")));
+    assertFalse(Files.exists(partial));
+  }
+
+  @Test
+  void diagnosticsAndPlotsAreWrittenThroughLinks() throws Exception {
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Path csv = Files.writeString(elsewhere.resolve("d.csv"), "old");
+    Path link = Files.createSymbolicLink(dir.resolve("m.recur.diagnostics.csv"), csv);
+    Path dangling = Files.createSymbolicLink(dir.resolve("m.recur.loss.png"), elsewhere.resolve("p.png"));
+    assertEquals(0, run(tinyAdding("--out", dir.resolve("m.recur").toString())).status());
+    assertTrue(Files.isSymbolicLink(link) && Files.isSymbolicLink(dangling), "links stay links");
+    assertTrue(Files.readString(csv).startsWith("update,loss"), "the linked file got the lines");
+    assertTrue(Files.size(elsewhere.resolve("p.png")) > 0, "a dangling link's target is written");
+  }
+
+  @Test
+  void theRootFolderIsNoOutput() {
+    run(tinyAdding("--out", "/")).refused(2, "--out /: is");
+  }
 }

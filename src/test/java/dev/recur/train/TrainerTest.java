@@ -2,6 +2,7 @@ package dev.recur.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,23 @@ class TrainerTest {
       // many-to-one: only the last step has a loss, so ∂L/∂h_t reaches earlier steps through W_h
       assertTrue(u.hiddenGradientNorms()[11] > 0);
     }
+  }
+
+  @Test
+  void aMinibatchSmallerThanTheShardCountReportsItsOwnGradientFlow() {
+    SequenceSet train = AddingProblem.generate(19, 6, 5); // batches of 16, then 3 for 4 shards
+    ElmanRnn model = ElmanRnn.initialize(irnn());
+    List<Trainer.Update> updates = new ArrayList<>();
+    new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(1)
+        .seed(1).parallelism(4, 1).build())
+        .onUpdate(u -> updates.add(new Trainer.Update(u.update(), u.loss(), u.gradientNorm(),
+            u.clipped(), u.hiddenGradientNorms().clone())))
+        .fit(train, train, e -> {});
+    assertEquals(2, updates.size());
+    assertEquals(6, updates.get(1).hiddenGradientNorms().length);
+    assertFalse(java.util.Arrays.equals(updates.get(0).hiddenGradientNorms(),
+        updates.get(1).hiddenGradientNorms()), "the small batch's own norms, not the last batch's");
   }
 
   @Test
