@@ -1,6 +1,7 @@
 package dev.recur.train;
 
 import dev.recur.Parameters;
+import dev.recur.Tensor;
 import dev.recur.io.AtomicFile;
 import dev.recur.io.ModelFile;
 import dev.recur.optim.Optimizer;
@@ -122,15 +123,35 @@ final class CheckpointFile {
   /** Puts saved optimizer state and step count into {@code optimizer}, checking they fit. */
   static void restore(Path path, Optimizer optimizer, List<Parameters> saved, long steps) {
     List<Parameters> state = optimizer.state();
-    if (state.size() != saved.size()) {
-      throw new IllegalArgumentException(
-          path + " holds " + saved.size() + " optimizer state tensor sets; this optimizer has "
-              + state.size());
-    }
+    requireRestorable(path, state, saved);
     for (int i = 0; i < state.size(); i++) {
       state.get(i).copyFrom(saved.get(i));
     }
     optimizer.restoreSteps(steps);
+  }
+
+  /**
+   * Throws unless each of {@code saved} has the shapes of the matching set of {@code current}, so
+   * that a restore refuses before it has copied anything.
+   */
+  static void requireRestorable(Path path, List<Parameters> current, List<Parameters> saved) {
+    if (current.size() != saved.size()) {
+      throw new IllegalArgumentException(
+          path + " holds " + saved.size() + " optimizer state tensor sets; this optimizer has "
+              + current.size());
+    }
+    for (int i = 0; i < current.size(); i++) {
+      List<Tensor> mine = current.get(i).tensors();
+      List<Tensor> theirs = saved.get(i).tensors();
+      boolean same = mine.size() == theirs.size();
+      for (int t = 0; same && t < mine.size(); t++) {
+        same = mine.get(t).rows() == theirs.get(t).rows() && mine.get(t).cols() == theirs.get(t).cols();
+      }
+      if (!same) {
+        throw new IllegalArgumentException(path + ": tensor set " + i + " has other shapes than"
+            + " this model's");
+      }
+    }
   }
 
   private static byte[] magic(String magic) {

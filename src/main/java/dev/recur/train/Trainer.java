@@ -249,6 +249,11 @@ public final class Trainer {
           checkpoint + " was made on " + saved.order().length + " training sequences; got "
               + training.count());
     }
+    // every check before the first copy, so a refused resume leaves the model and optimizer as
+    // they were
+    CheckpointFile.requireRestorable(
+        checkpoint, List.of(model.weights()), List.of(saved.weights()));
+    CheckpointFile.requireRestorable(checkpoint, optimizer.state(), saved.optimizerState());
     model.weights().copyFrom(saved.weights());
     CheckpointFile.restore(checkpoint, optimizer, saved.optimizerState(), saved.optimizerSteps());
     RunState run = new RunState(

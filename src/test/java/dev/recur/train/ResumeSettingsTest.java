@@ -139,4 +139,20 @@ class ResumeSettingsTest {
     assertEquals(old + ": a version 1 checkpoint, which predates the checks of a resumed run's"
         + " settings; this recur reads version 2: restart the run", e.getMessage());
   }
+
+  @Test
+  void aResumeRefusedForItsOptimizerStateLeavesTheModelAlone() throws IOException {
+    Path file = dir.resolve("momentum.ckpt");
+    ElmanRnn trained = ElmanRnn.initialize(config(Activation.TANH));
+    new Trainer(trained, new Sgd(trained.config(), 0.9f, false, 0f), settings(2, 7, 1, 1))
+        .fit(TRAIN, VALID, e -> {}, new Trainer.Checkpoints(file, 0, 5));
+
+    ElmanRnn model = ElmanRnn.initialize(config(Activation.TANH));
+    float[] before = model.weights().recurrentWeights().clone();
+    Trainer plain = new Trainer(model, Sgd.plain(model.config()), settings(2, 7, 1, 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> plain.resume(file, TRAIN, VALID, x -> {}, null));
+    assertTrue(e.getMessage().contains("optimizer state tensor sets"), e.getMessage());
+    assertArrayEquals(before, model.weights().recurrentWeights(), "the model's weights as they were");
+  }
 }
