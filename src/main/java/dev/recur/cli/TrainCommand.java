@@ -151,6 +151,11 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     checkOptions();
+    if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
+      // checked before any work; ModelFiles.save would refuse too, but only after training
+      throw new OptionChecks(spec).refuse("--out", "must name a recur file (not .safetensors): a "
+          + task + " model keeps its vocabulary or labels, which safetensors cannot hold", out);
+    }
     CommandFiles files = new CommandFiles(spec)
         .input("--data", data).input("--resume", resume)
         .output("--out", out).output("--checkpoint", checkpoint)
@@ -162,11 +167,6 @@ final class TrainCommand implements Callable<Integer> {
     // a resumed run continues the diagnostics a killed run left (DiagnosticsCsv)
     files.removeStaleTemporaries(spec.commandLine().getOut(),
         resume == null ? new Path[0] : new Path[] {DiagnosticsCsv.partialOf(sibling(".diagnostics.csv"))});
-    if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
-      throw new IllegalArgumentException(
-          "--out " + out + ": a " + task + " model keeps its vocabulary or labels, which only recur's"
-              + " format holds; name a file not ending in .safetensors");
-    }
     if (task == Task.CHARS) {
       return trainCharacters();
     }

@@ -153,7 +153,7 @@ public final class SafeTensorsFile {
       boolean keepBothBiases, Set<String> ignoredTensors) throws IOException {
     Objects.requireNonNull(path, "path");
     Set<String> used = Objects.requireNonNull(names, "names").all();
-    for (String ignored : ignoredTensors) {
+    for (String ignored : Objects.requireNonNull(ignoredTensors, "ignoredTensors")) {
       if (used.contains(ignored)) {
         throw new IllegalArgumentException(ignored + " is a tensor recur reads; it cannot be ignored");
       }

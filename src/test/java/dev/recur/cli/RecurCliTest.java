@@ -326,8 +326,9 @@ class RecurCliTest {
     Files.writeString(tagged, "a\tX\nb\tY\n\nb\tY\n");
     CliRun refused = run("train", "--task", "TAG", "--data", tagged.toString(), "--out",
         dir.resolve("x.safetensors").toString());
-    assertEquals(1, refused.status());
-    assertTrue(refused.err().contains("only recur's format holds"), refused.err());
+    refused.refused(2, "--out must name a recur file (not .safetensors): a TAG model keeps its"
+        + " vocabulary or labels");
+    assertFalse(Files.exists(dir.resolve("x.safetensors.diagnostics.csv.partial")), "no work done");
   }
 
   /** A tiny latency run: every measurement reported with its percentiles and written out. */
