@@ -151,6 +151,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     checkOptions();
+    if (out.getFileName() == null) {
+      throw new OptionChecks(spec).refuse("--out", "must name a file, not a root folder", out);
+    }
     if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
       // checked before any work; ModelFiles.save would refuse too, but only after training
       throw new OptionChecks(spec).refuse("--out", "must name a recur file (not .safetensors): a "

@@ -227,7 +227,10 @@ class OutputPathsTest {
   }
 
   @Test
-  void theRootFolderIsNoOutput() {
-    run(tinyAdding("--out", "/")).refused(2, "--out /: is");
+  void theRootFolderIsNoOutput() throws Exception {
+    run(tinyAdding("--out", "/")).refused(2, "--out must name a file, not a root folder; got /");
+    Path model = dir.resolve("m.recur");
+    assertEquals(0, run(tinyAdding("--out", model.toString())).status());
+    run("convert", model.toString(), "/").refused(2, "OUT /: is the root folder");
   }
 }
