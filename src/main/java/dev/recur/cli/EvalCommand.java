@@ -252,28 +252,14 @@ final class EvalCommand implements Callable<Integer> {
 
   /** Options of other tasks are refused rather than ignored; --data where the task reads it. */
   private void checkOptionsApply() {
-    OptionChecks checks = new OptionChecks(spec);
     String context = "--task " + task;
-    if (task != Task.ADDING) {
-      checks.notGiven(context, "--count", "--seed");
-    }
-    if (task != Task.ADDING && task != Task.CSV) {
-      checks.notGiven(context, "--steps");
-    }
-    if (task != Task.CSV) {
-      checks.notGiven(context, "--header");
-    }
-    if (task != Task.MACKEY_GLASS) {
-      checks.notGiven(context, "--horizon");
-    }
-    if (task != Task.CLASSIFY) {
-      checks.notGiven(context, "--input-size");
-    }
-    if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
-      checks.notGiven(context, "--data");
-    } else if (data == null) {
-      throw checks.refuse("--data", "is needed by " + context, "none");
-    }
+    new OptionChecks(spec)
+        .onlyIf(task == Task.ADDING, context, "--count", "--seed")
+        .onlyIf(task == Task.ADDING || task == Task.CSV, context, "--steps")
+        .onlyIf(task == Task.CSV, context, "--header")
+        .onlyIf(task == Task.MACKEY_GLASS, context, "--horizon")
+        .onlyIf(task == Task.CLASSIFY, context, "--input-size")
+        .fileNeededIf(task != Task.ADDING && task != Task.MACKEY_GLASS, context, "--data", data);
   }
 
   /** A newline-separated list from the model's metadata, which must be there. */

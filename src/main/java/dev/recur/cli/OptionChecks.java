@@ -60,6 +60,19 @@ final class OptionChecks {
     return this;
   }
 
+  /** {@link #notGiven} unless {@code applies}: options that only some tasks read. */
+  OptionChecks onlyIf(boolean applies, String context, String... options) {
+    return applies ? this : notGiven(context, options);
+  }
+
+  /** A file option ({@code value}) that {@code context} needs, or refuses when it reads none. */
+  OptionChecks fileNeededIf(boolean needed, String context, String option, Object value) {
+    if (needed && value == null) {
+      throw refuse(option, "is needed by " + context, "none");
+    }
+    return onlyIf(needed, context, option);
+  }
+
   /** A usage error about {@code option}, for checks that need more than a range. */
   ParameterException refuse(String option, String rule, Object value) {
     return new ParameterException(spec.commandLine(), option + " " + rule + "; got " + value);

@@ -312,24 +312,14 @@ final class TrainCommand implements Callable<Integer> {
         .finiteAbove("--lr", learningRate, 0)
         .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0)
         .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
-    OptionChecks checks = new OptionChecks(spec);
     String context = "--task " + task;
-    if (task == Task.CHARS) {
-      checks.notGiven(context, "--batch", "--epochs", "--patience", "--clip", "--threads");
-    } else {
-      checks.notGiven(context, "--iterations", "--clip-value");
-    }
-    if (task != Task.CSV) {
-      checks.notGiven(context, "--header");
-    }
-    if (task != Task.CLASSIFY) {
-      checks.notGiven(context, "--input-size");
-    }
-    if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
-      checks.notGiven(context, "--data");
-    } else if (data == null) {
-      throw checks.refuse("--data", "is needed by " + context, "none");
-    }
+    boolean chars = task == Task.CHARS;
+    new OptionChecks(spec)
+        .onlyIf(!chars, context, "--batch", "--epochs", "--patience", "--clip", "--threads")
+        .onlyIf(chars, context, "--iterations", "--clip-value")
+        .onlyIf(task == Task.CSV, context, "--header")
+        .onlyIf(task == Task.CLASSIFY, context, "--input-size")
+        .fileNeededIf(task != Task.ADDING && task != Task.MACKEY_GLASS, context, "--data", data);
   }
 
   /**

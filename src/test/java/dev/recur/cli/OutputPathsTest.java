@@ -165,14 +165,20 @@ class OutputPathsTest {
     assertEquals(ModelFile.load(model).config(), ModelFile.load(target).config());
   }
 
+  /** Two epochs of a tiny run writing {@code model}, checkpointed to m.ck, which it returns. */
+  private Path twoEpochsCheckpointed(Path model) {
+    Path checkpoint = dir.resolve("m.ck");
+    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString())).status());
+    return checkpoint;
+  }
+
   @Test
   void aResumedRunKeepsTheDiagnosticsOfTheRunItContinues() throws Exception {
     Path straight = dir.resolve("straight.recur");
     assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
     Path model = dir.resolve("m.recur");
-    Path checkpoint = dir.resolve("m.ck");
-    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
-        checkpoint.toString())).status());
+    Path checkpoint = twoEpochsCheckpointed(model);
     CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
         checkpoint.toString(), "--resume", checkpoint.toString()));
     assertEquals(0, resumed.status(), resumed.err());
@@ -184,9 +190,7 @@ class OutputPathsTest {
   @Test
   void aRefusedResumeLeavesWhatAKilledRunWroteInPlace() throws Exception {
     Path model = dir.resolve("m.recur");
-    Path checkpoint = dir.resolve("m.ck");
-    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
-        checkpoint.toString())).status());
+    Path checkpoint = twoEpochsCheckpointed(model);
     Path partial = dir.resolve("m.recur.diagnostics.csv.partial"); // as kill -9 leaves it
     Files.move(dir.resolve("m.recur.diagnostics.csv"), partial);
     Map<Path, byte[]> before = snapshot(dir);
@@ -200,9 +204,7 @@ class OutputPathsTest {
     Path straight = dir.resolve("straight.recur");
     assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
     Path model = dir.resolve("m.recur");
-    Path checkpoint = dir.resolve("m.ck");
-    assertEquals(0, run(tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
-        checkpoint.toString())).status());
+    Path checkpoint = twoEpochsCheckpointed(model);
     Path partial = dir.resolve("m.recur.diagnostics.csv.partial"); // as a crash mid-line leaves it
     Files.move(dir.resolve("m.recur.diagnostics.csv"), partial);
     Files.writeString(partial, "99999,0.5,1", java.nio.file.StandardOpenOption.APPEND);
