@@ -1,6 +1,5 @@
 package dev.recur.kernel;
 
-import dev.recur.Activation;
 
 /**
  * The primitive operations of an Elman RNN's forward pass and BPTT, on flat {@code float[]}
@@ -77,7 +76,7 @@ public interface Kernels {
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
 
   /** {@code out[i] = f(in[i])}. out modified; may be the same range as in. */
-  void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n);
+  void activate(Nonlinearity f, float[] in, int inOff, float[] out, int outOff, int n);
 
   /**
    * {@link #activate} on each of {@code rows} rows of {@code width} entries separately, so that a
@@ -85,7 +84,7 @@ public interface Kernels {
    * falls): a batch row gets exactly the bits of the same row alone.
    */
   default void activateRows(
-      Activation f, float[] in, int inOff, float[] out, int outOff, int rows, int width) {
+      Nonlinearity f, float[] in, int inOff, float[] out, int outOff, int rows, int width) {
     for (int r = 0; r < rows; r++) {
       activate(f, in, inOff + r * width, out, outOff + r * width, width);
     }
@@ -93,10 +92,10 @@ public interface Kernels {
 
   /**
    * {@code da[i] = dh[i] · f'(a[i])}, with the derivative taken from the output {@code h = f(a)}
-   * (see {@link Activation}). da modified; may be the same range as dh.
+   * (see {@link Nonlinearity}). da modified; may be the same range as dh.
    */
   void activationBackward(
-      Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n);
+      Nonlinearity f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n);
 
   /** {@code out = softmax(z)}, computed stably (the maximum subtracted first). out modified. */
   void softmax(float[] z, int zOff, float[] out, int outOff, int n);

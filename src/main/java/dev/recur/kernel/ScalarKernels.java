@@ -1,6 +1,5 @@
 package dev.recur.kernel;
 
-import dev.recur.Activation;
 
 /**
  * Plain-Java kernels: the reference every vector kernel is tested against, and the fallback
@@ -107,14 +106,14 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
-  public void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n) {
+  public void activate(Nonlinearity f, float[] in, int inOff, float[] out, int outOff, int n) {
     for (int i = 0; i < n; i++) {
       out[outOff + i] = activate(f, in[inOff + i]);
     }
   }
 
   /** {@code f(a)} for one value; the definition the vector kernels are compared with. */
-  static float activate(Activation f, float a) {
+  static float activate(Nonlinearity f, float a) {
     return switch (f) {
       case TANH -> (float) Math.tanh(a);
       case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-a)));
@@ -124,7 +123,7 @@ public final class ScalarKernels implements Kernels {
 
   @Override
   public void activationBackward(
-      Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
+      Nonlinearity f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
     for (int i = 0; i < n; i++) {
       float out = h[hOff + i];
       float derivative =

@@ -3,7 +3,6 @@ package dev.recur.kernel;
 import static dev.recur.kernel.VectorMath.sumLanes;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
-import dev.recur.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -596,7 +595,7 @@ final class VectorKernels implements Kernels {
 
 
   @Override
-  public void activate(Activation f, float[] in, int inOff, float[] out, int outOff, int n) {
+  public void activate(Nonlinearity f, float[] in, int inOff, float[] out, int outOff, int n) {
     if (n < LANES) {
       SCALAR.activate(f, in, inOff, out, outOff, n);
       return;
@@ -642,7 +641,7 @@ final class VectorKernels implements Kernels {
 
   @Override
   public void activationBackward(
-      Activation f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
+      Nonlinearity f, float[] h, int hOff, float[] dh, int dhOff, float[] da, int daOff, int n) {
     if (n < LANES) {
       SCALAR.activationBackward(f, h, hOff, dh, dhOff, da, daOff, n);
       return;

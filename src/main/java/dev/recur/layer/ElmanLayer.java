@@ -1,11 +1,11 @@
 package dev.recur.layer;
 
-import dev.recur.Activation;
 import dev.recur.Bias;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.Transpose;
 import dev.recur.kernel.Kernels;
+import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
 
 /**
@@ -25,7 +25,7 @@ public final class ElmanLayer {
 
   private final int inputSize;
   private final int hiddenSize;
-  private final Activation activation;
+  private final Nonlinearity activation;
   private final Bias biasKind;
   private final Kernels kernels;
   private final float[] inputWeightsTransposed;
@@ -45,7 +45,11 @@ public final class ElmanLayer {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     inputSize = config.inputSize();
     hiddenSize = config.hiddenSize();
-    activation = config.activation();
+    activation = switch (config.activation()) {
+      case TANH -> Nonlinearity.TANH;
+      case SIGMOID -> Nonlinearity.SIGMOID;
+      case RELU -> Nonlinearity.RELU;
+    };
     biasKind = config.bias();
     inputWeightsTransposed = new float[inputSize * hiddenSize];
     recurrentWeightsTransposed = new float[hiddenSize * hiddenSize];

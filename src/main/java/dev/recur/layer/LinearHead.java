@@ -1,12 +1,12 @@
 package dev.recur.layer;
 
-import dev.recur.Activation;
 import dev.recur.Bias;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.Transpose;
 import dev.recur.kernel.Kernels;
+import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
 
 /**
@@ -79,7 +79,7 @@ public final class LinearHead {
     ElmanLayer.addProduct(kernels, rows, outputSize, hiddenSize, h, hOff, weightsTransposed, logits, off);
     switch (output) {
       case IDENTITY -> System.arraycopy(logits, off, outputs, off, rows * outputSize);
-      case SIGMOID -> kernels.activateRows(Activation.SIGMOID, logits, off, outputs, off, rows, outputSize);
+      case SIGMOID -> kernels.activateRows(Nonlinearity.SIGMOID, logits, off, outputs, off, rows, outputSize);
       case SOFTMAX -> {
         for (int r = 0; r < rows; r++) {
           kernels.softmax(logits, off + r * outputSize, outputs, off + r * outputSize, outputSize);

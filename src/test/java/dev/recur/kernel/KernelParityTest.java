@@ -3,7 +3,6 @@ package dev.recur.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.recur.Activation;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -195,7 +194,7 @@ class KernelParityTest {
       in[i] *= 12f; // reach the saturated ranges of tanh and sigmoid
     }
     float[] dh = random(random, n);
-    for (Activation f : Activation.values()) {
+    for (Nonlinearity f : Nonlinearity.values()) {
       float[] hScalar = new float[n + OFFSET];
       float[] hVector = new float[n + OFFSET];
       scalar.activate(f, in, OFFSET, hScalar, OFFSET, n);
@@ -222,7 +221,7 @@ class KernelParityTest {
     for (int i = 0; i < in.length; i++) {
       in[i] *= 3f;
     }
-    for (Activation f : Activation.values()) {
+    for (Nonlinearity f : Nonlinearity.values()) {
       float[] apart = new float[n + OFFSET];
       vector.activate(f, in, OFFSET, apart, OFFSET, n);
       float[] inPlace = in.clone();

@@ -1,6 +1,5 @@
 package dev.recur.kernel;
 
-import dev.recur.Activation;
 import dev.recur.AllocationProbe;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,7 +61,7 @@ final class ShapeChangeProbe {
     calls.put("matMul", () -> k.matMul(m, n, n, a, 0, b, 0, c, 0));
     calls.put("matMulTransA", () -> k.matMulTransA(m, n, n, a, 0, b, 0, c, 0));
     calls.put("matMulTransB", () -> k.matMulTransB(m, n, n, a, 0, b, 0, c, 0));
-    for (Activation f : Activation.values()) {
+    for (Nonlinearity f : Nonlinearity.values()) {
       calls.put("activate(" + f + ")", () -> k.activate(f, x, 0, y, 0, n));
       calls.put("activateRows(" + f + ")", () -> k.activateRows(f, c, 0, c, 0, m, n));
       calls.put("activationBackward(" + f + ")", () -> k.activationBackward(f, x, 0, x, 0, y, 0, n));

@@ -1,6 +1,7 @@
 package dev.recur.bench;
 
 import dev.recur.Activation;
+import dev.recur.kernel.Nonlinearity;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -62,7 +63,7 @@ public class ActivationBenchmark {
   @Benchmark
   public float[] tanh() {
     switch (variant) {
-      case "recur" -> kernels.activate(Activation.TANH, in, 0, out, 0, size);
+      case "recur" -> kernels.activate(Nonlinearity.TANH, in, 0, out, 0, size);
       case "mathTanh" -> {
         for (int i = 0; i < size; i++) {
           out[i] = (float) Math.tanh(in[i]);

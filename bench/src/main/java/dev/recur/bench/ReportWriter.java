@@ -2,6 +2,7 @@ package dev.recur.bench;
 
 import dev.recur.Activation;
 import dev.recur.kernel.KernelSelection;
+import dev.recur.kernel.Nonlinearity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -361,8 +362,8 @@ final class ReportWriter {
     }
     float[] y = new float[n];
     switch (variant) {
-      case "recur" -> KernelSelection.kernels().activate(Activation.TANH, x, 0, y, 0, n);
-      case "mathTanh" -> KernelSelection.scalar().activate(Activation.TANH, x, 0, y, 0, n);
+      case "recur" -> KernelSelection.kernels().activate(Nonlinearity.TANH, x, 0, y, 0, n);
+      case "mathTanh" -> KernelSelection.scalar().activate(Nonlinearity.TANH, x, 0, y, 0, n);
       case "lanewise" -> ActivationBenchmark.lanewise(x, y);
       case "rational" -> ActivationBenchmark.rational(x, y);
       default -> throw new IllegalArgumentException(variant);
