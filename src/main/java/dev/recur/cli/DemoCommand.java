@@ -10,7 +10,7 @@ import dev.recur.inference.RnnStream;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.LearningRateSchedule;
-import dev.recur.train.Sampler;
+import dev.recur.inference.Sampler;
 import dev.recur.train.StreamTrainer;
 import java.io.IOException;
 import java.io.InputStream;

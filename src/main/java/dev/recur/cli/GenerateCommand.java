@@ -3,7 +3,7 @@ package dev.recur.cli;
 import dev.recur.data.CharCorpus;
 import dev.recur.inference.InferenceModel;
 import dev.recur.io.ModelFile;
-import dev.recur.train.Sampler;
+import dev.recur.inference.Sampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

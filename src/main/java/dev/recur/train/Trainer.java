@@ -4,6 +4,7 @@ import dev.recur.ElmanRnn;
 import dev.recur.GradientClipping;
 import dev.recur.Loss;
 import dev.recur.Parameters;
+import dev.recur.SplitMix64;
 import dev.recur.data.SequenceSet;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;

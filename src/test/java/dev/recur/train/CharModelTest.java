@@ -17,6 +17,7 @@ import dev.recur.Tensor;
 import dev.recur.Workspace;
 import dev.recur.data.CharCorpus;
 import dev.recur.inference.InferenceModel;
+import dev.recur.inference.Sampler;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.LearningRateSchedule;
 import java.util.ArrayList;

@@ -1,23 +1,27 @@
-package dev.recur.train;
+package dev.recur;
 
 /**
  * Steele, Lea and Flood's SplitMix64: a generator whose whole state is one {@code long}, so a
  * checkpoint can save and restore it exactly (which {@link java.util.SplittableRandom} does not
- * allow).
+ * allow). Shared by everything recur draws at random after initialization: the trainer's
+ * shuffling, sampling text.
  */
-final class SplitMix64 {
+public final class SplitMix64 {
 
   private long state;
 
-  SplitMix64(long state) {
+  /** A generator starting from {@code state} (a seed, or a state saved earlier). */
+  public SplitMix64(long state) {
     this.state = state;
   }
 
-  long state() {
+  /** The whole state: a generator made from it continues exactly as this one. */
+  public long state() {
     return state;
   }
 
-  long nextLong() {
+  /** The next 64 random bits. */
+  public long nextLong() {
     long z = (state += 0x9E3779B97F4A7C15L);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -25,7 +29,7 @@ final class SplitMix64 {
   }
 
   /** Uniform in {@code [0, bound)}: the top 32 bits scaled by the bound (Lemire's method). */
-  int nextInt(int bound) {
+  public int nextInt(int bound) {
     return (int) (((nextLong() >>> 32) * bound) >>> 32);
   }
 }

@@ -1,7 +1,6 @@
-package dev.recur.train;
+package dev.recur.inference;
 
-import dev.recur.inference.InferenceModel;
-import dev.recur.inference.RnnStream;
+import dev.recur.SplitMix64;
 import java.util.Objects;
 
 /**
