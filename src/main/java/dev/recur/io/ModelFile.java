@@ -66,8 +66,7 @@ public final class ModelFile {
     }
   }
 
-  static final byte[] MAGIC = "recurRNN".getBytes(StandardCharsets.US_ASCII);
-  private static final String WRONG_MAGIC = "not a recur model file (wrong magic bytes)";
+  static final byte[] MAGIC = RecurFileKind.MODEL.magic();
   static final int VERSION = 1;
   /** Files larger than this are refused before reading: no Java array could hold them. */
   static final long MAX_BYTES = Integer.MAX_VALUE - 16;
@@ -188,9 +187,9 @@ public final class ModelFile {
             + " is larger than any model this JVM can load (at most " + FileBytes.describe(limit)
             + ", a third of its heap limit -Xmx, and never more than 2 GiB)"),
         (head, length) -> {
-          if (length >= MAGIC.length
-              && !java.util.Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new InvalidModelFileException(path, WRONG_MAGIC);
+          String mismatch = RecurFileKind.mismatch(RecurFileKind.MODEL, head, length);
+          if (mismatch != null) {
+            throw new InvalidModelFileException(path, mismatch);
           }
         });
     return decode(path, bytes);
@@ -206,7 +205,8 @@ public final class ModelFile {
     byte[] magic = new byte[MAGIC.length];
     in.get(magic);
     if (!java.util.Arrays.equals(magic, MAGIC)) {
-      throw new InvalidModelFileException(path, WRONG_MAGIC);
+      throw new InvalidModelFileException(
+          path, RecurFileKind.mismatch(RecurFileKind.MODEL, magic, magic.length));
     }
     int version = in.getInt();
     if (version != VERSION) {

@@ -1,6 +1,7 @@
 package dev.recur.train;
 
 import dev.recur.Parameters;
+import dev.recur.io.RecurFileKind;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,6 @@ record Checkpoint(
     long lastFiniteUpdate,
     double lastFiniteLoss) {
 
-  private static final String MAGIC = "recurCKP";
   /** 2 added the run's settings and the divergence counts; version 1 files are refused. */
   private static final int VERSION = 2;
 
@@ -47,7 +47,7 @@ record Checkpoint(
     long size = 8 + 4 + 8 + 4 + 4L * order.length + 4 + 4 + 1 + 8 + 8 + 4 + 8
         + 4 + 32L * epochs.size() + 4 + 8 + 8 + 8 + settings.size()
         + CheckpointFile.modelsSize(blobs);
-    ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
+    ByteBuffer out = CheckpointFile.start(RecurFileKind.TRAINING_CHECKPOINT, VERSION, size);
     settings.put(out);
     out.putLong(optimizerSteps).putInt(optimizerState.size());
     out.putLong(rngState).putInt(order.length);
@@ -67,7 +67,7 @@ record Checkpoint(
   }
 
   static Checkpoint read(Path path) throws IOException {
-    ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
+    ByteBuffer in = CheckpointFile.open(path, RecurFileKind.TRAINING_CHECKPOINT, VERSION);
     try {
       RunSettings settings = RunSettings.read(path, in);
       long steps = in.getLong();

@@ -3,15 +3,14 @@ package dev.recur.train;
 import dev.recur.Parameters;
 import dev.recur.Tensor;
 import dev.recur.io.AtomicFile;
+import dev.recur.io.FileBytes;
 import dev.recur.io.ModelFile;
+import dev.recur.io.RecurFileKind;
 import dev.recur.optim.Optimizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -29,10 +28,10 @@ final class CheckpointFile {
   private CheckpointFile() {}
 
   /** A buffer for a body of {@code bodySize} bytes, the header already in it. */
-  static ByteBuffer start(String magic, int version, long bodySize) {
+  static ByteBuffer start(RecurFileKind kind, int version, long bodySize) {
     ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(HEADER + bodySize + 4))
         .order(ByteOrder.LITTLE_ENDIAN);
-    return out.put(magic(magic)).putInt(version);
+    return out.put(kind.magic()).putInt(version);
   }
 
   /** Appends the checksum and replaces {@code path} atomically. */
@@ -43,9 +42,20 @@ final class CheckpointFile {
     AtomicFile.write(path, out.flip());
   }
 
-  /** The body of a checkpoint whose checksum, magic and version have been checked. */
-  static ByteBuffer open(Path path, String magic, int version) throws IOException {
-    byte[] bytes = Files.readAllBytes(path);
+  /**
+   * The body of a checkpoint whose magic, checksum and version have been checked: the kind first,
+   * so a model or a data file given as a checkpoint is named for what it is, and read no further
+   * than its first block if it is not one (a pipe or a device is not read to the end).
+   */
+  static ByteBuffer open(Path path, RecurFileKind kind, int version) throws IOException {
+    byte[] bytes = FileBytes.read(path, Integer.MAX_VALUE - 16,
+        size -> new IOException(path + ": too large for a checkpoint"),
+        (head, length) -> {
+          String mismatch = RecurFileKind.mismatch(kind, head, length);
+          if (mismatch != null) {
+            throw new IOException(path + ": " + mismatch);
+          }
+        });
     if (bytes.length < HEADER + 4) {
       throw new IOException(path + ": truncated checkpoint (" + bytes.length + " bytes)");
     }
@@ -56,18 +66,14 @@ final class CheckpointFile {
         .getInt(bytes.length - 4)) {
       throw new IOException(path + ": checkpoint checksum mismatch: corrupted or truncated");
     }
-    byte[] found = new byte[8];
-    in.get(found);
+    in.position(8);
     int foundVersion = in.getInt();
-    if (!Arrays.equals(found, magic(magic))) {
-      throw new IOException(path + ": not a " + magic + " checkpoint of version " + version);
-    }
     if (foundVersion == 1 && version == 2) {
       throw new IOException(path + ": a version 1 checkpoint, which predates the checks of a"
           + " resumed run's settings; this recur reads version 2: restart the run");
     }
     if (foundVersion != version) {
-      throw new IOException(path + ": a " + magic + " checkpoint of version " + foundVersion
+      throw new IOException(path + ": " + kind.description() + " of version " + foundVersion
           + "; this recur reads version " + version);
     }
     return in;
@@ -154,11 +160,4 @@ final class CheckpointFile {
     }
   }
 
-  private static byte[] magic(String magic) {
-    byte[] bytes = magic.getBytes(StandardCharsets.US_ASCII);
-    if (bytes.length != 8) {
-      throw new IllegalArgumentException("a checkpoint magic has 8 ASCII characters: " + magic);
-    }
-    return bytes;
-  }
 }

@@ -2,6 +2,7 @@ package dev.recur.train;
 
 import dev.recur.Parameters;
 import dev.recur.TruncatedBptt;
+import dev.recur.io.RecurFileKind;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -31,7 +32,6 @@ record StreamCheckpoint(
     long lastFiniteUpdate,
     double lastFiniteLoss) {
 
-  private static final String MAGIC = "recurSTR";
   /** 2 added the run's settings and the divergence counts; version 1 files are refused. */
   private static final int VERSION = 2;
 
@@ -41,7 +41,7 @@ record StreamCheckpoint(
         + 4 + 4L * bptt.windowStart().length + 4 + 4L * bptt.latest().length
         + 4 + 4L * bptt.windowTokens().length + 4 + 8 + 8 + 8 + settings.size()
         + CheckpointFile.modelsSize(blobs);
-    ByteBuffer out = CheckpointFile.start(MAGIC, VERSION, size);
+    ByteBuffer out = CheckpointFile.start(RecurFileKind.STREAM_CHECKPOINT, VERSION, size);
     settings.put(out);
     out.putLong(optimizerSteps).putLong(iteration).putInt(position).putDouble(smoothLoss)
         .putInt(streamLength).putInt(streamChecksum).putInt(bptt.seen());
@@ -63,7 +63,7 @@ record StreamCheckpoint(
   }
 
   static StreamCheckpoint read(Path path) throws IOException {
-    ByteBuffer in = CheckpointFile.open(path, MAGIC, VERSION);
+    ByteBuffer in = CheckpointFile.open(path, RecurFileKind.STREAM_CHECKPOINT, VERSION);
     try {
       RunSettings settings = RunSettings.read(path, in);
       long steps = in.getLong();

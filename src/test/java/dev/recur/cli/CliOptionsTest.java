@@ -243,4 +243,18 @@ class CliOptionsTest {
     run("predict", model(2, 2).toString(), "--input", steps.toString(), "--activation", "TANH")
         .refused(1, "apply to safetensors files", "is in recur's format");
   }
+
+  @Test
+  void aFileOfTheWrongKindIsNamedForWhatItIs() throws Exception {
+    Path checkpoint = dir.resolve("run.ck");
+    Path model = dir.resolve("m.recur");
+    assertEquals(0, run(TinyTraining.adding(model, "--checkpoint", checkpoint.toString())).status());
+    Path steps = Files.writeString(dir.resolve("steps.csv"), "0.5,1\n");
+    run("predict", checkpoint.toString(), "--input", steps.toString())
+        .refused(1, "is a recur training checkpoint (train --checkpoint), not a recur model file");
+    run(TinyTraining.adding(dir.resolve("other.recur"), "--resume", model.toString()))
+        .refused(1, "is a recur model file, not a recur training checkpoint");
+    run(TinyTraining.adding(dir.resolve("other.recur"), "--resume", steps.toString()))
+        .refused(1, "not a recur training checkpoint (train --checkpoint) (wrong magic bytes)");
+  }
 }
