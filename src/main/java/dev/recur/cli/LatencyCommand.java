@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code rate}: steps at a fixed rate (by default half of the flat-out rate just measured),
  *       open loop: each step is timed from when it was <em>meant</em> to start, so a stall delays
  *       the steps behind it and they all count it (no coordinated omission);
+ *   <li>{@code stalls}: over the same window as {@code rate}, how late an otherwise idle thread
+ *       woke from 1 ms sleeps ({@link HiccupMeter}): the machine's own stalls, which any thread
+ *       suffers, to set beside the fixed-rate tail;
  *   <li>{@code train}: the cost per timestep of training (forward + BPTT + SGD update on chunks of
  *       25 steps, batch 1, the hidden state carried), each chunk's time divided by its steps.
  * </ul>
@@ -145,8 +148,12 @@ final class LatencyCommand implements Callable<Integer> {
       double stepsPerSecond = rate > 0 ? rate
           : 0.5 * flat.histogram().getTotalCount() / seconds;
       all.add(flat);
-      all.add(report(console, new Measured(String.format("step H=%d %.0f/s", hidden, stepsPerSecond),
-          fixedRate(stream, input, stepsPerSecond))));
+      HiccupMeter meter = HiccupMeter.start(); // the machine's own stalls over the same window
+      Histogram fixed = fixedRate(stream, input, stepsPerSecond);
+      Histogram stalls = meter.stop();
+      all.add(report(console, new Measured(
+          String.format("step H=%d %.0f/s", hidden, stepsPerSecond), fixed)));
+      all.add(report(console, new Measured("stalls H=" + hidden + " idle 1ms", stalls)));
       if (!noTrain) {
         all.add(report(console, new Measured("train H=" + hidden, training(config))));
       }

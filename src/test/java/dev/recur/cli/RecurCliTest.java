@@ -338,15 +338,15 @@ class RecurCliTest {
     CliRun latency = run("latency", "--hidden", "8,16", "--input", "4", "--output", "3", "--seconds",
         "0.05", "--warm-up", "100", "--rate", "2000", "--out", folder.toString());
     assertEquals(0, latency.status(), latency.err());
-    for (String name : List.of("step H=8 flat", "step H=8 2000/s", "train H=8", "step H=16 flat",
-        "step H=16 2000/s", "train H=16")) {
+    for (String name : List.of("step H=8 flat", "step H=8 2000/s", "stalls H=8 idle 1ms",
+        "train H=8", "step H=16 flat", "step H=16 2000/s", "stalls H=16 idle 1ms", "train H=16")) {
       assertTrue(latency.out().matches("(?s).*\\n" + java.util.regex.Pattern.quote(name)
           + " +\\d+( +[0-9.]+){6}\\n.*"), name + " in\n" + latency.out());
     }
     // open loop at 2000/s for 0.05 s: exactly 100 steps are meant to start
     assertTrue(latency.out().matches("(?s).*step H=8 2000/s +100 .*"), latency.out());
-    for (String file : List.of("step-H8-flat.hgrm", "step-H8-2000-per-s.hgrm", "train-H16.hgrm",
-        "latency.png")) {
+    for (String file : List.of("step-H8-flat.hgrm", "step-H8-2000-per-s.hgrm",
+        "stalls-H8-idle-1ms.hgrm", "train-H16.hgrm", "latency.png")) {
       assertTrue(Files.size(folder.resolve(file)) > 0, file);
     }
     assertTrue(Files.readString(folder.resolve("step-H16-flat.hgrm")).contains("#[Mean"));
