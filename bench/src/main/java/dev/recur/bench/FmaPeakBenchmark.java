@@ -75,4 +75,25 @@ public class FmaPeakBenchmark {
     return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10)
         .add(a11).reduceLanes(VectorOperators.ADD);
   }
+
+  /** FMAs per call of {@link #latency}. */
+  static final int CHAINED_FMAS = 4096;
+
+  /**
+   * One dependent chain: each FMA waits for the one before, so the time per FMA is the FMA
+   * latency, 4 cycles on every x86 core this project meets (Skylake and later, Zen 2 to 5). The
+   * report divides it by 4 for the clock actually running, and the peak by that clock for the
+   * FMAs the core retires per cycle: its number of FMA pipes of this width.
+   */
+  @Benchmark
+  @OperationsPerInvocation(CHAINED_FMAS)
+  public float latency() {
+    FloatVector m = FloatVector.broadcast(F, multiplier);
+    FloatVector c = FloatVector.broadcast(F, addend);
+    FloatVector a = FloatVector.broadcast(F, 1f);
+    for (int i = 0; i < CHAINED_FMAS; i++) {
+      a = a.fma(m, c);
+    }
+    return a.reduceLanes(VectorOperators.ADD);
+  }
 }

@@ -43,14 +43,21 @@ record Machine(String cpu, int cores, String flags, String memory, String jdk, S
 
   static Machine describe() {
     String cpu = "unknown";
+    String family = null;
+    String model = null;
     Set<String> flags = new TreeSet<>((a, b) -> INTERESTING.indexOf(a) - INTERESTING.indexOf(b));
     String memory = "unknown";
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        String value = line.substring(line.indexOf(':') + 1).strip();
         if (line.startsWith("model name") && cpu.equals("unknown")) {
-          cpu = line.substring(line.indexOf(':') + 1).strip();
+          cpu = value;
+        } else if (line.startsWith("cpu family") && family == null) {
+          family = value;
+        } else if (line.matches("model\\s*:.*") && model == null) {
+          model = value;
         } else if (line.startsWith("flags") && flags.isEmpty()) {
-          for (String flag : line.substring(line.indexOf(':') + 1).strip().split(" ")) {
+          for (String flag : value.split(" ")) {
             if (INTERESTING.contains(flag)) {
               flags.add(flag);
             }
@@ -65,6 +72,11 @@ record Machine(String cpu, int cores, String flags, String memory, String jdk, S
       }
     } catch (IOException e) {
       // not Linux: leave what could not be read as unknown
+    }
+    if (family != null && model != null) {
+      // a VM may hide the model name ("AMD EPYC"); family and model still tell the generation
+      // (AMD family 25: Zen 3/4, 26: Zen 5; Intel family 6 model 143: Sapphire Rapids)
+      cpu += " (family " + family + ", model " + model + ")";
     }
     String jdk = System.getProperty("java.vm.name") + " " + Runtime.version() + " ("
         + System.getProperty("java.vendor") + ")";

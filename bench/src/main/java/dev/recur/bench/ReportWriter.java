@@ -111,8 +111,18 @@ final class ReportWriter {
     md.append("## What the machine allows\n\n");
     OptionalDouble fma = jmh.score("FmaPeakBenchmark.fma");
     md.append(String.format("FMA peak through the Vector API (`FmaPeakBenchmark`, %d independent"
-            + " chains): **%s GFLOP/s** (%s ns per %d-lane FMA).%n%n", FmaPeakBenchmark.CHAINS,
+            + " chains): **%s GFLOP/s** (%s ns per %d-lane FMA).", FmaPeakBenchmark.CHAINS,
         format(gflops(fma), "%.1f"), format(fma, "%.3f"), machine.lanes()));
+    OptionalDouble chained = jmh.score("FmaPeakBenchmark.latency");
+    if (fma.isPresent() && chained.isPresent()) {
+      // a dependent FMA takes 4 cycles, so the chain's time per FMA gives the running clock
+      double cycleNanos = chained.getAsDouble() / 4;
+      md.append(String.format(" One dependent chain takes %.3f ns per FMA, 4 cycles at %.2f GHz;"
+              + " the peak is then %.2f FMAs per cycle: **%d FMA pipe(s)** of %d bits.",
+          chained.getAsDouble(), 1 / cycleNanos, cycleNanos / fma.getAsDouble(),
+          Math.round(cycleNanos / fma.getAsDouble()), 32 * machine.lanes()));
+    }
+    md.append("\n\n");
     md.append("Cache-bandwidth bound of a batch-1 step (`BandwidthBenchmark`): the time to read, once,"
         + " the weights a step reads (H·64 + H² + 64·H floats), warm in cache as between steps.\n\n");
     List<String[]> rows = new ArrayList<>();
