@@ -124,26 +124,26 @@ final class CommandFiles {
 
   private void checkOutput(Role role) {
     Path path = role.path();
-    Path folder = path.toAbsolutePath().getParent();
-    if (folder == null) {
-      throw refuse(role, "is the root folder; name a file to write");
-    }
-    if (!Files.isDirectory(folder)) {
-      throw refuse(role, "folder " + folder + " does not exist");
-    }
     if (path.toString().isEmpty()) {
       throw refuse(role, "is empty; name a file to write");
     }
-    if (Files.isDirectory(path)) {
-      throw refuse(role, "is a folder; name a file to write");
+    Path target; // what will be written: through links, as AtomicFile writes
+    try {
+      target = AtomicFile.writtenFile(path);
+    } catch (java.nio.file.FileSystemException e) {
+      throw refuse(role, e.getReason() != null ? e.getReason() : ErrorMessages.describe(e));
+    } catch (IOException e) {
+      throw refuse(role, ErrorMessages.describe(e));
     }
-    if (Files.exists(path) && !Files.isRegularFile(path)) {
-      throw refuse(role, "is not a regular file (a device or a pipe); recur writes only regular files");
+    Path folder = target.getParent(); // not null: the root is a folder, refused above
+    if (!Files.isDirectory(folder)) {
+      throw refuse(role, "folder " + folder + " does not exist");
     }
     if (!Files.isWritable(folder)) {
       throw refuse(role, "permission denied (folder " + folder + " is not writable)");
     }
   }
+
 
   private ParameterException refuse(Role role, String problem) {
     return new ParameterException(spec.commandLine(), role.option() + " " + role.path() + ": " + problem);

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.Consumer;
 
 /**
@@ -34,14 +36,18 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
   private final Path target;
   private final Path partial;
   private final boolean resumed;
+  private final String header;
   private BufferedWriter writer;
-  private int columns;
 
-  /** @param resumed whether the run continues one whose diagnostics are on disk */
-  DiagnosticsCsv(Path target, boolean resumed) throws IOException {
+  /**
+   * @param resumed whether the run continues one whose diagnostics are on disk
+   * @param steps the steps of ‖∂L/∂h_t‖ each line holds (the run's sequence or chunk length)
+   */
+  DiagnosticsCsv(Path target, boolean resumed, int steps) throws IOException {
     this.target = AtomicFile.writtenFile(target);
     this.partial = partialOf(this.target);
     this.resumed = resumed;
+    this.header = header(steps);
   }
 
   /** The temporary file the lines of {@code target} are streamed to. */
@@ -53,7 +59,7 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
   public void accept(Trainer.Update update) {
     try {
       if (writer == null) {
-        open(update);
+        open(update.update());
       }
       writer.write(update.update() + "," + update.loss() + "," + update.gradientNorm() + ","
           + update.clipped());
@@ -62,22 +68,25 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
         writer.write(Float.toString(norm));
       }
       writer.newLine();
+      writer.flush(); // in the OS's hands before the update's checkpoint: a kill -9 loses no line
     } catch (IOException e) {
       throw new UncheckedIOException(partial + ": cannot write diagnostics: " + e.getMessage(), e);
     }
   }
 
   /** Starts {@code NAME.partial}: the history before {@code first}, or just a header. */
-  private void open(Trainer.Update first) throws IOException {
-    columns = 4 + first.hiddenGradientNorms().length;
+  private void open(long first) throws IOException {
     Path history = !resumed ? null : Files.exists(partial) ? partial : target;
     Path next = Files.createTempFile(partial.getParent(), "." + partial.getFileName() + ".", ".tmp");
     try {
+      if (Files.getFileStore(next).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(next, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       try (BufferedWriter out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
         if (history != null && Files.exists(history)) {
-          copyHistory(history, first.update(), out);
+          copyHistory(history, first, out);
         } else {
-          out.write(header(first.hiddenGradientNorms().length));
+          out.write(header);
           out.newLine();
         }
       }
@@ -97,31 +106,49 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
     return header.toString();
   }
 
-  /** The header and the whole lines of updates before {@code first}. */
+  /**
+   * The header and the whole lines of updates before {@code first}, in increasing update order;
+   * a line cut short by a crash, or out of order, is dropped.
+   */
   private void copyHistory(Path history, long first, BufferedWriter out) throws IOException {
     try (BufferedReader lines = Files.newBufferedReader(history, StandardCharsets.UTF_8)) {
-      String header = lines.readLine();
-      if (header == null || !header.equals(header(columns - 4))) {
-        throw new IOException(history + ": not the diagnostics of this run (another header);"
-            + " move it away to resume");
-      }
+      requireThisRunsHeader(history, lines.readLine());
       out.write(header);
       out.newLine();
+      int columns = header.split(",").length;
+      long last = 0;
       for (String line; (line = lines.readLine()) != null; ) {
         String[] cells = line.split(",", -1);
-        if (cells.length == columns && isUpdateBefore(cells[0], first)) {
+        long update = cells.length == columns ? updateOf(cells) : -1;
+        if (update > last && update < first) {
           out.write(line);
           out.newLine();
+          last = update;
         }
       }
     }
   }
 
-  private static boolean isUpdateBefore(String cell, long first) {
+  private void requireThisRunsHeader(Path file, String found) throws IOException {
+    if (!header.equals(found)) {
+      throw new IOException(file + ": diagnostics of another run (its header differs from this"
+          + " run's); move it away to resume");
+    }
+  }
+
+  /** The line's update number if every cell parses, else -1. */
+  private static long updateOf(String[] cells) {
     try {
-      return Long.parseLong(cell) < first;
+      for (int c = 1; c < cells.length; c++) {
+        if (c != 3) {
+          Double.parseDouble(cells[c]);
+        } else if (!cells[c].equals("true") && !cells[c].equals("false")) {
+          return -1;
+        }
+      }
+      return Long.parseLong(cells[0]);
     } catch (NumberFormatException e) {
-      return false; // a line cut short by a crash
+      return -1;
     }
   }
 
@@ -131,22 +158,17 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
    */
   void finish() throws IOException {
     if (writer == null) {
-      if (resumed && Files.exists(partial)) {
-        force(partial);
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return;
+      if (resumed && !Files.exists(partial) && Files.exists(target)) {
+        return; // a finished run resumed: its file stays as it is
       }
-      if (resumed && Files.exists(target)) {
-        return;
-      }
-      Files.writeString(partial, HEADER + System.lineSeparator(), StandardCharsets.UTF_8);
-    } else {
-      writer.close();
-      writer = null;
+      open(Long.MAX_VALUE); // a killed run's lines (checked), or just the header
     }
+    writer.close();
+    writer = null;
     force(partial);
     Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
+
 
   /** Closes the file; what was written stays in {@code NAME.partial} for a resume to continue. */
   @Override

@@ -33,6 +33,9 @@ final class HiccupMeter implements AutoCloseable {
     while (running) {
       long start = System.nanoTime();
       LockSupport.parkNanos(RESOLUTION_NANOS);
+      if (!running) {
+        break; // woken by stop(): not a sleep that ran its course
+      }
       long late = System.nanoTime() - start - RESOLUTION_NANOS;
       recorder.recordValue(Math.clamp(late, 1, LatencyRecorder.HIGHEST_NANOS));
     }

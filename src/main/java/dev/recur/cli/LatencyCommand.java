@@ -116,6 +116,10 @@ final class LatencyCommand implements Callable<Integer> {
     if (seconds > MAX_SECONDS) {
       throw checks.refuse("--seconds", "must be at most " + MAX_SECONDS + " (a day)", seconds);
     }
+    if (rate > 0 && rate * seconds < 1) {
+      throw checks.refuse("--rate", "× --seconds " + seconds + " must ask for at least one step",
+          rate);
+    }
     if (rate * seconds > MAX_SCHEDULED_STEPS) {
       throw checks.refuse("--rate", "× --seconds " + seconds + " must ask for at most "
           + MAX_SCHEDULED_STEPS + " steps (no step takes less than a few nanoseconds)", rate);

@@ -9,6 +9,7 @@ import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.data.AddingProblem;
 import dev.recur.data.CharCorpus;
+import dev.recur.io.AtomicFile;
 import dev.recur.io.ModelFile;
 import dev.recur.train.StreamTrainer;
 import dev.recur.data.CsvSeries;
@@ -164,12 +165,12 @@ final class TrainCommand implements Callable<Integer> {
         .output("--out", out).output("--checkpoint", checkpoint)
         .output("--out (its plot)", sibling(".loss.png"))
         .output("--out (its diagnostics)", sibling(".diagnostics.csv"))
-        .output("--out (its diagnostics while written)", DiagnosticsCsv.partialOf(sibling(".diagnostics.csv")))
+        .output("--out (its diagnostics while written)", diagnosticsPartial())
         .mayReplace(checkpoint, resume);
     files.check();
     // a resumed run continues the diagnostics a killed run left (DiagnosticsCsv)
     files.removeStaleTemporaries(spec.commandLine().getOut(),
-        resume == null ? new Path[0] : new Path[] {DiagnosticsCsv.partialOf(sibling(".diagnostics.csv"))});
+        resume == null ? new Path[0] : new Path[] {diagnosticsPartial()});
     if (task == Task.CHARS) {
       return trainCharacters();
     }
@@ -205,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
     Trainer.Result result;
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null);
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, train.steps());
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
@@ -367,7 +368,7 @@ final class TrainCommand implements Callable<Integer> {
     List<double[]> curve = new ArrayList<>();
     long every = Math.max(1, iterations / 200);
     long start = System.nanoTime();
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null);
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, steps);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
             .setUnit(" chunks", 1).continuousUpdate().build()) {
@@ -460,6 +461,11 @@ final class TrainCommand implements Callable<Integer> {
           + " validation, so it needs at least 2");
     }
     return new SequenceSet[] {all.slice(0, cut), all.slice(cut, all.count())};
+  }
+
+  /** Where the diagnostics are streamed while the run lasts: beside their file, through links. */
+  private Path diagnosticsPartial() throws IOException {
+    return DiagnosticsCsv.partialOf(AtomicFile.writtenFile(sibling(".diagnostics.csv")));
   }
 
   private Path sibling(String suffix) {

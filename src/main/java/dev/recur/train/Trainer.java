@@ -250,6 +250,11 @@ public final class Trainer {
           checkpoint + " was made on " + saved.order().length + " training sequences; got "
               + training.count());
     }
+    if (saved.epochs().size() > settings.epochs()) {
+      throw new IllegalArgumentException(checkpoint + " has " + saved.epochs().size() + " epochs"
+          + " done already; the run asks for " + settings.epochs() + " in all (a total, not a"
+          + " count to add)");
+    }
     // every check before the first copy, so a refused resume leaves the model and optimizer as
     // they were
     CheckpointFile.requireRestorable(

@@ -181,6 +181,8 @@ class CliOptionsTest {
     run("latency", "--rate", "1e12", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at most 100000000 steps");
     run("latency", "--seconds", "1e300").refused(2, "--seconds must be at most 86400.0 (a day)");
+    run("latency", "--rate", "1", "--seconds", "0.05")
+        .refused(2, "--rate × --seconds 0.05 must ask for at least one step; got 1.0");
     run("latency", "--seconds", "1e-9").refused(2, "--seconds must be a finite number ≥ 0.01");
     run("latency", "--input", "100000").refused(2, "--input must be at most 65536");
     run("demo", "--hidden", "60000").refused(1, "a demo model with --hidden 60000 needs about");

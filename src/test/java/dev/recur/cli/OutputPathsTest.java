@@ -233,6 +233,56 @@ class OutputPathsTest {
     run(tinyAdding("--out", "/")).refused(2, "--out must name a file, not a root folder; got /");
     Path model = dir.resolve("m.recur");
     assertEquals(0, run(tinyAdding("--out", model.toString())).status());
-    run("convert", model.toString(), "/").refused(2, "OUT /: is the root folder");
+    run("convert", model.toString(), "/").refused(2, "OUT /: is a folder");
+  }
+
+  @Test
+  void linkedDiagnosticsAreCheckedAndContinuedWhereTheyAreWritten() throws Exception {
+    Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+    Path real = elsewhere.resolve("real.csv");
+    Files.createSymbolicLink(dir.resolve("m.recur.diagnostics.csv"), real);
+    // the file the diagnostics are streamed to lies beside the link's target
+    Path data = Files.writeString(elsewhere.resolve("real.csv.partial"), Files.readString(series()));
+    run("train", "--task", "CSV", "--data", data.toString(), "--steps", "5", "--hidden", "4",
+        "--no-progress", "--out", dir.resolve("m.recur").toString())
+        .refused(2, "(its diagnostics while written)", "are the same file");
+    Files.delete(data);
+
+    Path straight = dir.resolve("straight.recur");
+    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    Path model = dir.resolve("m.recur");
+    Path checkpoint = twoEpochsCheckpointed(model);
+    Files.move(real, elsewhere.resolve("real.csv.partial")); // as a kill leaves it, beside the target
+    CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertFalse(resumed.out().contains("removed"), "the history it continues is no stale file");
+    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")), Files.readString(real));
+  }
+
+  @Test
+  void aFinishedRunResumedKeepsItsDiagnosticsAndRefusesAnotherRunsLeftovers() throws Exception {
+    Path model = dir.resolve("m.recur");
+    Path checkpoint = twoEpochsCheckpointed(model);
+    Path diagnostics = dir.resolve("m.recur.diagnostics.csv");
+    String finished = Files.readString(diagnostics);
+    String[] resume = tinyAdding("--epochs", "2", "--out", model.toString(), "--checkpoint",
+        checkpoint.toString(), "--resume", checkpoint.toString());
+    assertEquals(0, run(resume).status());
+    assertEquals(finished, Files.readString(diagnostics));
+
+    Files.writeString(dir.resolve("m.recur.diagnostics.csv.partial"), "update,loss,gradient_norm,clipped,dh_0\n");
+    run(resume).refused(1, "diagnostics of another run");
+    assertEquals(finished, Files.readString(diagnostics));
+
+    run(tinyAdding("--epochs", "1", "--out", model.toString(), "--resume", checkpoint.toString()))
+        .refused(1, "has 2 epochs done already; the run asks for 1 in all");
+  }
+
+  @Test
+  void anOutputLinkIntoAMissingFolderIsRefusedByName() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("out.recur"), dir.resolve("nowhere/x.recur"));
+    run(tinyAdding("--out", link.toString()))
+        .refused(2, "--out " + link + ": folder " + dir.resolve("nowhere") + " does not exist");
   }
 }
