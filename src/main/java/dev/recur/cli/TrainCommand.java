@@ -320,6 +320,10 @@ final class TrainCommand implements Callable<Integer> {
         .onlyIf(chars, context, "--iterations", "--clip-value")
         .onlyIf(task == Task.CSV, context, "--header")
         .onlyIf(task == Task.CLASSIFY, context, "--input-size")
+        .onlyIf(task != Task.CLASSIFY && task != Task.TAG, context + " (its sequences are the"
+            + " lines or sentences of --data)", "--steps")
+        .onlyIf(checkpoint != null, "a run without --checkpoint", "--checkpoint-every")
+        .onlyIf(onDivergence == OnDivergence.SKIP, "--on-divergence STOP", "--max-skips")
         .fileNeededIf(task != Task.ADDING && task != Task.MACKEY_GLASS, context, "--data", data);
   }
 

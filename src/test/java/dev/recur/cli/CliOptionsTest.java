@@ -171,6 +171,10 @@ class CliOptionsTest {
     run("train", "--task", "CSV", "--out", dir.resolve("x.recur").toString())
         .refused(2, "--data is needed by --task CSV");
     train("--steps", "1").refused(2, "--steps must be at least 2; got 1");
+    train("--checkpoint-every", "5").refused(2, "--checkpoint-every does not apply to a run without --checkpoint");
+    train("--max-skips", "3").refused(2, "--max-skips does not apply to --on-divergence STOP");
+    run("train", "--task", "CLASSIFY", "--data", text.toString(), "--steps", "5", "--out",
+        dir.resolve("x.recur").toString()).refused(2, "--steps does not apply to --task CLASSIFY");
     run("eval", model(2, 1).toString(), "--task", "ADDING", "--horizon", "10")
         .refused(2, "--horizon does not apply to --task ADDING");
     assertFalse(Files.exists(dir.resolve("c.recur")));
