@@ -32,6 +32,7 @@ final class ConvertCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     new CommandFiles(spec).input("IN", input).output("OUT", output).check();
+    files.requireSafeTensorsAmong(input, output);
     ModelFile.SavedModel model = files.loadModel(input);
     files.save(output, model.weights(), model.metadata()); // keeps vocabulary, labels, tags
     var c = model.weights().config();

@@ -84,6 +84,7 @@ final class EvalCommand implements Callable<Integer> {
         .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
     checkOptionsApply();
     new CommandFiles(spec).input("MODEL", model).input("--data", data).check();
+    files.requireSafeTensorsAmong(model);
     if (task == Task.ADDING) {
       // the test set (2 inputs and a target per step) and a batch of 256 unrolled states
       MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(count, steps, 3),

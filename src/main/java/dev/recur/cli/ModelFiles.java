@@ -9,10 +9,14 @@ import dev.recur.io.SafeTensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options shared by commands that read or write models: the format follows the file name. */
 final class ModelFiles {
@@ -39,6 +43,29 @@ final class ModelFiles {
       description = "safetensors: load although the file holds this tensor, which the model does not need (repeatable)")
   List<String> ignoredTensors = new ArrayList<>();
 
+  /** The options above: they describe a safetensors file, and mean nothing for recur's format. */
+  private static final List<String> SAFETENSORS_OPTIONS = List.of("--rnn-prefix", "--head-prefix",
+      "--cell", "--activation", "--output-function", "--keep-both-biases", "--ignore-tensor");
+
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+  /**
+   * Refuses the safetensors options on a command none of whose {@code files} is a safetensors
+   * file: they would be silently ignored (recur's format records all of that itself).
+   */
+  void requireSafeTensorsAmong(Path... files) {
+    if (Arrays.stream(files).anyMatch(f -> f != null && isSafeTensors(f))) {
+      return;
+    }
+    List<String> given = SAFETENSORS_OPTIONS.stream()
+        .filter(o -> command.commandLine().getParseResult().hasMatchedOption(o)).toList();
+    if (!given.isEmpty()) {
+      throw new ParameterException(command.commandLine(), String.join(", ", given)
+          + " apply to safetensors files; " + Arrays.toString(files) + " in recur's format"
+          + " records all of that itself");
+    }
+  }
+
   static boolean isSafeTensors(Path file) {
     return file.getFileName().toString().endsWith(".safetensors");
   }
@@ -54,12 +81,6 @@ final class ModelFiles {
 
   /** Loads a model with its metadata (a safetensors file has none recur keeps). */
   ModelFile.SavedModel loadModel(Path file) throws IOException {
-    if (!isSafeTensors(file) && (activation != null || output != null || keepBothBiases || cell
-        || !ignoredTensors.isEmpty())) {
-      throw new IllegalArgumentException("--activation, --output-function, --keep-both-biases,"
-          + " --cell and --ignore-tensor apply to safetensors files; " + file + " is in recur's"
-          + " format, which records all of that itself");
-    }
     return isSafeTensors(file)
         ? new ModelFile.SavedModel(SafeTensorsFile.read(
             file, names(), activation, output, keepBothBiases, Set.copyOf(ignoredTensors)), Map.of())

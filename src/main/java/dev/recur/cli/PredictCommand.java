@@ -41,6 +41,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     new CommandFiles(spec).input("MODEL", model).input("--input", input).check();
+    files.requireSafeTensorsAmong(model);
     InferenceModel frozen = new InferenceModel(files.load(model));
     int in = frozen.config().inputSize();
     RnnStream stream = frozen.newStream();
