@@ -165,6 +165,13 @@ class OutputPathsTest {
     assertEquals(ModelFile.load(model).config(), ModelFile.load(target).config());
   }
 
+  /** The diagnostics of a tiny three-epoch run that never stopped. */
+  private String straightDiagnostics() throws Exception {
+    Path straight = dir.resolve("straight.recur");
+    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    return Files.readString(dir.resolve("straight.recur.diagnostics.csv"));
+  }
+
   /** Two epochs of a tiny run writing {@code model}, checkpointed to m.ck, which it returns. */
   private Path twoEpochsCheckpointed(Path model) {
     Path checkpoint = dir.resolve("m.ck");
@@ -175,14 +182,13 @@ class OutputPathsTest {
 
   @Test
   void aResumedRunKeepsTheDiagnosticsOfTheRunItContinues() throws Exception {
-    Path straight = dir.resolve("straight.recur");
-    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    String straight = straightDiagnostics();
     Path model = dir.resolve("m.recur");
     Path checkpoint = twoEpochsCheckpointed(model);
     CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
         checkpoint.toString(), "--resume", checkpoint.toString()));
     assertEquals(0, resumed.status(), resumed.err());
-    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")),
+    assertEquals(straight,
         Files.readString(dir.resolve("m.recur.diagnostics.csv")),
         "every update of the three epochs, as in a run that never stopped");
   }
@@ -201,8 +207,7 @@ class OutputPathsTest {
 
   @Test
   void aLineCutShortByACrashIsDroppedWhenTheRunResumes() throws Exception {
-    Path straight = dir.resolve("straight.recur");
-    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    String straight = straightDiagnostics();
     Path model = dir.resolve("m.recur");
     Path checkpoint = twoEpochsCheckpointed(model);
     Path partial = dir.resolve("m.recur.diagnostics.csv.partial"); // as a crash mid-line leaves it
@@ -211,7 +216,7 @@ class OutputPathsTest {
     CliRun resumed = run(tinyAdding("--epochs", "3", "--out", model.toString(), "--checkpoint",
         checkpoint.toString(), "--resume", checkpoint.toString()));
     assertEquals(0, resumed.status(), resumed.err());
-    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")),
+    assertEquals(straight,
         Files.readString(dir.resolve("m.recur.diagnostics.csv")));
     assertFalse(Files.exists(partial));
   }
@@ -248,8 +253,7 @@ class OutputPathsTest {
         .refused(2, "(its diagnostics while written)", "are the same file");
     Files.delete(data);
 
-    Path straight = dir.resolve("straight.recur");
-    assertEquals(0, run(tinyAdding("--epochs", "3", "--out", straight.toString())).status());
+    String straight = straightDiagnostics();
     Path model = dir.resolve("m.recur");
     Path checkpoint = twoEpochsCheckpointed(model);
     Files.move(real, elsewhere.resolve("real.csv.partial")); // as a kill leaves it, beside the target
@@ -257,7 +261,7 @@ class OutputPathsTest {
         checkpoint.toString(), "--resume", checkpoint.toString()));
     assertEquals(0, resumed.status(), resumed.err());
     assertFalse(resumed.out().contains("removed"), "the history it continues is no stale file");
-    assertEquals(Files.readString(dir.resolve("straight.recur.diagnostics.csv")), Files.readString(real));
+    assertEquals(straight, Files.readString(real));
   }
 
   @Test
