@@ -36,6 +36,28 @@ class ModelFileTest {
             .build());
   }
 
+  /**
+   * {@code format-v1.recur} was written by the format-1 writer (before stacked models) from
+   * {@code Parameters.initialize} of the config below, with a labels entry. Every later version
+   * must read it as that one-layer model, weight for weight.
+   */
+  @Test
+  void aFileOfFormatVersionOneStillLoads() throws Exception {
+    Path fixture = Path.of(ModelFileTest.class.getResource("format-v1.recur").toURI());
+    ModelFile.SavedModel saved = ModelFile.loadModel(fixture);
+    RnnConfig expected = RnnConfig.builder(4, 6, 3).activation(Activation.RELU)
+        .output(OutputFunction.SOFTMAX).bias(Bias.PYTORCH_PAIR).seed(20261202L).build();
+    assertEquals(expected, saved.weights().config());
+    Parameters drawn = Parameters.initialize(expected);
+    assertEquals(
+        drawn.tensors().stream().map(t -> t.name()).toList(),
+        saved.weights().tensors().stream().map(t -> t.name()).toList());
+    for (int i = 0; i < drawn.tensors().size(); i++) {
+      assertArrayEquals(drawn.tensors().get(i).values(), saved.weights().tensors().get(i).values());
+    }
+    assertEquals("neg\npos\nmixed", saved.metadata().get(ModelFile.LABELS));
+  }
+
   @ParameterizedTest
   @EnumSource(Bias.class)
   void roundTripKeepsEveryBitAndTheConfig(Bias bias) throws IOException {
