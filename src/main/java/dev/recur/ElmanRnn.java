@@ -3,48 +3,59 @@ package dev.recur;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import dev.recur.layer.ElmanLayer;
+import dev.recur.layer.Embedding;
 import dev.recur.layer.LinearHead;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * An Elman RNN (see {@link RnnConfig} for the equations): forward pass over a batch of sequences
- * and backpropagation through time in its O(T) form.
+ * and backpropagation through time in its O(T) form, through every layer and direction.
  *
- * <p>The hot loops are arranged so that only the recurrence is serial:
+ * <p>The hot loops are arranged so that only the recurrence is serial. Per layer and direction:
  *
  * <ul>
  *   <li>the input projection {@code W_x x_t + b_h} for all T·B rows is one matrix product before
- *       the loop (for token inputs, a column lookup);
- *   <li>the loop does {@code a_t += W_h h_{t-1}} and {@code h_t = f(a_t)} in place;
- *   <li>the output layer {@code z = W_y h + b_y} for all rows is one product after the loop.
+ *       the loop (for token inputs without an embedding, a column lookup);
+ *   <li>the loop does {@code a_t += W_h h_{t∓1}} and {@code h_t = f(a_t)} in place, forward from
+ *       the first step, or back from the last for the reverse direction;
+ *   <li>the layer's outputs are the next layer's input rows; the head {@code z = W_y h + b_y} for
+ *       all rows is one product after the top layer.
  * </ul>
  *
- * Backward mirrors it: output-layer gradients for all rows at once, the serial recurrence {@code
- * dh_{t-1} += W_hᵀ da_t}, and then {@code dW_h = DAᵀ H_prev}, {@code dW_x = DAᵀ X} as single
- * products over the stored states instead of T rank-one updates.
+ * Backward mirrors it from the top: head gradients for all rows at once, then per layer the
+ * serial recurrence {@code dh_{t∓1} += W_hᵀ da_t}, {@code dW_h = DAᵀ H_prev} and {@code dW_x =
+ * DAᵀ X} as single products over the stored states, and {@code ∂L/∂X = DA W_x}, which is the
+ * layer below's output gradient (backpropagation "through layers" and "through time").
+ *
+ * <p>Masks: at a padding step every layer carries its state ({@code h_t = h_{t∓1}}), so the
+ * reverse direction starts at each sequence's own last real step, as PyTorch's packed
+ * sequences do.
  *
  * <p>A pass allocates nothing: all buffers live in a {@link Workspace}. Passes read the weights
  * and write only the workspace, the gradient accumulator and, the first pass after the weights
  * changed, the model's own copy of them in the kernels' layout (under a lock), so threads may
  * share one model as long as nobody updates its weights meanwhile; each thread needs its own
- * workspace. The weights
- * in the kernels' layout are made when the weights change (see {@link Parameters#version()}),
- * not in every pass: write them through an optimizer, {@link Parameters#copyFrom}, or arrays
- * taken from {@link Parameters} just before writing (or call {@link Parameters#markChanged()}).
+ * workspace. The weights in the kernels' layout are made when the weights change (see {@link
+ * Parameters#version()}), not in every pass: write them through an optimizer, {@link
+ * Parameters#copyFrom}, or arrays taken from {@link Parameters} just before writing (or call
+ * {@link Parameters#markChanged()}).
  */
 public final class ElmanRnn {
 
   private final RnnConfig config;
+  /** The live weights; null for a {@link #frozen} model. */
   private final Parameters weights;
   private final Kernels kernels;
   /**
-   * The layer and head in the kernels' layout, made again only when the weights' {@link
-   * Parameters#version()} moved since {@link #refreshedVersion} (once per optimizer step), and
-   * shared by every workspace and thread of this model.
+   * The layers (layer l, direction d at {@code l·D + d}), head and embedding in the kernels'
+   * layout, made again only when the weights' {@link Parameters#version()} moved since {@link
+   * #refreshedVersion} (once per optimizer step), and shared by every workspace and thread of
+   * this model. The head is null without one, the embedding without one.
    */
-  private final ElmanLayer layer;
+  private final ElmanLayer[] layers;
   private final LinearHead head;
+  private final Embedding embedding;
   private long refreshedVersion = -1; // guarded by this
 
   /** A model over the given weights (held, not copied), on the kernels chosen at start-up. */
@@ -57,8 +68,41 @@ public final class ElmanRnn {
     this.weights = Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.config = weights.config();
-    this.layer = ElmanLayer.over(weights, kernels);
-    this.head = LinearHead.over(weights, kernels);
+    int directions = config.directions();
+    layers = new ElmanLayer[config.layers() * directions];
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = ElmanLayer.over(weights, i / directions, i % directions, kernels);
+    }
+    head = config.head() ? LinearHead.over(weights, kernels) : null;
+    embedding = config.hasEmbedding() ? Embedding.over(weights) : null;
+    refreshedVersion = weights.version();
+  }
+
+  private ElmanRnn(RnnConfig config, Kernels kernels, ElmanLayer[] layers, LinearHead head,
+      Embedding embedding) {
+    this.weights = null;
+    this.kernels = kernels;
+    this.config = config;
+    this.layers = layers;
+    this.head = head;
+    this.embedding = embedding;
+  }
+
+  /**
+   * A forward-only model over a copy of {@code weights} made now (later changes to them are not
+   * seen): whole-sequence serving, which any number of threads may share, one workspace each.
+   * {@link #backward} and {@link #weights()} refuse.
+   */
+  public static ElmanRnn frozen(Parameters weights, Kernels kernels) {
+    RnnConfig config = weights.config();
+    int directions = config.directions();
+    ElmanLayer[] layers = new ElmanLayer[config.layers() * directions];
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels);
+    }
+    return new ElmanRnn(config, kernels, layers,
+        config.head() ? LinearHead.frozen(weights, kernels) : null,
+        config.hasEmbedding() ? Embedding.frozen(weights) : null);
   }
 
   /** A model with fresh weights drawn as the config says. */
@@ -73,8 +117,8 @@ public final class ElmanRnn {
 
   /**
    * Gets the training path compiled before real work: {@code passes} forward and backward passes
-   * of a small model of this kind (the config's activation, output function, bias and input and
-   * output sizes; H = 16, 4 steps, the given batch and loss). The JIT compiles methods, not
+   * of a small model of this kind (the config's structure, activation, output function, biases
+   * and input and output sizes; H = 16, 4 steps, the given batch and loss). The JIT compiles methods, not
    * shapes, so the real model then runs compiled code from its first pass; on its own a long
    * batched pass reaches its final, allocation-free form only after thousands of calls (figures
    * in docs/DESIGN-MEASUREMENTS.md). Returns how long it took.
@@ -86,17 +130,25 @@ public final class ElmanRnn {
       throw new IllegalArgumentException("need batch ≥ 1 and passes ≥ 0; got " + batch + ", " + passes);
     }
     long start = System.nanoTime();
-    RnnConfig small = RnnConfig.builder(config.inputSize(), WARM_UP_HIDDEN, config.outputSize())
-        .activation(config.activation()).output(config.output()).bias(config.bias()).build();
+    RnnConfig.Builder builder = RnnConfig.builder(config.inputSize(), WARM_UP_HIDDEN,
+            config.outputSize())
+        .activation(config.activation()).output(config.output()).bias(config.bias())
+        .layers(config.layers()).bidirectional(config.bidirectional())
+        .embedding(config.embeddingSize()).dropout(config.dropout());
+    RnnConfig small = (config.head() ? builder.headBias(config.headBias()) : builder.noHead())
+        .build();
     ElmanRnn model = initialize(small);
     Workspace ws = model.workspace(WARM_UP_STEPS, batch);
     int rows = WARM_UP_STEPS * batch;
-    Inputs inputs = Inputs.dense(new float[rows * config.inputSize()], WARM_UP_STEPS, batch);
+    Inputs inputs = config.hasEmbedding()
+        ? Inputs.tokens(new int[rows], WARM_UP_STEPS, batch)
+        : Inputs.dense(new float[rows * config.inputSize()], WARM_UP_STEPS, batch);
     Targets targets = loss.takesClassIndices()
         ? Targets.everyStepClasses(new int[rows])
-        : Targets.everyStep(new float[rows * config.outputSize()]);
+        : Targets.everyStep(new float[rows * small.outputSize()]);
     Parameters gradients = Parameters.zeros(small);
     for (int i = 0; i < passes; i++) {
+      ws.dropoutForNextPass(i, 0);
       model.forward(ws, inputs);
       gradients.zero();
       model.backward(ws, loss, targets, gradients);
@@ -128,72 +180,177 @@ public final class ElmanRnn {
   }
 
   /**
-   * Forward pass: fills the workspace's hidden states, logits and outputs.
+   * Forward pass: fills the workspace's hidden states, logits and outputs, and drops units
+   * between layers if {@link Workspace#dropoutForNextPass} asked for it.
    *
-   * @param initialHidden {@code h_{-1}} for each sequence ({@code B·H}, sequence b at {@code b·H}),
-   *     or null for zeros; not modified
+   * @param initialHidden the initial state of every layer and direction ({@code L·D·B·H}, the
+   *     layout of {@link Workspace#finalHidden()}: unit {@code l·D + d}, sequence b at {@code
+   *     ((l·D + d)·B + b)·H}; for one layer in one direction simply {@code B·H}), or null for
+   *     zeros; not modified
    */
   public void forward(Workspace ws, Inputs inputs, float[] initialHidden) {
     requireShape(ws, inputs);
-    int hiddenSize = config.hiddenSize();
     int batch = ws.batch;
-    int rowsH = batch * hiddenSize; // one step of all sequences
-    if (initialHidden != null && initialHidden.length != rowsH) {
+    int rowsH = batch * config.hiddenSize(); // one step of all sequences of one unit
+    if (initialHidden != null && initialHidden.length != layers.length * rowsH) {
       throw new IllegalArgumentException(
-          "initial hidden state length " + initialHidden.length + ", expected batch " + batch
-              + " × hiddenSize " + hiddenSize + " = " + rowsH);
+          "initial hidden state length " + initialHidden.length + ", expected "
+              + (layers.length > 1 ? "layers × directions " + layers.length + " × " : "")
+              + "batch " + batch + " × hiddenSize " + config.hiddenSize() + " = "
+              + layers.length * rowsH);
     }
     ws.inputs = inputs;
-    float[] h = ws.hidden;
-    if (initialHidden == null) {
-      Arrays.fill(h, 0, rowsH, 0f);
-    } else {
-      System.arraycopy(initialHidden, 0, h, 0, rowsH);
-    }
-    // The layer core computes as InferenceModel's steps do, so serving gives these bits.
+    ws.dropped = ws.dropoutRequested && config.dropout() > 0f;
+    ws.dropoutRequested = false;
     refreshIfChanged();
     int rows = ws.steps * batch;
-    if (inputs.isTokens()) {
-      layer.tokenPreActivations(rows, inputs.tokens(), 0, h, rowsH);
-    } else {
-      layer.inputPreActivations(rows, inputs.values(), 0, h, rowsH);
+    if (embedding != null) {
+      embedding.gather(rows, inputs.tokens(), 0, ws.embedded, 0);
     }
-    boolean[] mask = inputs.mask();
-    for (int t = 0; t < ws.steps; t++) {
-      int previous = t * rowsH;
-      int current = previous + rowsH;
-      // a_t = (b_h + W_x x_t) + W_h h_{t-1}, then h_t = f(a_t) in place
-      layer.addRecurrent(batch, h, previous, h, current);
-      layer.activate(batch, h, current, h, current);
-      if (mask != null) {
-        carryPaddedStates(mask, t, batch, hiddenSize, h, previous, current);
+    int directions = config.directions();
+    for (int l = 0; l < config.layers(); l++) {
+      for (int d = 0; d < directions; d++) {
+        int unit = l * directions + d;
+        float[] h = ws.hidden[unit];
+        int initial = d == 0 ? 0 : ws.steps * rowsH;
+        if (initialHidden == null) {
+          Arrays.fill(h, initial, initial + rowsH, 0f);
+        } else {
+          System.arraycopy(initialHidden, unit * rowsH, h, initial, rowsH);
+        }
+        // The layer core computes as InferenceModel's steps do, so serving gives these bits.
+        inputPreActivations(ws, l, layers[unit], h, stepsOffset(d, rowsH));
+        for (int i = 0; i < ws.steps; i++) {
+          recurStep(ws, layers[unit], h, d == 0 ? i : ws.steps - 1 - i, d, rowsH);
+        }
       }
+      joinOutputs(ws, l, rowsH);
     }
-    // z = W_y h + b_y and ŷ = g(z) for every row at once
-    head.outputs(rows, h, rowsH, ws.logits, ws.outputs, 0);
+    float[] top = outputArray(ws, config.layers() - 1);
+    int topOff = outputOffset(ws, config.layers() - 1, rowsH);
+    if (head != null) {
+      // z = W_y h + b_y and ŷ = g(z) for every row at once
+      head.outputs(rows, top, topOff, ws.logits, ws.outputs, 0);
+    } else {
+      System.arraycopy(top, topOff, ws.logits, 0, rows * config.outputSize());
+      LinearHead.applyOutputFunction(
+          kernels, config.output(), rows, config.outputSize(), ws.logits, ws.outputs, 0);
+    }
+    for (int unit = 0; unit < layers.length; unit++) {
+      int last = unit % directions == 0 ? ws.steps * rowsH : 0;
+      System.arraycopy(ws.hidden[unit], last, ws.finalHidden, unit * rowsH, rowsH);
+    }
   }
 
   /**
-   * Makes the layer and head again if the weights may have changed. Synchronized: the shards of
+   * Where a unit's T steps start in its state array: behind the initial state going forward
+   * (d = 0), at the front going back (d = 1); see {@link Workspace}.
+   */
+  private static int stepsOffset(int direction, int rowsH) {
+    return direction == 0 ? rowsH : 0;
+  }
+
+  /** {@code a_t = b_h + W_x x_t} for every row of layer l's input, into its steps' places. */
+  private void inputPreActivations(Workspace ws, int l, ElmanLayer layer, float[] a, int aOff) {
+    int rows = ws.steps * ws.batch;
+    Inputs inputs = ws.inputs;
+    if (l > 0) {
+      layer.inputPreActivations(rows, outputArray(ws, l - 1),
+          outputOffset(ws, l - 1, ws.batch * config.hiddenSize()), a, aOff);
+    } else if (embedding != null) {
+      layer.inputPreActivations(rows, ws.embedded, 0, a, aOff);
+    } else if (inputs.isTokens()) {
+      layer.tokenPreActivations(rows, inputs.tokens(), 0, a, aOff);
+    } else {
+      layer.inputPreActivations(rows, inputs.values(), 0, a, aOff);
+    }
+  }
+
+  /**
+   * Step t of one unit for the whole batch: {@code a_t = (b_h + W_x x_t) + W_h h_{t∓1}}, then
+   * {@code h_t = f(a_t)} in place; padding steps carry {@code h_{t∓1}}.
+   */
+  private void recurStep(Workspace ws, ElmanLayer layer, float[] h, int t, int d, int rowsH) {
+    int current = (t + 1 - d) * rowsH;
+    int previous = (t + d) * rowsH;
+    layer.addRecurrent(ws.batch, h, previous, h, current);
+    layer.activate(ws.batch, h, current, h, current);
+    boolean[] mask = ws.inputs.mask();
+    if (mask != null) {
+      int hiddenSize = config.hiddenSize();
+      for (int b = 0; b < ws.batch; b++) {
+        if (!mask[t * ws.batch + b]) {
+          System.arraycopy(h, previous + b * hiddenSize, h, current + b * hiddenSize, hiddenSize);
+        }
+      }
+    }
+  }
+
+  /**
+   * Layer l's output rows {@code [h→_t ; h←_t]}, where they are not read in place: joined side
+   * by side when bidirectional, and times a fresh dropout mask when they feed a layer above in a
+   * training pass.
+   */
+  private void joinOutputs(Workspace ws, int l, int rowsH) {
+    float[] joined = ws.joined[l];
+    if (joined == null) {
+      return;
+    }
+    int hiddenSize = config.hiddenSize();
+    int directions = config.directions();
+    int width = config.stateWidth();
+    int rows = ws.steps * ws.batch;
+    for (int d = 0; d < directions; d++) {
+      float[] h = ws.hidden[l * directions + d];
+      int from = stepsOffset(d, rowsH);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(h, from + r * hiddenSize, joined, r * width + d * hiddenSize, hiddenSize);
+      }
+    }
+    float[] scale = ws.dropoutScale[l];
+    if (scale != null && ws.dropped) {
+      for (int r = 0; r < rows; r++) {
+        Dropout.drawRow(ws.dropoutSeed, config.dropout(), l, r / ws.batch,
+            ws.firstSequence + r % ws.batch, scale, r * width, width);
+      }
+      for (int i = 0; i < rows * width; i++) {
+        joined[i] *= scale[i];
+      }
+    }
+  }
+
+  /** The array holding layer l's output rows: its joined rows, or its forward states. */
+  private float[] outputArray(Workspace ws, int l) {
+    return usesJoined(ws, l) ? ws.joined[l] : ws.hidden[l * config.directions()];
+  }
+
+  private int outputOffset(Workspace ws, int l, int rowsH) {
+    return usesJoined(ws, l) ? 0 : rowsH;
+  }
+
+  /** Whether layer l's outputs are read from its joined rows (else from its states in place). */
+  private boolean usesJoined(Workspace ws, int l) {
+    return config.bidirectional() || (ws.dropped && ws.dropoutScale[l] != null);
+  }
+
+  /**
+   * Makes the layers and head again if the weights may have changed. Synchronized: the shards of
    * a data-parallel update call forward together, after the update that changed the weights;
    * the first refreshes, the others find it done (and see its arrays).
    */
   private synchronized void refreshIfChanged() {
+    if (weights == null) {
+      return; // frozen: made once
+    }
     long version = weights.version();
     if (version != refreshedVersion) {
-      layer.refresh();
-      head.refresh();
-      refreshedVersion = version;
-    }
-  }
-
-  /** At padding steps the state is carried: {@code h_t = h_{t-1}}. */
-  private static void carryPaddedStates(
-      boolean[] mask, int t, int batch, int hiddenSize, float[] h, int previous, int current) {
-    for (int b = 0; b < batch; b++) {
-      if (!mask[t * batch + b]) {
-        System.arraycopy(h, previous + b * hiddenSize, h, current + b * hiddenSize, hiddenSize);
+      for (ElmanLayer layer : layers) {
+        layer.refresh();
       }
+      if (head != null) {
+        head.refresh();
+      }
+      refreshedVersion = version;
     }
   }
 
@@ -209,66 +366,147 @@ public final class ElmanRnn {
 
   /**
    * BPTT over the last forward pass: adds {@code ∂L/∂θ} for every parameter to {@code gradients}
-   * (accumulating, so several passes can be summed), and leaves {@code ∂L/∂h_{-1}} and, for dense
-   * inputs, {@code ∂L/∂x_t} in the workspace. Returns the loss, as {@link #loss} defines it.
+   * (accumulating, so several passes can be summed), and leaves {@code ∂L/∂h_{-1}} of every layer
+   * and direction and, for dense inputs, {@code ∂L/∂x_t} in the workspace. Returns the loss, as
+   * {@link #loss} defines it.
    */
   public double backward(Workspace ws, Loss loss, Targets targets, Parameters gradients) {
+    if (weights == null) {
+      throw new IllegalStateException("a frozen (serving) model has no backward pass");
+    }
     requireForward(ws);
     weights.requireSameShape(Objects.requireNonNull(gradients, "gradients"));
     double value = lossAndOutputDeltas(ws, loss, targets);
 
-    int hiddenSize = config.hiddenSize();
     int batch = ws.batch;
     int rows = ws.steps * batch;
-    int rowsH = batch * hiddenSize;
-    float[] h = ws.hidden;
-    float[] delta = ws.hiddenDelta;
-
-    // Output layer for all rows at once: dW_y, db_y, and dh_t = W_yᵀ δz_t into the deltas.
-    Arrays.fill(delta, 0f);
-    head.backward(rows, ws.outputDelta, h, rowsH, gradients, delta, rowsH);
-
-    // The serial part, from the last step back.
-    for (int t = ws.steps - 1; t >= 0; t--) {
-      backpropagateStep(ws, t);
+    int rowsH = batch * config.hiddenSize();
+    int top = config.layers() - 1;
+    for (float[] delta : ws.hiddenDelta) {
+      Arrays.fill(delta, 0f);
     }
-    System.arraycopy(delta, 0, ws.initialHiddenDelta, 0, rowsH);
-
-    // Weight gradients as products over all rows: dW_h += DAᵀ H_prev, db_h += Σ da, dW_x, ∂L/∂x.
-    layer.addRecurrentGradients(rows, delta, rowsH, h, 0, gradients);
-    Inputs inputs = ws.inputs;
-    if (inputs.isTokens()) {
-      layer.addTokenGradients(rows, delta, rowsH, inputs.tokens(), gradients);
+    // Head for all rows at once: dW_y, db_y, and ∂L/∂(top outputs) = W_yᵀ δz_t; without a head
+    // the outputs are the top states, so δz is their gradient.
+    float[] topDelta = outputDeltaArray(ws, top);
+    int topDeltaOff = outputOffset(ws, top, rowsH);
+    if (usesJoined(ws, top)) {
+      Arrays.fill(topDelta, 0f);
+    }
+    if (head != null) {
+      head.backward(rows, ws.outputDelta, outputArray(ws, top), outputOffset(ws, top, rowsH),
+          gradients, topDelta, topDeltaOff);
     } else {
-      layer.addInputGradients(rows, delta, rowsH, inputs.values(), gradients, ws.inputDelta);
+      kernels.axpy(1f, ws.outputDelta, 0, topDelta, topDeltaOff, rows * config.outputSize());
+    }
+    for (int l = top; l >= 0; l--) {
+      splitOutputDeltas(ws, l, rowsH);
+      if (l > 0 && usesJoined(ws, l - 1)) {
+        Arrays.fill(ws.joinedDelta[l - 1], 0f);
+      }
+      for (int d = 0; d < config.directions(); d++) {
+        backwardUnit(ws, l, d, rowsH, gradients);
+      }
+      if (l == 0 && embedding != null) {
+        embedding.addGradients(rows, ws.inputs.tokens(), ws.embeddedDelta, gradients);
+      }
     }
     return value;
   }
 
-  /**
-   * One step back through time: {@code ‖∂L/∂h_t‖}, padding, then the layer's {@code da_t = dh_t
-   * ⊙ f'(a_t)} and {@code dh_{t-1} += W_hᵀ da_t}. Its own method, called T times a pass, so the
-   * JIT compiles it (fully, allocation-free) after a few hundred passes rather than after
-   * thousands of a long batched backward.
-   */
-  private void backpropagateStep(Workspace ws, int t) {
-    int batch = ws.batch;
-    int hiddenSize = config.hiddenSize();
-    int rowsH = batch * hiddenSize;
-    int current = (t + 1) * rowsH;
-    int previous = t * rowsH;
-    float[] delta = ws.hiddenDelta;
-    // ‖∂L/∂h_t‖ over the batch: how far the gradient reaches back (vanishing or exploding)
-    ws.hiddenGradientNorms[t] = (float) Math.sqrt(kernels.sumOfSquares(delta, current, rowsH));
-    boolean[] mask = ws.inputs.mask();
-    if (mask != null) {
-      passPaddedDeltas(mask, t, batch, hiddenSize, delta, previous, current);
-    }
-    layer.backwardStep(batch, ws.hidden, current, delta, current, previous);
+  private float[] outputDeltaArray(Workspace ws, int l) {
+    return usesJoined(ws, l) ? ws.joinedDelta[l] : ws.hiddenDelta[l * config.directions()];
   }
 
   /**
-   * At a padding step {@code h_t = h_{t-1}}, so its gradient passes straight to {@code h_{t-1}}
+   * Layer l's output gradient into its units' deltas, where it was gathered in joined rows:
+   * each direction's half of each row, times the dropout mask the forward pass applied.
+   */
+  private void splitOutputDeltas(Workspace ws, int l, int rowsH) {
+    if (!usesJoined(ws, l)) {
+      return; // accumulated in place
+    }
+    float[] joinedDelta = ws.joinedDelta[l];
+    float[] scale = ws.dropoutScale[l];
+    int rows = ws.steps * ws.batch;
+    int width = config.stateWidth();
+    if (ws.dropped && scale != null) {
+      for (int i = 0; i < rows * width; i++) {
+        joinedDelta[i] *= scale[i];
+      }
+    }
+    int hiddenSize = config.hiddenSize();
+    for (int d = 0; d < config.directions(); d++) {
+      float[] delta = ws.hiddenDelta[l * config.directions() + d];
+      int to = stepsOffset(d, rowsH);
+      for (int r = 0; r < rows; r++) {
+        kernels.axpy(1f, joinedDelta, r * width + d * hiddenSize, delta, to + r * hiddenSize,
+            hiddenSize);
+      }
+    }
+  }
+
+  /**
+   * Backward through one unit: the serial steps in reverse processing order, its initial
+   * state's gradient, then its weight gradients and its input's gradient as products over all
+   * rows.
+   */
+  private void backwardUnit(Workspace ws, int l, int d, int rowsH, Parameters gradients) {
+    int unit = l * config.directions() + d;
+    float[] delta = ws.hiddenDelta[unit];
+    float[] h = ws.hidden[unit];
+    ElmanLayer layer = layers[unit];
+    for (int i = ws.steps - 1; i >= 0; i--) {
+      backpropagateStep(ws, layer, unit, d == 0 ? i : ws.steps - 1 - i, d, rowsH);
+    }
+    int initial = d == 0 ? 0 : ws.steps * rowsH;
+    System.arraycopy(delta, initial, ws.initialHiddenDelta, unit * rowsH, rowsH);
+
+    // dW_h += DAᵀ H_prev, db_h += Σ da, then dW_x and ∂L/∂X (the layer below's output gradient).
+    int rows = ws.steps * ws.batch;
+    int steps = stepsOffset(d, rowsH);
+    layer.addRecurrentGradients(rows, delta, steps, h, d * rowsH, gradients);
+    Inputs inputs = ws.inputs;
+    if (l > 0) {
+      layer.addInputGradients(rows, delta, steps, outputArray(ws, l - 1),
+          outputOffset(ws, l - 1, rowsH), gradients, outputDeltaArray(ws, l - 1),
+          outputOffset(ws, l - 1, rowsH));
+    } else if (embedding != null) {
+      if (d == 0) {
+        Arrays.fill(ws.embeddedDelta, 0f);
+      }
+      layer.addInputGradients(rows, delta, steps, ws.embedded, 0, gradients, ws.embeddedDelta, 0);
+    } else if (inputs.isTokens()) {
+      layer.addTokenGradients(rows, delta, steps, inputs.tokens(), gradients);
+    } else {
+      if (d == 0) {
+        Arrays.fill(ws.inputDelta, 0f);
+      }
+      layer.addInputGradients(rows, delta, steps, inputs.values(), 0, gradients, ws.inputDelta, 0);
+    }
+  }
+
+  /**
+   * One step back through time: {@code ‖∂L/∂h_t‖}, padding, then the layer's {@code da_t = dh_t
+   * ⊙ f'(a_t)} and {@code dh_{t∓1} += W_hᵀ da_t}. Its own method, called T times a pass, so the
+   * JIT compiles it (fully, allocation-free) after a few hundred passes rather than after
+   * thousands of a long batched backward.
+   */
+  private void backpropagateStep(Workspace ws, ElmanLayer layer, int unit, int t, int d,
+      int rowsH) {
+    int current = (t + 1 - d) * rowsH;
+    int previous = (t + d) * rowsH;
+    float[] delta = ws.hiddenDelta[unit];
+    // ‖∂L/∂h_t‖ over the batch: how far the gradient reaches back (vanishing or exploding)
+    ws.hiddenGradientNorms[unit][t] = (float) Math.sqrt(kernels.sumOfSquares(delta, current, rowsH));
+    boolean[] mask = ws.inputs.mask();
+    if (mask != null) {
+      passPaddedDeltas(mask, t, ws.batch, config.hiddenSize(), delta, previous, current);
+    }
+    layer.backwardStep(ws.batch, ws.hidden[unit], current, delta, current, previous);
+  }
+
+  /**
+   * At a padding step {@code h_t = h_{t∓1}}, so its gradient passes straight to {@code h_{t∓1}}
    * and {@code da_t = 0}.
    */
   private static void passPaddedDeltas(
@@ -326,13 +564,22 @@ public final class ElmanRnn {
           "inputs of steps " + inputs.steps() + " × batch " + inputs.batch()
               + " do not fit a workspace of steps " + ws.steps + " × batch " + ws.batch);
     }
-    if (ws.hiddenGradientNorms.length != ws.steps
-        || ws.initialHiddenDelta.length != ws.batch * config.hiddenSize()
-        || ws.inputDelta.length != ws.steps * ws.batch * config.inputSize()
-        || ws.outputs.length != ws.steps * ws.batch * config.outputSize()) {
+    if (!sameShape(ws.config, config)) {
       throw new IllegalArgumentException("the workspace was made for a model of another shape");
     }
+    if (embedding != null && !inputs.isTokens()) {
+      throw new IllegalArgumentException(
+          "a model with an embedding reads token indices; got dense inputs");
+    }
     inputs.validate(config.inputSize());
+  }
+
+  /** Whether buffers made for {@code a} fit a model of {@code b} (seeds and the like aside). */
+  private static boolean sameShape(RnnConfig a, RnnConfig b) {
+    return a.inputSize() == b.inputSize() && a.hiddenSize() == b.hiddenSize()
+        && a.outputSize() == b.outputSize() && a.layers() == b.layers()
+        && a.bidirectional() == b.bidirectional() && a.embeddingSize() == b.embeddingSize()
+        && (a.dropout() > 0f) == (b.dropout() > 0f);
   }
 
   private static void requireForward(Workspace ws) {

@@ -7,33 +7,48 @@ import java.util.Random;
 
 /**
  * The weights of an Elman RNN, or their gradients (the same shapes): flat row-major arrays, one
- * per tensor, so an optimizer is one loop over {@link #tensors()}.
+ * per tensor, so an optimizer is one loop over {@link #tensors()}. In order:
  *
  * <ul>
- *   <li>{@code W_x}: H×I, entry {@code (i, j)} at {@code i*I + j}
- *   <li>{@code W_h}: H×H, entry {@code (i, j)} at {@code i*H + j}
- *   <li>{@code b_h} (with {@link Bias#SINGLE}) or {@code b_ih} and {@code b_hh} (with {@link
- *       Bias#PYTORCH_PAIR}): H
- *   <li>{@code W_y}: O×H, entry {@code (i, j)} at {@code i*H + j}
- *   <li>{@code b_y}: O (absent with {@link Bias#NONE})
+ *   <li>{@code E}: V×E, the embedding table (only with {@link RnnConfig#hasEmbedding()}), token
+ *       v's vector at {@code v*E}
+ *   <li>for each layer l and direction (forward, then reverse when bidirectional):
+ *       <ul>
+ *         <li>{@code W_x}: H×I_l, entry {@code (i, j)} at {@code i*I_l + j}
+ *             ({@link RnnConfig#layerInputSize})
+ *         <li>{@code W_h}: H×H, entry {@code (i, j)} at {@code i*H + j}
+ *         <li>{@code b_h} (with {@link Bias#SINGLE}) or {@code b_ih} and {@code b_hh} (with
+ *             {@link Bias#PYTORCH_PAIR}): H
+ *       </ul>
+ *   <li>{@code W_y}: O×(D·H), entry {@code (i, j)} at {@code i*D*H + j} (only with a head)
+ *   <li>{@code b_y}: O (only with {@link RnnConfig#headBias()})
  * </ul>
  *
- * Absent biases are empty arrays. Not thread-safe: one writer at a time.
+ * A model of one layer in one direction names its tensors as above. Otherwise each layer's
+ * tensors carry the layer and, for the reverse direction, PyTorch's suffix: {@code W_x_l0},
+ * {@code W_h_l1_reverse}, {@code b_ih_l2}. Absent tensors are empty arrays. Not thread-safe: one
+ * writer at a time.
  *
  * <p>Every accessor that hands out an array ({@link #tensors()}, {@link #tensor}, {@link
- * #recurrentWeights()} and the rest) advances {@link #version()}, since the caller may write
- * through it; so does {@link #zero()} and {@link #copyFrom}. A model keeps derived copies of its
- * weights (transposed, biases summed) and makes them again only when the version moved, that is
- * once per optimizer step rather than once per pass. Code that keeps an array and writes into
- * it later must call {@link #markChanged()} after writing.
+ * #layer}, {@link #recurrentWeights()} and the rest) advances {@link #version()}, since the
+ * caller may write through it; so does {@link #zero()} and {@link #copyFrom}. A model keeps
+ * derived copies of its weights (transposed, biases summed) and makes them again only when the
+ * version moved, that is once per optimizer step rather than once per pass. Code that keeps an
+ * array and writes into it later must call {@link #markChanged()} after writing.
  */
 public final class Parameters {
 
+  /**
+   * One direction of one recurrent layer: {@code W_x} (H×I_l), {@code W_h} (H×H), and the first
+   * and second hidden bias (empty when absent; see {@link Bias}). Live arrays.
+   */
+  public record LayerWeights(
+      float[] inputWeights, float[] recurrentWeights, float[] firstBias, float[] secondBias) {}
+
   private final RnnConfig config;
-  private final float[] wx;
-  private final float[] wh;
-  private final float[] bih;
-  private final float[] bhh;
+  private final float[] embedding;
+  /** Layer l, direction d at {@code l * D + d}. */
+  private final LayerWeights[] layers;
   private final float[] wy;
   private final float[] by;
   private final List<Tensor> tensors;
@@ -41,32 +56,55 @@ public final class Parameters {
 
   private Parameters(RnnConfig config) {
     this.config = config;
-    int in = config.inputSize();
     int hidden = config.hiddenSize();
     int out = config.outputSize();
     Bias bias = config.bias();
-    wx = new float[hidden * in];
-    wh = new float[hidden * hidden];
-    bih = new float[bias == Bias.NONE ? 0 : hidden];
-    bhh = new float[bias == Bias.PYTORCH_PAIR ? hidden : 0];
-    wy = new float[out * hidden];
-    by = new float[bias == Bias.NONE ? 0 : out];
     List<Tensor> list = new ArrayList<>();
-    list.add(new Tensor("W_x", hidden, in, wx));
-    list.add(new Tensor("W_h", hidden, hidden, wh));
-    switch (bias) {
-      case SINGLE -> list.add(new Tensor("b_h", hidden, 1, bih));
-      case PYTORCH_PAIR -> {
-        list.add(new Tensor("b_ih", hidden, 1, bih));
-        list.add(new Tensor("b_hh", hidden, 1, bhh));
-      }
-      case NONE -> {}
+    embedding = new float[config.inputSize() * config.embeddingSize()];
+    if (config.hasEmbedding()) {
+      list.add(new Tensor("E", config.inputSize(), config.embeddingSize(), embedding));
     }
-    list.add(new Tensor("W_y", out, hidden, wy));
-    if (bias != Bias.NONE) {
+    int directions = config.directions();
+    layers = new LayerWeights[config.layers() * directions];
+    for (int l = 0; l < config.layers(); l++) {
+      for (int d = 0; d < directions; d++) {
+        int in = config.layerInputSize(l);
+        LayerWeights layer = new LayerWeights(new float[hidden * in], new float[hidden * hidden],
+            new float[bias == Bias.NONE ? 0 : hidden], new float[bias == Bias.PYTORCH_PAIR ? hidden : 0]);
+        layers[l * directions + d] = layer;
+        String suffix = tensorSuffix(config, l, d);
+        list.add(new Tensor("W_x" + suffix, hidden, in, layer.inputWeights()));
+        list.add(new Tensor("W_h" + suffix, hidden, hidden, layer.recurrentWeights()));
+        switch (bias) {
+          case SINGLE -> list.add(new Tensor("b_h" + suffix, hidden, 1, layer.firstBias()));
+          case PYTORCH_PAIR -> {
+            list.add(new Tensor("b_ih" + suffix, hidden, 1, layer.firstBias()));
+            list.add(new Tensor("b_hh" + suffix, hidden, 1, layer.secondBias()));
+          }
+          case NONE -> {}
+        }
+      }
+    }
+    wy = new float[config.head() ? out * config.stateWidth() : 0];
+    by = new float[config.headBias() ? out : 0];
+    if (config.head()) {
+      list.add(new Tensor("W_y", out, config.stateWidth(), wy));
+    }
+    if (config.headBias()) {
       list.add(new Tensor("b_y", out, 1, by));
     }
     tensors = List.copyOf(list);
+  }
+
+  /**
+   * The suffix of layer l's tensors in direction d: none for a one-layer unidirectional model,
+   * else {@code _l<l>} and {@code _reverse} for the reverse direction (PyTorch's naming).
+   */
+  public static String tensorSuffix(RnnConfig config, int layer, int direction) {
+    if (config.layers() == 1 && !config.bidirectional()) {
+      return "";
+    }
+    return "_l" + layer + (direction == 1 ? "_reverse" : "");
   }
 
   /** All-zero parameters for the config: the starting point of a gradient accumulator. */
@@ -74,34 +112,49 @@ public final class Parameters {
     return new Parameters(config);
   }
 
-  /** Fresh weights drawn as {@link RnnConfig#initializer()} says, from {@link RnnConfig#seed()}. */
+  /**
+   * Fresh weights drawn as {@link RnnConfig#initializer()} says, from {@link RnnConfig#seed()}:
+   * the embedding (when there is one) from N(0, 1) as PyTorch's {@code nn.Embedding}, then the
+   * layers in tensor order, then the head.
+   */
   public static Parameters initialize(RnnConfig config) {
     Parameters p = new Parameters(config);
     Random random = new Random(config.seed());
-    int in = config.inputSize();
     int hidden = config.hiddenSize();
     int out = config.outputSize();
-    float pytorchBound = (float) (1 / Math.sqrt(hidden));
+    int width = config.stateWidth();
+    gaussian(random, p.embedding, 1.0);
     switch (config.initializer()) {
       case PYTORCH_UNIFORM -> {
+        float pytorchBound = (float) (1 / Math.sqrt(hidden));
         for (Tensor t : p.tensors) {
-          uniform(random, t.values(), pytorchBound);
+          if (t.values() != p.embedding) {
+            uniform(random, t.values(), pytorchBound);
+          }
         }
       }
       case XAVIER_UNIFORM -> {
-        uniform(random, p.wx, glorotBound(in, hidden));
-        uniform(random, p.wh, glorotBound(hidden, hidden));
-        uniform(random, p.wy, glorotBound(hidden, out));
+        for (int i = 0; i < p.layers.length; i++) {
+          int in = config.layerInputSize(i / config.directions());
+          uniform(random, p.layers[i].inputWeights(), glorotBound(in, hidden));
+          uniform(random, p.layers[i].recurrentWeights(), glorotBound(hidden, hidden));
+        }
+        uniform(random, p.wy, glorotBound(width, out));
       }
       case ORTHOGONAL -> {
-        uniform(random, p.wx, glorotBound(in, hidden));
-        orthogonal(random, p.wh, hidden);
-        uniform(random, p.wy, glorotBound(hidden, out));
+        for (int i = 0; i < p.layers.length; i++) {
+          int in = config.layerInputSize(i / config.directions());
+          uniform(random, p.layers[i].inputWeights(), glorotBound(in, hidden));
+          orthogonal(random, p.layers[i].recurrentWeights(), hidden);
+        }
+        uniform(random, p.wy, glorotBound(width, out));
       }
       case IDENTITY -> {
-        gaussian(random, p.wx, 0.001);
-        for (int i = 0; i < hidden; i++) {
-          p.wh[i * hidden + i] = config.identityScale();
+        for (LayerWeights layer : p.layers) {
+          gaussian(random, layer.inputWeights(), 0.001);
+          for (int i = 0; i < hidden; i++) {
+            layer.recurrentWeights()[i * hidden + i] = config.identityScale();
+          }
         }
         gaussian(random, p.wy, 0.001);
       }
@@ -162,7 +215,7 @@ public final class Parameters {
     return config;
   }
 
-  /** Every tensor, in the order W_x, W_h, hidden bias(es), W_y, b_y. */
+  /** Every tensor, in the order of the class comment. */
   public List<Tensor> tensors() {
     version++;
     return tensors;
@@ -180,37 +233,51 @@ public final class Parameters {
         "no tensor named '" + name + "'; this model has " + tensors.stream().map(Tensor::name).toList());
   }
 
-  /** W_x, H×I. */
+  /** Layer {@code layer}'s weights in {@code direction} (0 forward, 1 reverse). */
+  public LayerWeights layer(int layer, int direction) {
+    if (layer < 0 || layer >= config.layers() || direction < 0
+        || direction >= config.directions()) {
+      throw new IndexOutOfBoundsException("layer " + layer + " direction " + direction
+          + " of a model of " + config.layers() + " layers × " + config.directions()
+          + " directions");
+    }
+    version++;
+    return layers[layer * config.directions() + direction];
+  }
+
+  /** E, V×E; empty without an embedding. */
+  public float[] embedding() {
+    version++;
+    return embedding;
+  }
+
+  /** Layer 0's forward W_x, H×I (or H×E). */
   public float[] inputWeights() {
-    version++;
-    return wx;
+    return layer(0, 0).inputWeights();
   }
 
-  /** W_h, H×H. */
+  /** Layer 0's forward W_h, H×H. */
   public float[] recurrentWeights() {
-    version++;
-    return wh;
+    return layer(0, 0).recurrentWeights();
   }
 
-  /** b_h (or b_ih with {@link Bias#PYTORCH_PAIR}); empty with {@link Bias#NONE}. */
+  /** Layer 0's forward b_h (or b_ih with {@link Bias#PYTORCH_PAIR}); empty with {@link Bias#NONE}. */
   public float[] hiddenBias() {
-    version++;
-    return bih;
+    return layer(0, 0).firstBias();
   }
 
-  /** b_hh with {@link Bias#PYTORCH_PAIR}; empty otherwise. */
+  /** Layer 0's forward b_hh with {@link Bias#PYTORCH_PAIR}; empty otherwise. */
   public float[] secondHiddenBias() {
-    version++;
-    return bhh;
+    return layer(0, 0).secondBias();
   }
 
-  /** W_y, O×H. */
+  /** W_y, O×(D·H); empty without a head. */
   public float[] outputWeights() {
     version++;
     return wy;
   }
 
-  /** b_y, O; empty with {@link Bias#NONE}. */
+  /** b_y, O; empty without a head bias. */
   public float[] outputBias() {
     version++;
     return by;

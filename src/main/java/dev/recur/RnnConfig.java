@@ -3,28 +3,42 @@ package dev.recur;
 import java.util.Objects;
 
 /**
- * The shape and settings of an Elman RNN:
+ * The shape and settings of an Elman RNN: an optional embedding, {@code L} recurrent layers, each
+ * in one direction or both, and an optional linear head. For layer {@code l} and direction
+ * {@code d} (→ forward, ← reverse):
  *
  * <pre>
- * a_t = W_x x_t + W_h h_{t-1} + b_h      W_x: H×I, W_h: H×H
- * h_t = f(a_t)                           f: {@link Activation}
- * z_t = W_y h_t + b_y                    W_y: O×H
- * ŷ_t = g(z_t)                           g: {@link OutputFunction}
+ * x⁰_t = x_t, or E[token_t] with an embedding       E: V×E
+ * a_t = W_x x^l_t + W_h h_{t∓1} + b_h                W_x: H×I_l, W_h: H×H  (t−1 forward, t+1 reverse)
+ * h_t = f(a_t)                                       f: {@link Activation}
+ * x^{l+1}_t = [h→_t ; h←_t]                           (forward values first, as PyTorch concatenates)
+ * z_t = W_y x^L_t + b_y, or z_t = x^L_t without head  W_y: O×(D·H)
+ * ŷ_t = g(z_t)                                       g: {@link OutputFunction}
  * </pre>
  *
- * Invalid values are rejected by the constructor with an {@link IllegalArgumentException} naming
- * the field, what it must be, and what came. Build one with {@link #builder(int, int, int)}.
+ * where {@code I_0} is I (or E) and {@code I_l} = D·H above, D = 2 when bidirectional. The
+ * default (one layer, one direction, no embedding, a head) is the notes' network. Invalid values
+ * are rejected by the constructor with an {@link IllegalArgumentException} naming the field,
+ * what it must be, and what came. Build one with {@link #builder(int, int, int)}.
  *
- * @param inputSize I, the length of {@code x_t} (or the vocabulary size for token inputs)
- * @param hiddenSize H, the length of {@code h_t}
- * @param outputSize O, the length of {@code z_t} and {@code ŷ_t}
+ * @param inputSize I, the length of {@code x_t}, or the vocabulary size V for token inputs
+ * @param hiddenSize H, the length of each layer's {@code h_t} per direction
+ * @param outputSize O, the length of {@code z_t} and {@code ŷ_t}; D·H without a head
  * @param activation the hidden nonlinearity f
  * @param output the output function g
- * @param bias which biases exist
+ * @param bias which biases the recurrent layers have (PyTorch's {@code bias} of {@code nn.RNN})
  * @param initializer how {@link Parameters#initialize} draws the weights
  * @param identityScale the diagonal of {@code W_h} for {@link Initializer#IDENTITY} (1 in Le et
  *     al.); ignored otherwise
  * @param seed the seed of the weight initialisation, so the same config gives the same weights
+ * @param layers L ≥ 1, the recurrent layers (PyTorch's {@code num_layers})
+ * @param bidirectional whether each layer also runs from the last step back, with its own weights
+ * @param embeddingSize E, the width of an embedding table for token inputs; 0 for none (a token
+ *     then selects a column of layer 0's {@code W_x})
+ * @param head whether a linear head maps the top layer's states to the outputs
+ * @param headBias whether the head has {@code b_y} (PyTorch's {@code bias} of {@code nn.Linear})
+ * @param dropout the probability of zeroing each input of layers 1…L−1 during training
+ *     (PyTorch's {@code dropout}); 0 for none, never applied when serving or evaluating
  */
 public record RnnConfig(
     int inputSize,
@@ -35,13 +49,22 @@ public record RnnConfig(
     Bias bias,
     Initializer initializer,
     float identityScale,
-    long seed) {
+    long seed,
+    int layers,
+    boolean bidirectional,
+    int embeddingSize,
+    boolean head,
+    boolean headBias,
+    float dropout) {
 
   /**
    * Largest size of one dimension: keeps every weight matrix (at most 2²⁴ × … entries) and every
    * unrolled state array indexable by an {@code int}.
    */
   public static final int MAX_SIZE = 1 << 16;
+
+  /** The most recurrent layers a model may have. */
+  public static final int MAX_LAYERS = 64;
 
   public RnnConfig {
     requireSize("inputSize", inputSize);
@@ -55,7 +78,32 @@ public record RnnConfig(
       throw new IllegalArgumentException(
           "identityScale must be a finite positive number; got " + identityScale);
     }
-    long largest = (long) hiddenSize * Math.max(hiddenSize, Math.max(inputSize, outputSize));
+    if (layers < 1 || layers > MAX_LAYERS) {
+      throw new IllegalArgumentException(
+          "layers must be between 1 and " + MAX_LAYERS + "; got " + layers);
+    }
+    if (embeddingSize != 0) {
+      requireSize("embeddingSize (0 for none)", embeddingSize);
+    }
+    int stateWidth = (bidirectional ? 2 : 1) * hiddenSize;
+    if (!head && outputSize != stateWidth) {
+      throw new IllegalArgumentException(
+          "without a head the outputs are the top layer's states: outputSize must be "
+              + (bidirectional ? "2 × " : "") + "hiddenSize = " + stateWidth + "; got " + outputSize);
+    }
+    if (!head && headBias) {
+      throw new IllegalArgumentException("headBias needs a head; this config has none");
+    }
+    if (!(dropout >= 0f && dropout < 1f)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1); got " + dropout);
+    }
+    if (dropout > 0f && layers == 1) {
+      throw new IllegalArgumentException(
+          "dropout acts between recurrent layers; a model of 1 layer has none (got dropout "
+              + dropout + ")");
+    }
+    long widest = Math.max(Math.max(inputSize, outputSize), Math.max(stateWidth, embeddingSize));
+    long largest = Math.max((long) hiddenSize * widest, (long) inputSize * embeddingSize);
     if (largest > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "weight matrices of "
@@ -73,6 +121,34 @@ public record RnnConfig(
     }
   }
 
+  /** D: 2 for a bidirectional model, else 1. */
+  public int directions() {
+    return bidirectional ? 2 : 1;
+  }
+
+  /** D·H: the width of one step of a layer's output (both directions' states side by side). */
+  public int stateWidth() {
+    return directions() * hiddenSize;
+  }
+
+  /** Whether tokens go through an embedding table (else they select columns of W_x). */
+  public boolean hasEmbedding() {
+    return embeddingSize > 0;
+  }
+
+  /** {@code I_l}: the width of layer l's input, I (or E) for layer 0, D·H above it. */
+  public int layerInputSize(int layer) {
+    if (layer < 0 || layer >= layers) {
+      throw new IndexOutOfBoundsException("layer " + layer + " of a model of " + layers);
+    }
+    return layer > 0 ? stateWidth() : hasEmbedding() ? embeddingSize : inputSize;
+  }
+
+  /** Whether this is the notes' network: one layer, one direction, no embedding, a head. */
+  public boolean isSingleLayer() {
+    return layers == 1 && !bidirectional && !hasEmbedding() && head;
+  }
+
   /** A builder with the defaults: tanh, identity output, one bias, PyTorch init, seed 0. */
   public static Builder builder(int inputSize, int hiddenSize, int outputSize) {
     return new Builder(inputSize, hiddenSize, outputSize);
@@ -80,16 +156,24 @@ public record RnnConfig(
 
   /** A builder starting from this config. */
   public Builder toBuilder() {
-    return new Builder(inputSize, hiddenSize, outputSize)
+    Builder builder = new Builder(inputSize, hiddenSize, outputSize)
         .activation(activation)
         .output(output)
         .bias(bias)
         .initializer(initializer)
         .identityScale(identityScale)
-        .seed(seed);
+        .seed(seed)
+        .layers(layers)
+        .bidirectional(bidirectional)
+        .embedding(embeddingSize)
+        .dropout(dropout);
+    return head ? builder.headBias(headBias) : builder.noHead();
   }
 
-  /** Mutable builder; {@link #build()} validates. */
+  /**
+   * Mutable builder; {@link #build()} validates. The head's bias follows the layers' ({@link
+   * Bias#NONE} or not) unless {@link #headBias} sets it.
+   */
   public static final class Builder {
     private final int inputSize;
     private final int hiddenSize;
@@ -100,6 +184,12 @@ public record RnnConfig(
     private Initializer initializer = Initializer.PYTORCH_UNIFORM;
     private float identityScale = 1f;
     private long seed;
+    private int layers = 1;
+    private boolean bidirectional;
+    private int embeddingSize;
+    private boolean head = true;
+    private Boolean headBias;
+    private float dropout;
 
     private Builder(int inputSize, int hiddenSize, int outputSize) {
       this.inputSize = inputSize;
@@ -117,6 +207,7 @@ public record RnnConfig(
       return this;
     }
 
+    /** The recurrent layers' biases (and the head's, unless {@link #headBias} says otherwise). */
     public Builder bias(Bias bias) {
       this.bias = bias;
       return this;
@@ -137,10 +228,50 @@ public record RnnConfig(
       return this;
     }
 
+    public Builder layers(int layers) {
+      this.layers = layers;
+      return this;
+    }
+
+    public Builder bidirectional(boolean bidirectional) {
+      this.bidirectional = bidirectional;
+      return this;
+    }
+
+    /** An embedding table of width E for token inputs; 0 for none. */
+    public Builder embedding(int embeddingSize) {
+      this.embeddingSize = embeddingSize;
+      return this;
+    }
+
+    /** Whether the head has a bias, independently of the layers'. */
+    public Builder headBias(boolean headBias) {
+      this.head = true;
+      this.headBias = headBias;
+      return this;
+    }
+
+    /**
+     * No head: the outputs are the top layer's states, so the builder's outputSize is replaced by
+     * D·H.
+     */
+    public Builder noHead() {
+      this.head = false;
+      this.headBias = false;
+      return this;
+    }
+
+    public Builder dropout(float dropout) {
+      this.dropout = dropout;
+      return this;
+    }
+
     public RnnConfig build() {
+      int outputs = head ? outputSize : (bidirectional ? 2 : 1) * hiddenSize;
+      boolean withHeadBias = headBias != null ? headBias : head && bias != Bias.NONE;
       return new RnnConfig(
-          inputSize, hiddenSize, outputSize, activation, output, bias, initializer, identityScale,
-          seed);
+          inputSize, hiddenSize, outputs, activation, output, bias, initializer, identityScale,
+          seed, layers, bidirectional, embeddingSize, head, withHeadBias, dropout);
     }
   }
 }

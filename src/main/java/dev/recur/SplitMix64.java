@@ -4,7 +4,7 @@ package dev.recur;
  * Steele, Lea and Flood's SplitMix64: a generator whose whole state is one {@code long}, so a
  * checkpoint can save and restore it exactly (which {@link java.util.SplittableRandom} does not
  * allow). Shared by everything recur draws at random after initialization: the trainer's
- * shuffling, sampling text.
+ * shuffling, sampling text, dropout masks.
  */
 public final class SplitMix64 {
 
@@ -22,7 +22,17 @@ public final class SplitMix64 {
 
   /** The next 64 random bits. */
   public long nextLong() {
-    long z = (state += 0x9E3779B97F4A7C15L);
+    return mix(state += GOLDEN_GAMMA);
+  }
+
+  /** The increment between states: 2⁶⁴ divided by the golden ratio, odd. */
+  public static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+  /**
+   * SplitMix64's output function on its own: 64 well-mixed bits from {@code z}, so a value keyed
+   * by several numbers (a dropout mask entry, say) can be drawn with no generator object.
+   */
+  public static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);

@@ -52,13 +52,18 @@ public final class TruncatedBptt {
       throw new IllegalArgumentException(
           "need 1 ≤ chunk k1 ≤ depth k2; got k1 = " + chunk + ", k2 = " + depth);
     }
+    if (model.config().bidirectional()) {
+      throw new IllegalArgumentException(
+          "truncated BPTT carries the state forward from chunk to chunk; a bidirectional model's "
+              + "reverse direction would need the inputs that come after the chunk");
+    }
     this.chunk = chunk;
     this.depth = depth;
     this.batch = batch;
     workspace = model.workspace(depth, batch);
-    int hidden = model.config().hiddenSize();
-    windowStart = new float[batch * hidden];
-    latest = new float[batch * hidden];
+    int state = model.config().layers() * batch * model.config().hiddenSize();
+    windowStart = new float[state];
+    latest = new float[state];
     windowMask = new boolean[depth * batch];
     targetValues = new float[chunk * batch * model.config().outputSize()];
     targetClasses = new int[chunk * batch];
@@ -119,10 +124,13 @@ public final class TruncatedBptt {
     }
     model.forward(workspace, windowInputs, windowStart);
     double value = model.backward(workspace, loss, windowTargets, gradients);
-    // The next window starts k1 steps later: its initial state is h at window step k1 - 1.
-    int rowsH = windowStart.length;
-    System.arraycopy(workspace.hidden, chunk * rowsH, windowStart, 0, rowsH);
-    System.arraycopy(workspace.hidden, depth * rowsH, latest, 0, rowsH);
+    // The next window starts k1 steps later: its initial state is every layer's h at window
+    // step k1 - 1.
+    int rowsH = batch * model.config().hiddenSize();
+    for (int l = 0; l < model.config().layers(); l++) {
+      System.arraycopy(workspace.hidden[l], chunk * rowsH, windowStart, l * rowsH, rowsH);
+      System.arraycopy(workspace.hidden[l], depth * rowsH, latest, l * rowsH, rowsH);
+    }
     seen += chunk;
     return value;
   }
@@ -144,8 +152,8 @@ public final class TruncatedBptt {
   }
 
   /**
-   * The carried hidden state: {@code h} after the last step trained, B·H entries (stream b at
-   * {@code b·H}); a live view, valid until the next call.
+   * The carried hidden state: every layer's {@code h} after the last step trained, L·B·H entries
+   * (layer l's stream b at {@code (l·B + b)·H}); a live view, valid until the next call.
    */
   public float[] hidden() {
     return latest;

@@ -4,7 +4,9 @@ import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import dev.recur.ElmanRnn;
 import dev.recur.layer.ElmanLayer;
+import dev.recur.layer.Embedding;
 import dev.recur.layer.LinearHead;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,10 +15,13 @@ import java.util.Objects;
  * An Elman RNN frozen for serving: its own copy of the weights, never modified after
  * construction, so one instance can be shared by any number of threads with no locking. Each
  * event stream gets its own {@link RnnStream} (or a row of a {@link StreamBatch}), which holds
- * the hidden state and the buffers a step needs.
+ * the hidden state of every layer and the buffers a step needs.
  *
  * <p>A step computes the same numbers as {@link dev.recur.ElmanRnn#forward} does for that step,
- * bit for bit: the same kernels in the same order.
+ * bit for bit: the same kernels in the same order, layer by layer.
+ *
+ * <p>A bidirectional model has no streams: its output at step t depends on every later input.
+ * It runs whole sequences with {@link #sequences} (as any model can).
  */
 public final class InferenceModel {
 
@@ -26,8 +31,11 @@ public final class InferenceModel {
    * The layer and the head in the kernels' layout (see {@link ElmanLayer}): the same code the
    * training forward pass runs, so a step gives that pass's bits.
    */
-  private final ElmanLayer layer;
+  private final ElmanLayer[] layers;
   private final LinearHead head;
+  private final Embedding embedding;
+  /** The whole-sequence model, made on first use (see {@link #sequences}). */
+  private volatile ElmanRnn sequenceModel;
 
   /** Freezes a copy of {@code weights} on the kernels chosen at start-up. */
   public InferenceModel(Parameters weights) {
@@ -39,8 +47,13 @@ public final class InferenceModel {
     Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     config = weights.config();
-    layer = ElmanLayer.frozen(weights, kernels);
-    head = LinearHead.frozen(weights, kernels);
+    int directions = config.directions();
+    layers = new ElmanLayer[config.layers() * directions];
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels);
+    }
+    head = config.head() ? LinearHead.frozen(weights, kernels) : null;
+    embedding = config.hasEmbedding() ? Embedding.frozen(weights) : null;
   }
 
   public RnnConfig config() {
@@ -51,14 +64,50 @@ public final class InferenceModel {
     return kernels;
   }
 
-  /** A new stream, starting from the zero state. */
+  /** A new stream, starting from the zero state; refused for a bidirectional model. */
   public RnnStream newStream() {
+    requireStreamable();
     return new RnnStream(this);
   }
 
   /** {@code streams} independent streams stepped together, each from the zero state. */
   public StreamBatch newBatch(int streams) {
+    requireStreamable();
     return new StreamBatch(this, streams);
+  }
+
+  private void requireStreamable() {
+    if (config.bidirectional()) {
+      throw new IllegalStateException(
+          "a bidirectional model cannot be stepped as a stream: its output at each step depends "
+              + "on later inputs; run whole sequences with InferenceModel.sequences(...)");
+    }
+  }
+
+  /**
+   * The whole-sequence forward pass on these frozen weights: run it with {@link
+   * ElmanRnn#forward} on a {@link ElmanRnn#workspace} held per thread (0 bytes per pass after
+   * the first), and read {@link dev.recur.Workspace#outputs()}. The only way to serve a
+   * bidirectional model; for a unidirectional one it gives the bits of streams stepped through
+   * the same inputs. Shared by all threads; made on the first call.
+   */
+  public ElmanRnn sequences() {
+    ElmanRnn model = sequenceModel;
+    if (model == null) {
+      synchronized (this) {
+        model = sequenceModel;
+        if (model == null) {
+          model = ElmanRnn.frozen(weights(), kernels);
+          sequenceModel = model;
+        }
+      }
+    }
+    return model;
+  }
+
+  /** The values of one stream's state: every layer's h, layer l at {@code l·H}. */
+  public int stateSize() {
+    return config.layers() * config.hiddenSize();
   }
 
   /** What {@link #warmUp(int)} did: how many steps of each kind, and how long it took. */
@@ -107,26 +156,37 @@ public final class InferenceModel {
   /** A copy of the frozen weights (b_h already summed for {@link dev.recur.Bias#PYTORCH_PAIR}: b_hh is 0). */
   public Parameters weights() {
     Parameters copy = Parameters.zeros(config);
-    layer.copyInto(copy);
-    head.copyInto(copy);
+    for (ElmanLayer layer : layers) {
+      layer.copyInto(copy);
+    }
+    if (head != null) {
+      head.copyInto(copy);
+    }
+    if (embedding != null) {
+      embedding.copyInto(copy);
+    }
     return copy;
   }
 
   /**
+   * The scratch a step of {@code rows} streams needs: {@code rows·H} for the pre-activations,
+   * and {@code rows·E} behind them for embedded tokens.
+   */
+  int scratchSize(int rows) {
+    return rows * (config.hiddenSize() + config.embeddingSize());
+  }
+
+  /**
    * One step of {@code rows} streams with dense inputs ({@code rows·I} values from {@code
-   * inputOff}), in place: {@code hidden} ({@code rows·H}, row b at {@code b·H}) becomes {@code
-   * h_t}; {@code logits} and {@code outputs} ({@code rows·O}) get {@code z_t} and {@code ŷ_t};
-   * {@code scratch} has {@code rows·H} entries. The inputs are already checked.
+   * inputOff}), in place: {@code hidden} ({@code L·rows·H}: layer l's rows from {@code l·rows·H},
+   * row b at {@code b·H} within) becomes every layer's {@code h_t}; {@code logits} and {@code
+   * outputs} ({@code rows·O}) get {@code z_t} and {@code ŷ_t}; {@code scratch} has {@link
+   * #scratchSize} entries. The inputs are already checked.
    */
   void stepDense(
       int rows, float[] inputs, int inputOff, float[] hidden, float[] scratch, float[] logits,
       float[] outputs) {
-    if (rows == 1) { // both products in one pass over the pre-activation, same sums as below
-      layer.preActivation(inputs, inputOff, hidden, 0, scratch, 0);
-    } else {
-      layer.inputPreActivations(rows, inputs, inputOff, scratch, 0);
-      layer.addRecurrent(rows, hidden, 0, scratch, 0);
-    }
+    bottomLayer(rows, inputs, inputOff, hidden, scratch);
     finishStep(rows, hidden, scratch, logits, outputs);
   }
 
@@ -134,15 +194,52 @@ public final class InferenceModel {
   void stepTokens(
       int rows, int[] tokens, int tokenOff, float[] hidden, float[] scratch, float[] logits,
       float[] outputs) {
-    layer.tokenPreActivations(rows, tokens, tokenOff, scratch, 0);
-    layer.addRecurrent(rows, hidden, 0, scratch, 0);
+    if (embedding != null) {
+      int embedded = rows * config.hiddenSize();
+      embedding.gather(rows, tokens, tokenOff, scratch, embedded);
+      bottomLayer(rows, scratch, embedded, hidden, scratch);
+    } else {
+      layers[0].tokenPreActivations(rows, tokens, tokenOff, scratch, 0);
+      layers[0].addRecurrent(rows, hidden, 0, scratch, 0);
+      layers[0].activate(rows, scratch, 0, hidden, 0);
+    }
     finishStep(rows, hidden, scratch, logits, outputs);
   }
 
-  /** With {@code scratch} holding {@code a_t}: {@code h_t = f(a_t)} into {@code hidden}, then the head. */
+  /** Layer 0's step from dense rows (the inputs, or embedded tokens). */
+  private void bottomLayer(int rows, float[] x, int xOff, float[] hidden, float[] scratch) {
+    stepLayer(layers[0], rows, x, xOff, hidden, 0, scratch);
+  }
+
+  /**
+   * {@code a = b_h + W_x x + W_h h_{t-1}} then {@code h_t = f(a)} for one layer's rows (state at
+   * {@code hOff}), with the sums of the training pass: for one row both products in one pass,
+   * for many the input product then the recurrent one.
+   */
+  private static void stepLayer(ElmanLayer layer, int rows, float[] x, int xOff, float[] hidden,
+      int hOff, float[] scratch) {
+    if (rows == 1) {
+      layer.preActivation(x, xOff, hidden, hOff, scratch, 0);
+    } else {
+      layer.inputPreActivations(rows, x, xOff, scratch, 0);
+      layer.addRecurrent(rows, hidden, hOff, scratch, 0);
+    }
+    layer.activate(rows, scratch, 0, hidden, hOff);
+  }
+
+  /** With layer 0 stepped: the layers above (each reading the one below's new state), then the head. */
   private void finishStep(
       int rows, float[] hidden, float[] scratch, float[] logits, float[] outputs) {
-    layer.activate(rows, scratch, 0, hidden, 0);
-    head.outputs(rows, hidden, 0, logits, outputs, 0);
+    int rowsH = rows * config.hiddenSize();
+    for (int l = 1; l < layers.length; l++) {
+      stepLayer(layers[l], rows, hidden, (l - 1) * rowsH, hidden, l * rowsH, scratch);
+    }
+    int top = (layers.length - 1) * rowsH;
+    if (head != null) {
+      head.outputs(rows, hidden, top, logits, outputs, 0);
+    } else {
+      System.arraycopy(hidden, top, logits, 0, rowsH);
+      LinearHead.applyOutputFunction(kernels, config.output(), rows, rowsH / rows, logits, outputs, 0);
+    }
   }
 }

@@ -15,7 +15,6 @@ public final class RnnStream implements AutoCloseable {
 
   private final InferenceModel model;
   private final int in;
-  private final int hiddenSize;
   private final int out;
   private final float[] hidden;
   private final float[] scratch;
@@ -29,10 +28,9 @@ public final class RnnStream implements AutoCloseable {
   RnnStream(InferenceModel model) {
     this.model = model;
     in = model.config().inputSize();
-    hiddenSize = model.config().hiddenSize();
     out = model.config().outputSize();
-    hidden = new float[hiddenSize];
-    scratch = new float[hiddenSize];
+    hidden = new float[model.stateSize()];
+    scratch = new float[model.scratchSize(1)];
     logits = new float[out];
     outputs = new float[out];
   }
@@ -137,18 +135,21 @@ public final class RnnStream implements AutoCloseable {
     Arrays.fill(hidden, 0f);
   }
 
-  /** Copies the hidden state (H values) into {@code into}. */
+  /**
+   * Copies the hidden state into {@code into}: {@link InferenceModel#stateSize()} values, layer
+   * l's h at {@code l·H} (for one layer, simply H values).
+   */
   public void copyHidden(float[] into) {
     InputChecks.requireOpen(closed);
-    requireOutput(into, hiddenSize);
-    System.arraycopy(hidden, 0, into, 0, hiddenSize);
+    requireOutput(into, hidden.length);
+    System.arraycopy(hidden, 0, into, 0, hidden.length);
   }
 
-  /** Sets the hidden state from {@code state} (H finite values). */
+  /** Sets the hidden state from {@code state} (finite values laid out as {@link #copyHidden} writes). */
   public void setHidden(float[] state) {
     InputChecks.requireOpen(closed);
-    InputChecks.requireVector("hidden state", state, hiddenSize);
-    System.arraycopy(state, 0, hidden, 0, hiddenSize);
+    InputChecks.requireVector("hidden state", state, hidden.length);
+    System.arraycopy(state, 0, hidden, 0, hidden.length);
   }
 
   /** Ends the stream; every later call throws {@link IllegalStateException}. */

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * B independent streams stepped together: one pass over the weights serves all of them (the
  * products are matrix·matrix), and each row gets exactly the numbers a {@link RnnStream} would.
- * Row b's hidden state is {@code b·H .. b·H + H} internally; rows are reset or set one by one.
+ * Internally layer l's state of row b is at {@code (l·B + b)·H}, so each layer's rows are one
+ * matrix; rows are reset or set one by one.
  * After construction a step allocates nothing. Not thread-safe.
  */
 public final class StreamBatch implements AutoCloseable {
@@ -15,6 +16,7 @@ public final class StreamBatch implements AutoCloseable {
   private final int streams;
   private final int in;
   private final int hiddenSize;
+  private final int layers;
   private final float[] hidden;
   private final float[] scratch;
   private final float[] logits;
@@ -30,8 +32,9 @@ public final class StreamBatch implements AutoCloseable {
     in = model.config().inputSize();
     hiddenSize = model.config().hiddenSize();
     int out = model.config().outputSize();
-    hidden = new float[streams * hiddenSize];
-    scratch = new float[streams * hiddenSize];
+    layers = model.config().layers();
+    hidden = new float[layers * streams * hiddenSize];
+    scratch = new float[model.scratchSize(streams)];
     logits = new float[streams * out];
     outputs = new float[streams * out];
   }
@@ -64,27 +67,37 @@ public final class StreamBatch implements AutoCloseable {
   public void reset(int b) {
     InputChecks.requireOpen(closed);
     Objects.checkIndex(b, streams);
-    Arrays.fill(hidden, b * hiddenSize, (b + 1) * hiddenSize, 0f);
+    for (int l = 0; l < layers; l++) {
+      int from = (l * streams + b) * hiddenSize;
+      Arrays.fill(hidden, from, from + hiddenSize, 0f);
+    }
   }
 
-  /** Copies stream b's hidden state (H values) into {@code into}. */
+  /**
+   * Copies stream b's hidden state into {@code into}: {@link InferenceModel#stateSize()} values,
+   * layer l's h at {@code l·H}, as {@link RnnStream#copyHidden} writes it.
+   */
   public void copyHidden(int b, float[] into) {
     InputChecks.requireOpen(closed);
     Objects.checkIndex(b, streams);
     Objects.requireNonNull(into, "into");
-    if (into.length != hiddenSize) {
+    if (into.length != layers * hiddenSize) {
       throw new IllegalArgumentException(
-          "hidden state length " + into.length + ", model expects " + hiddenSize);
+          "hidden state length " + into.length + ", model expects " + layers * hiddenSize);
     }
-    System.arraycopy(hidden, b * hiddenSize, into, 0, hiddenSize);
+    for (int l = 0; l < layers; l++) {
+      System.arraycopy(hidden, (l * streams + b) * hiddenSize, into, l * hiddenSize, hiddenSize);
+    }
   }
 
-  /** Sets stream b's hidden state from {@code state} (H finite values). */
+  /** Sets stream b's hidden state from {@code state} (finite values laid out as {@link #copyHidden} writes). */
   public void setHidden(int b, float[] state) {
     InputChecks.requireOpen(closed);
     Objects.checkIndex(b, streams);
-    InputChecks.requireVector("hidden state", state, hiddenSize);
-    System.arraycopy(state, 0, hidden, b * hiddenSize, hiddenSize);
+    InputChecks.requireVector("hidden state", state, layers * hiddenSize);
+    for (int l = 0; l < layers; l++) {
+      System.arraycopy(state, l * hiddenSize, hidden, (l * streams + b) * hiddenSize, hiddenSize);
+    }
   }
 
   /** Ends the batch; every later call throws {@link IllegalStateException}. */

@@ -21,20 +21,26 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * recur's native model file, format version 1. All numbers little-endian:
+ * recur's native model file, format version 2. All numbers little-endian:
  *
  * <pre>
  * magic     8 bytes   "recurRNN"
- * version   u32       1
+ * version   u32       2
  * config    i32 inputSize, i32 hiddenSize, i32 outputSize,
  *           string activation, string output, string bias, string initializer
- *           (enum names; string = u16 byte length + UTF-8), f32 identityScale, i64 seed
+ *           (enum names; string = u16 byte length + UTF-8), f32 identityScale, i64 seed,
+ *           i32 layers, u8 structure (bit 0 bidirectional, bit 1 head, bit 2 head bias; the
+ *           other bits 0), i32 embeddingSize (0 for none), f32 dropout
  * tensors   u32 count, then per tensor: string name, i32 rows, i32 cols, rows·cols f32
  *           (the {@link Parameters} tensors, in their order and row-major layout)
  * metadata  u32 count, then per entry: string key, string value (e.g. a character model's
  *           vocabulary under {@value #VOCABULARY})
  * checksum  u32       CRC32C of every byte before it
  * </pre>
+ *
+ * Version 1 (recur before stacked models) had the config without the fields from {@code layers}
+ * on; it still loads, as a one-layer unidirectional model with a head whose bias follows the
+ * layer's.
  *
  * Writes are atomic: the bytes go to a temporary file in the same folder, are forced to disk,
  * and the temporary file is renamed over the target, so a crash leaves the previous file whole.
@@ -67,7 +73,14 @@ public final class ModelFile {
   }
 
   static final byte[] MAGIC = RecurFileKind.MODEL.magic();
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  /** Format 1: the config ends at the seed; a single layer with the notes' bias rule. */
+  private static final int FIRST_VERSION = 1;
+
+  private static final int BIDIRECTIONAL = 1;
+  private static final int HEAD = 2;
+  private static final int HEAD_BIAS = 4;
   /** Files larger than this are refused before reading: no Java array could hold them. */
   static final long MAX_BYTES = Integer.MAX_VALUE - 16;
 
@@ -103,7 +116,8 @@ public final class ModelFile {
     Parameters weights = model.weights();
     RnnConfig config = weights.config();
     List<Tensor> tensors = weights.tensors();
-    long size = MAGIC.length + 4 + 12 + 4 + 8 + 4 + 4;
+    // magic, version, sizes, identity scale, seed, structure (13), tensor count, checksum
+    long size = MAGIC.length + 4 + 12 + 4 + 8 + 13 + 4 + 4;
     String[] enums = {
       config.activation().name(), config.output().name(), config.bias().name(),
       config.initializer().name()
@@ -129,6 +143,10 @@ public final class ModelFile {
       putString(out, name);
     }
     out.putFloat(config.identityScale()).putLong(config.seed());
+    out.putInt(config.layers());
+    out.put((byte) ((config.bidirectional() ? BIDIRECTIONAL : 0) | (config.head() ? HEAD : 0)
+        | (config.headBias() ? HEAD_BIAS : 0)));
+    out.putInt(config.embeddingSize()).putFloat(config.dropout());
     out.putInt(tensors.size());
     for (Tensor t : tensors) {
       putString(out, t.name());
@@ -209,7 +227,7 @@ public final class ModelFile {
           path, RecurFileKind.mismatch(RecurFileKind.MODEL, magic, magic.length));
     }
     int version = in.getInt();
-    if (version != VERSION) {
+    if (version != VERSION && version != FIRST_VERSION) {
       throw new InvalidModelFileException(
           path,
           version > VERSION
@@ -224,7 +242,7 @@ public final class ModelFile {
     }
     ByteBuffer body = in.slice(in.position(), bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      Parameters parameters = readBody(path, body);
+      Parameters parameters = readBody(path, body, version);
       Map<String, String> metadata = readMetadata(path, body);
       if (body.hasRemaining()) {
         throw new InvalidModelFileException(
@@ -236,7 +254,8 @@ public final class ModelFile {
     }
   }
 
-  private static Parameters readBody(Path path, ByteBuffer in) throws InvalidModelFileException {
+  private static Parameters readBody(Path path, ByteBuffer in, int version)
+      throws InvalidModelFileException {
     int inputSize = in.getInt();
     int hiddenSize = in.getInt();
     int outputSize = in.getInt();
@@ -246,20 +265,37 @@ public final class ModelFile {
     Initializer initializer = readEnum(path, in, Initializer.class);
     float identityScale = in.getFloat();
     long seed = in.getLong();
+    int layers = 1;
+    int structure = HEAD | (bias == Bias.NONE ? 0 : HEAD_BIAS);
+    int embeddingSize = 0;
+    float dropout = 0f;
+    if (version > FIRST_VERSION) {
+      layers = in.getInt();
+      structure = Byte.toUnsignedInt(in.get());
+      embeddingSize = in.getInt();
+      dropout = in.getFloat();
+      if ((structure & ~(BIDIRECTIONAL | HEAD | HEAD_BIAS)) != 0) {
+        throw new InvalidModelFileException(
+            path, "unknown structure bits 0x" + Integer.toHexString(structure));
+      }
+    }
     RnnConfig config;
     try {
       config =
           new RnnConfig(
               inputSize, hiddenSize, outputSize, activation, output, bias, initializer,
-              identityScale, seed);
+              identityScale, seed, layers, (structure & BIDIRECTIONAL) != 0, embeddingSize,
+              (structure & HEAD) != 0, (structure & HEAD_BIAS) != 0, dropout);
     } catch (IllegalArgumentException e) {
       throw new InvalidModelFileException(path, "invalid configuration: " + e.getMessage(), e);
     }
     int count = in.getInt();
-    int expectedCount = 3 + (bias == Bias.NONE ? 0 : bias == Bias.SINGLE ? 2 : 3);
+    // Sized from the config alone, before anything is allocated for the tensors.
+    int expectedCount = tensorCount(config);
     if (count != expectedCount) {
       throw new InvalidModelFileException(
-          path, count + " tensors, a model with bias " + bias + " has " + expectedCount);
+          path, count + " tensors, the configuration (" + describe(config) + ") has "
+              + expectedCount);
     }
     // Nothing is allocated for the weights until the file is known to hold them all: a header
     // that claims a huge model in a small file is refused here, not by an OutOfMemoryError.
@@ -315,13 +351,35 @@ public final class ModelFile {
   /** The number of weights a model of this configuration has. */
   private static long weightCount(RnnConfig c) {
     long hidden = c.hiddenSize();
-    long biases =
+    long layerBiases =
         switch (c.bias()) {
           case NONE -> 0;
-          case SINGLE -> hidden + c.outputSize();
-          case PYTORCH_PAIR -> 2 * hidden + c.outputSize();
+          case SINGLE -> hidden;
+          case PYTORCH_PAIR -> 2 * hidden;
         };
-    return hidden * c.inputSize() + hidden * hidden + c.outputSize() * hidden + biases;
+    long count = (long) c.inputSize() * c.embeddingSize();
+    for (int l = 0; l < c.layers(); l++) {
+      count += c.directions() * (hidden * c.layerInputSize(l) + hidden * hidden + layerBiases);
+    }
+    if (c.head()) {
+      count += (long) c.outputSize() * c.stateWidth();
+    }
+    return count + (c.headBias() ? c.outputSize() : 0);
+  }
+
+  /** The number of tensors of a model of this configuration (see {@link Parameters}). */
+  private static int tensorCount(RnnConfig c) {
+    int perUnit = 2 + (c.bias() == Bias.NONE ? 0 : c.bias() == Bias.SINGLE ? 1 : 2);
+    return (c.hasEmbedding() ? 1 : 0) + c.layers() * c.directions() * perUnit
+        + (c.head() ? 1 : 0) + (c.headBias() ? 1 : 0);
+  }
+
+  private static String describe(RnnConfig c) {
+    return c.layers() + " layer" + (c.layers() == 1 ? "" : "s")
+        + (c.bidirectional() ? ", bidirectional" : "")
+        + (c.hasEmbedding() ? ", embedding " + c.embeddingSize() : "")
+        + ", bias " + c.bias()
+        + (c.head() ? (c.headBias() ? ", head with bias" : ", head without bias") : ", no head");
   }
 
   private static <E extends Enum<E>> E readEnum(Path path, ByteBuffer in, Class<E> type)

@@ -23,6 +23,8 @@ import java.util.Objects;
  */
 public final class ElmanLayer {
 
+  private final int index;
+  private final int direction;
   private final int inputSize;
   private final int hiddenSize;
   private final Nonlinearity activation;
@@ -35,15 +37,14 @@ public final class ElmanLayer {
    * The live W_x, W_h, b_ih and b_hh a training layer is made from ({@link #refresh} derives
    * again from them; the backward products read them); null in a {@link #frozen} layer.
    */
-  private final float[] inputWeights;
-  private final float[] recurrentWeights;
-  private final float[] firstBias;
-  private final float[] secondBias;
+  private final Parameters.LayerWeights live;
 
-  private ElmanLayer(RnnConfig config, Kernels kernels, float[] inputWeights,
-      float[] recurrentWeights, float[] firstBias, float[] secondBias) {
+  private ElmanLayer(RnnConfig config, int index, int direction, Kernels kernels,
+      Parameters.LayerWeights live) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
-    inputSize = config.inputSize();
+    this.index = index;
+    this.direction = direction;
+    inputSize = config.layerInputSize(index);
     hiddenSize = config.hiddenSize();
     activation = switch (config.activation()) {
       case TANH -> Nonlinearity.TANH;
@@ -54,43 +55,43 @@ public final class ElmanLayer {
     inputWeightsTransposed = new float[inputSize * hiddenSize];
     recurrentWeightsTransposed = new float[hiddenSize * hiddenSize];
     bias = new float[hiddenSize];
-    this.inputWeights = inputWeights;
-    this.recurrentWeights = recurrentWeights;
-    this.firstBias = firstBias;
-    this.secondBias = secondBias;
+    this.live = live;
   }
 
   /**
-   * A training layer over {@code weights}' live arrays, derived now and again at each {@link
-   * #refresh} (which never reads {@code weights} through its accessors, so it does not advance
-   * the weights' version).
+   * A training layer over the live arrays of layer {@code index} in {@code direction} (0
+   * forward, 1 reverse) of {@code weights}, derived now and again at each {@link #refresh}
+   * (which never reads {@code weights} through its accessors, so it does not advance the
+   * weights' version).
    */
-  public static ElmanLayer over(Parameters weights, Kernels kernels) {
-    ElmanLayer layer = new ElmanLayer(weights.config(), kernels, weights.inputWeights(),
-        weights.recurrentWeights(), weights.hiddenBias(), weights.secondHiddenBias());
+  public static ElmanLayer over(Parameters weights, int index, int direction, Kernels kernels) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), index, direction, kernels,
+        weights.layer(index, direction));
     layer.refresh();
     return layer;
   }
 
   /**
-   * A serving layer: {@code weights}' layer derived once, keeping no reference to them (so a
-   * frozen model never holds on to training arrays); it has no backward pass.
+   * A serving layer: layer {@code index} in {@code direction} of {@code weights} derived once,
+   * keeping no reference to them (so a frozen model never holds on to training arrays); it has
+   * no backward pass.
    */
-  public static ElmanLayer frozen(Parameters weights, Kernels kernels) {
-    ElmanLayer layer = new ElmanLayer(weights.config(), kernels, null, null, null, null);
-    layer.derive(weights.inputWeights(), weights.recurrentWeights(), weights.hiddenBias(),
-        weights.secondHiddenBias());
+  public static ElmanLayer frozen(Parameters weights, int index, int direction, Kernels kernels) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), index, direction, kernels, null);
+    layer.derive(weights.layer(index, direction));
     return layer;
   }
 
   /** Derives the layer again from the live weights (after they changed). */
   public void refresh() {
-    derive(requireLive(inputWeights), recurrentWeights, firstBias, secondBias);
+    derive(requireLive());
   }
 
-  private void derive(float[] wx, float[] wh, float[] first, float[] second) {
-    Transpose.into(wx, hiddenSize, inputSize, inputWeightsTransposed);
-    Transpose.into(wh, hiddenSize, hiddenSize, recurrentWeightsTransposed);
+  private void derive(Parameters.LayerWeights weights) {
+    Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
+    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, recurrentWeightsTransposed);
+    float[] first = weights.firstBias();
+    float[] second = weights.secondBias();
     for (int i = 0; i < hiddenSize; i++) {
       bias[i] = switch (biasKind) {
         case NONE -> 0f;
@@ -100,14 +101,14 @@ public final class ElmanLayer {
     }
   }
 
-  private static float[] requireLive(float[] weights) {
-    if (weights == null) {
+  private Parameters.LayerWeights requireLive() {
+    if (live == null) {
       throw new IllegalStateException("a frozen (serving) layer has no training weights");
     }
-    return weights;
+    return live;
   }
 
-  /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of I inputs. */
+  /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of {@code I_l} inputs. */
   public void inputPreActivations(int rows, float[] x, int xOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
     addProduct(rows, hiddenSize, inputSize, x, xOff, inputWeightsTransposed, a, aOff);
@@ -149,36 +150,43 @@ public final class ElmanLayer {
    */
   public void backwardStep(int rows, float[] h, int hOff, float[] delta, int current, int previous) {
     kernels.activationBackward(activation, h, hOff, delta, current, delta, current, rows * hiddenSize);
-    addProduct(rows, hiddenSize, hiddenSize, delta, current, requireLive(recurrentWeights), delta,
-        previous);
+    addProduct(rows, hiddenSize, hiddenSize, delta, current, requireLive().recurrentWeights(),
+        delta, previous);
   }
 
   /**
    * Once every {@code da_t} is known ({@code rows} rows from {@code deltaOff}): {@code dW_h +=
    * DAᵀ H_prev} (the previous states, {@code rows} rows from {@code previousOff}) and {@code db_h
-   * += Σ_r da_r} (into both of PyTorch's biases, whose gradients are equal).
+   * += Σ_r da_r} (into both of PyTorch's biases, whose gradients are equal), into this layer's
+   * tensors of {@code gradients}.
    */
   public void addRecurrentGradients(int rows, float[] delta, int deltaOff, float[] hidden,
       int previousOff, Parameters gradients) {
+    Parameters.LayerWeights target = gradients.layer(index, direction);
     kernels.matMulTransA(hiddenSize, hiddenSize, rows, delta, deltaOff, hidden, previousOff,
-        gradients.recurrentWeights(), 0);
-    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, gradients.hiddenBias());
-    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, gradients.secondHiddenBias());
+        target.recurrentWeights(), 0);
+    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, target.firstBias());
+    addRowSums(kernels, delta, deltaOff, rows, hiddenSize, target.secondBias());
   }
 
-  /** {@code dW_x += DAᵀ X} and {@code ∂L/∂X = DA W_x} (into {@code inputDelta}) for dense rows. */
-  public void addInputGradients(int rows, float[] delta, int deltaOff, float[] x,
-      Parameters gradients, float[] inputDelta) {
-    kernels.matMulTransA(hiddenSize, inputSize, rows, delta, deltaOff, x, 0, gradients.inputWeights(), 0);
-    java.util.Arrays.fill(inputDelta, 0, rows * inputSize, 0f);
+  /**
+   * For dense input rows ({@code rows × I_l} from {@code xOff}): {@code dW_x += DAᵀ X}, and
+   * {@code ∂L/∂X += DA W_x} added into {@code inputDelta} from {@code inputDeltaOff} (the
+   * caller zeroes it; both directions of a layer add theirs).
+   */
+  public void addInputGradients(int rows, float[] delta, int deltaOff, float[] x, int xOff,
+      Parameters gradients, float[] inputDelta, int inputDeltaOff) {
+    kernels.matMulTransA(hiddenSize, inputSize, rows, delta, deltaOff, x, xOff,
+        gradients.layer(index, direction).inputWeights(), 0);
     kernels.matMul(
-        rows, inputSize, hiddenSize, delta, deltaOff, requireLive(inputWeights), 0, inputDelta, 0);
+        rows, inputSize, hiddenSize, delta, deltaOff, requireLive().inputWeights(), 0, inputDelta,
+        inputDeltaOff);
   }
 
   /** For token rows, column {@code token_r} of {@code dW_x} gets {@code da_r}. */
   public void addTokenGradients(int rows, float[] delta, int deltaOff, int[] tokens,
       Parameters gradients) {
-    float[] dwx = gradients.inputWeights();
+    float[] dwx = gradients.layer(index, direction).inputWeights();
     for (int r = 0; r < rows; r++) {
       int token = tokens[r];
       int row = deltaOff + r * hiddenSize;
@@ -201,11 +209,12 @@ public final class ElmanLayer {
 
   /** Writes {@code W_x}, {@code W_h} and {@code b_h} (as one bias) back into {@code weights}. */
   public void copyInto(Parameters weights) {
-    Transpose.into(inputWeightsTransposed, inputSize, hiddenSize, weights.inputWeights());
-    Transpose.into(recurrentWeightsTransposed, hiddenSize, hiddenSize, weights.recurrentWeights());
-    if (weights.config().bias() != Bias.NONE) {
-      System.arraycopy(bias, 0, weights.hiddenBias(), 0, hiddenSize);
-      java.util.Arrays.fill(weights.secondHiddenBias(), 0f); // b_hh's share is in b_h already
+    Parameters.LayerWeights target = weights.layer(index, direction);
+    Transpose.into(inputWeightsTransposed, inputSize, hiddenSize, target.inputWeights());
+    Transpose.into(recurrentWeightsTransposed, hiddenSize, hiddenSize, target.recurrentWeights());
+    if (biasKind != Bias.NONE) {
+      System.arraycopy(bias, 0, target.firstBias(), 0, hiddenSize);
+      java.util.Arrays.fill(target.secondBias(), 0f); // b_hh's share is in b_h already
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.recur.layer;
 
-import dev.recur.Bias;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
@@ -10,7 +9,8 @@ import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
 
 /**
- * The output layer, {@code z = W_y h + b_y} and {@code ŷ = g(z)}, with {@code W_yᵀ} (H×O) kept
+ * The output layer, {@code z = W_y h + b_y} and {@code ŷ = g(z)} for rows h of the top layer's
+ * D·H states (called H below), with {@code W_yᵀ} (H×O) kept
  * for row-scaled products as in {@link ElmanLayer}. One implementation for a training pass (all
  * rows of a sequence at once) and a serving step (one row per stream), so both give the same
  * bits. The same threading rule as {@link ElmanLayer}: {@link #refresh} is the one writer.
@@ -30,10 +30,13 @@ public final class LinearHead {
 
   private LinearHead(RnnConfig config, Kernels kernels, float[] outputWeights, float[] outputBias) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
-    hiddenSize = config.hiddenSize();
+    if (!config.head()) {
+      throw new IllegalArgumentException("this model has no head: its outputs are its states");
+    }
+    hiddenSize = config.stateWidth();
     outputSize = config.outputSize();
     output = config.output();
-    hasBias = config.bias() != Bias.NONE;
+    hasBias = config.headBias();
     weightsTransposed = new float[hiddenSize * outputSize];
     bias = new float[outputSize];
     this.outputWeights = outputWeights;
@@ -77,12 +80,18 @@ public final class LinearHead {
   public void outputs(int rows, float[] h, int hOff, float[] logits, float[] outputs, int off) {
     ElmanLayer.fillRows(bias, rows, logits, off);
     ElmanLayer.addProduct(kernels, rows, outputSize, hiddenSize, h, hOff, weightsTransposed, logits, off);
+    applyOutputFunction(kernels, output, rows, outputSize, logits, outputs, off);
+  }
+
+  /** {@code ŷ = g(z)} for {@code rows} rows of {@code width} logits from {@code off}. */
+  public static void applyOutputFunction(Kernels kernels, OutputFunction output, int rows,
+      int width, float[] logits, float[] outputs, int off) {
     switch (output) {
-      case IDENTITY -> System.arraycopy(logits, off, outputs, off, rows * outputSize);
-      case SIGMOID -> kernels.activateRows(Nonlinearity.SIGMOID, logits, off, outputs, off, rows, outputSize);
+      case IDENTITY -> System.arraycopy(logits, off, outputs, off, rows * width);
+      case SIGMOID -> kernels.activateRows(Nonlinearity.SIGMOID, logits, off, outputs, off, rows, width);
       case SOFTMAX -> {
         for (int r = 0; r < rows; r++) {
-          kernels.softmax(logits, off + r * outputSize, outputs, off + r * outputSize, outputSize);
+          kernels.softmax(logits, off + r * width, outputs, off + r * width, width);
         }
       }
     }
@@ -103,7 +112,7 @@ public final class LinearHead {
   /** Writes {@code W_y} and {@code b_y} back into {@code weights}. */
   public void copyInto(Parameters weights) {
     Transpose.into(weightsTransposed, hiddenSize, outputSize, weights.outputWeights());
-    if (weights.config().bias() != Bias.NONE) {
+    if (hasBias) {
       System.arraycopy(bias, 0, weights.outputBias(), 0, outputSize);
     }
   }

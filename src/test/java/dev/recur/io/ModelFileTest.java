@@ -120,7 +120,8 @@ class ModelFileTest {
     byte[] magic = good.clone();
     magic[0] = 'R';
     assertRejected(magic, "not a recur model file (wrong magic bytes)");
-    assertRejected(withChecksum(withInt(good, 8, 2)), "format version 2 is newer than this recur reads (1)");
+    assertRejected(withChecksum(withInt(good, 8, 3)), "format version 3 is newer than this recur reads (2)");
+    assertRejected(withChecksum(withInt(good, 8, 0)), "format version 0 is not one recur ever wrote");
     byte[] flipped = good.clone();
     flipped[100] ^= 0x10;
     assertRejected(flipped, "checksum mismatch: the file is corrupted or truncated");
@@ -139,6 +140,16 @@ class ModelFileTest {
     ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(firstWeight, Float.NaN);
     assertRejected(withChecksum(nan), "weight W_x[0] is NaN");
 
+    int layers = firstWeightOffset(good) - (2 + "W_x".length() + 8) - 4 - 13;
+    assertRejected(withChecksum(withInt(good, layers, 3)),
+        "5 tensors, the configuration (3 layers, bias SINGLE, head with bias) has 11");
+    byte[] unknownBit = good.clone();
+    unknownBit[layers + 4] |= 8;
+    assertRejected(withChecksum(unknownBit), "unknown structure bits 0xe");
+    byte[] noHead = good.clone();
+    noHead[layers + 4] = 0;
+    assertRejected(withChecksum(noHead), "invalid configuration: without a head the outputs are the "
+        + "top layer's states: outputSize must be hiddenSize = 11; got 3");
     byte[] longer = Arrays.copyOf(good, good.length + 3);
     System.arraycopy(good, good.length - 4, longer, longer.length - 4, 4);
     assertRejected(withChecksum(longer), "3 unexpected bytes after the metadata");
@@ -159,7 +170,9 @@ class ModelFileTest {
     for (int s = 0; s < 4; s++) {
       offset += 2 + Short.toUnsignedInt(in.getShort(offset));
     }
-    offset += 4 + 8 + 4; // identityScale, seed, tensor count
+    offset += 4 + 8; // identityScale, seed
+    offset += 4 + 1 + 4 + 4; // layers, structure, embedding size, dropout
+    offset += 4; // tensor count
     offset += 2 + Short.toUnsignedInt(in.getShort(offset)) + 8;
     return offset;
   }
