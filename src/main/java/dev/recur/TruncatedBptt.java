@@ -122,6 +122,8 @@ public final class TruncatedBptt {
       System.arraycopy(targets.values(), 0, targetValues, 0, targetValues.length);
       windowTargets = windowValueTargets;
     }
+    // dropout masks differ from chunk to chunk, reproducibly
+    workspace.dropoutForNextPass(SplitMix64.mix(model.config().seed() + seen), 0);
     model.forward(workspace, windowInputs, windowStart);
     double value = model.backward(workspace, loss, windowTargets, gradients);
     // The next window starts k1 steps later: its initial state is every layer's h at window

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +41,7 @@ class PyTorchGoldenTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void matchesPyTorch(Path file) throws IOException {
-    Golden golden = Golden.read(file);
+    PyTorchGolden golden = PyTorchGolden.read(file);
     boolean crossEntropy = golden.meta("loss").equals("ce");
     RnnConfig config =
         RnnConfig.builder(golden.size("input"), golden.size("hidden"), golden.size("output"))
@@ -91,7 +89,7 @@ class PyTorchGoldenTest {
     assertClose("grad_h0", golden.tensor("grad_h0"), ws.initialHiddenGradient());
   }
 
-  private static void assertClose(String name, double[] expected, float[] actual) {
+  static void assertClose(String name, double[] expected, float[] actual) {
     assertEquals(expected.length, actual.length, name + " length");
     double largest = 0;
     for (double v : expected) {
@@ -107,65 +105,16 @@ class PyTorchGoldenTest {
     }
   }
 
-  private static void copy(double[] source, float[] target) {
+  static void copy(double[] source, float[] target) {
     assertEquals(source.length, target.length);
     for (int i = 0; i < source.length; i++) {
       target[i] = (float) source[i]; // exact: the script drew float32 values
     }
   }
 
-  private static float[] toFloat(double[] values) {
+  static float[] toFloat(double[] values) {
     float[] result = new float[values.length];
     copy(values, result);
     return result;
-  }
-
-  /** One golden file: {@code key value} lines, and {@code tensor NAME dims} + a line of values. */
-  private record Golden(Map<String, String> meta, Map<String, double[]> tensors) {
-
-    static Golden read(Path file) throws IOException {
-      Map<String, String> meta = new HashMap<>();
-      Map<String, double[]> tensors = new HashMap<>();
-      List<String> lines = Files.readAllLines(file);
-      for (int i = 0; i < lines.size(); i++) {
-        String[] words = lines.get(i).trim().split(" ");
-        if (words[0].equals("tensor")) {
-          int size = 1;
-          for (int d = 2; d < words.length; d++) {
-            size *= Integer.parseInt(words[d]);
-          }
-          String[] values = lines.get(++i).trim().split(" ");
-          assertEquals(size, values.length, file + ": tensor " + words[1]);
-          double[] data = new double[size];
-          for (int j = 0; j < size; j++) {
-            data[j] = Double.parseDouble(values[j]);
-          }
-          tensors.put(words[1], data);
-        } else {
-          meta.put(words[0], words[1]);
-        }
-      }
-      return new Golden(meta, tensors);
-    }
-
-    String meta(String key) {
-      String value = meta.get(key);
-      if (value == null) {
-        throw new IllegalStateException("golden file has no '" + key + "'");
-      }
-      return value;
-    }
-
-    int size(String key) {
-      return Integer.parseInt(meta(key));
-    }
-
-    double[] tensor(String name) {
-      double[] value = tensors.get(name);
-      if (value == null) {
-        throw new IllegalStateException("golden file has no tensor '" + name + "'");
-      }
-      return value;
-    }
   }
 }

@@ -50,18 +50,22 @@ final class ShardedGradients implements AutoCloseable {
         : null;
   }
 
-  /** Fills {@code into} with the minibatch's gradient and returns its loss. */
-  double gradients(int[] order, int start, int size, Parameters into) {
+  /**
+   * Fills {@code into} with the minibatch's gradient and returns its loss; a model with dropout
+   * draws its masks from {@code dropoutSeed}, numbering the minibatch's sequences from 0 across
+   * shards.
+   */
+  double gradients(int[] order, int start, int size, Parameters into, long dropoutSeed) {
     int count = batches.length;
     if (pool == null) {
       for (int k = 0; k < count; k++) {
-        shard(k, order, start, size);
+        shard(k, order, start, size, dropoutSeed);
       }
     } else {
       List<java.util.concurrent.Future<?>> pending = new ArrayList<>(count);
       for (int k = 0; k < count; k++) {
         int shard = k;
-        pending.add(pool.submit(() -> shard(shard, order, start, size)));
+        pending.add(pool.submit(() -> shard(shard, order, start, size, dropoutSeed)));
       }
       for (java.util.concurrent.Future<?> f : pending) {
         try {
@@ -97,7 +101,7 @@ final class ShardedGradients implements AutoCloseable {
     return meanLoss;
   }
 
-  private void shard(int k, int[] order, int start, int size) {
+  private void shard(int k, int[] order, int start, int size, long dropoutSeed) {
     int count = batches.length;
     int from = start + k * size / count;
     int to = start + (k + 1) * size / count;
@@ -107,6 +111,7 @@ final class ShardedGradients implements AutoCloseable {
     }
     Minibatches.Batch batch = batches[k].gather(order, from, to - from);
     workspaces[k] = batch.workspace();
+    batch.workspace().dropoutForNextPass(dropoutSeed, from - start);
     model.forward(batch.workspace(), batch.inputs());
     gradients[k].zero();
     losses[k] = model.backward(batch.workspace(), loss, batch.targets(), gradients[k]);

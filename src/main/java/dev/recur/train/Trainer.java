@@ -375,7 +375,10 @@ public final class Trainer {
             return run.result(false);
           }
           int size = Math.min(settings.batchSize(), count - run.nextStart);
-          double loss = shards.gradients(run.order, run.nextStart, size, gradients);
+          // dropout masks keyed by where this minibatch sits in the run, so a resume redraws them
+          long dropoutSeed = SplitMix64.mix(SplitMix64.mix(settings.seed() + run.epoch)
+              + run.nextStart);
+          double loss = shards.gradients(run.order, run.nextStart, size, gradients, dropoutSeed);
           if (!admit(run, loss, gradients, checkpoints)) {
             run.nextStart += size; // the minibatch is dropped; its loss adds nothing to the epoch's
             continue;
