@@ -1,11 +1,14 @@
 package dev.recur;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A test-only Elman RNN in double precision, written straight from the equations with plain loops
- * over one sequence at a time: no kernels, no batching tricks, no hoisted products. It computes
- * the loss only; the gradient checks differentiate it numerically.
+ * over one sequence, one layer and one direction at a time: no kernels, no batching tricks, no
+ * hoisted products, no joined rows. It computes the loss only; the gradient checks differentiate
+ * it numerically.
  *
  * <p>Its tensors are copies of a {@link Parameters}' in the same order and layout, as mutable
  * {@code double[]}s, so a finite-difference check can nudge one entry at a time.
@@ -14,6 +17,8 @@ final class ReferenceRnn {
 
   final RnnConfig config;
   final double[][] tensors;
+  /** The same arrays as {@link #tensors}, by name. */
+  private final Map<String, double[]> byName = new HashMap<>();
 
   ReferenceRnn(Parameters parameters) {
     config = parameters.config();
@@ -21,6 +26,7 @@ final class ReferenceRnn {
     tensors = new double[list.size()][];
     for (int i = 0; i < list.size(); i++) {
       tensors[i] = toDouble(list.get(i).values());
+      byName.put(list.get(i).name(), tensors[i]);
     }
   }
 
@@ -51,88 +57,122 @@ final class ReferenceRnn {
     return run(problem, null);
   }
 
-  /** The hidden state of each sequence after the problem's last step (B·H, sequence b at b·H). */
+  /**
+   * Every layer's and direction's state after its last step, in {@link Workspace#finalHidden()}'s
+   * layout (for one layer in one direction: B·H, sequence b at b·H).
+   */
   double[] stateAfter(Problem problem) {
-    double[] states = new double[problem.batch() * config.hiddenSize()];
+    double[] states = new double[config.layers() * config.directions() * problem.batch()
+        * config.hiddenSize()];
     run(problem, states);
     return states;
   }
 
   private double run(Problem problem, double[] finalStates) {
-    int in = config.inputSize();
     int hidden = config.hiddenSize();
     int out = config.outputSize();
-    double[] wx = tensors[0];
-    double[] wh = tensors[1];
-    double[] bh = hiddenBias();
-    double[] wy = tensors[tensors.length - (config.bias() == Bias.NONE ? 1 : 2)];
-    double[] by = config.bias() == Bias.NONE ? new double[out] : tensors[tensors.length - 1];
-
+    int directions = config.directions();
+    int width = config.stateWidth();
     double total = 0;
     for (int b = 0; b < problem.batch(); b++) {
-      double[] h = new double[hidden];
-      if (problem.initialHidden() != null) {
-        System.arraycopy(problem.initialHidden(), b * hidden, h, 0, hidden);
-      }
-      for (int t = 0; t < problem.steps(); t++) {
-        int row = t * problem.batch() + b;
-        boolean real = problem.mask() == null || problem.mask()[row];
-        if (real) {
-          double[] next = new double[hidden];
-          for (int i = 0; i < hidden; i++) {
-            double a = bh[i];
-            for (int j = 0; j < in; j++) {
-              double x =
-                  problem.tokens() != null
-                      ? (problem.tokens()[row] == j ? 1 : 0)
-                      : problem.dense()[row * in + j];
-              a += wx[i * in + j] * x;
-            }
-            for (int j = 0; j < hidden; j++) {
-              a += wh[i * hidden + j] * h[j];
-            }
-            next[i] = activate(config.activation(), a);
+      double[][] x = bottomInputs(problem, b);
+      for (int l = 0; l < config.layers(); l++) {
+        double[][] next = new double[problem.steps()][width];
+        for (int d = 0; d < directions; d++) {
+          int unit = l * directions + d;
+          double[] h = new double[hidden];
+          if (problem.initialHidden() != null) {
+            int from = (unit * problem.batch() + b) * hidden;
+            System.arraycopy(problem.initialHidden(), from, h, 0, hidden);
           }
-          h = next;
+          for (int i = 0; i < problem.steps(); i++) {
+            int t = d == 0 ? i : problem.steps() - 1 - i;
+            if (problem.mask() == null || problem.mask()[t * problem.batch() + b]) {
+              h = step(l, d, x[t], h);
+            } // padding: the state is carried
+            System.arraycopy(h, 0, next[t], d * hidden, hidden);
+          }
+          if (finalStates != null) {
+            System.arraycopy(h, 0, finalStates, (unit * problem.batch() + b) * hidden, hidden);
+          }
         }
-        if (problem.targets() == null) {
-          continue; // only the states are wanted
-        }
-        int firstStep = problem.targets().firstStep(problem.steps());
+        x = next;
+      }
+      if (problem.targets() == null) {
+        continue; // only the states are wanted
+      }
+      int firstStep = problem.targets().firstStep(problem.steps());
+      for (int t = 0; t < problem.steps(); t++) {
+        boolean real = problem.mask() == null || problem.mask()[t * problem.batch() + b];
         boolean lossHere =
             problem.targets().everyStep() ? real && t >= firstStep : t == problem.steps() - 1;
         if (lossHere) {
-          double[] z = new double[out];
-          for (int o = 0; o < out; o++) {
-            z[o] = by[o];
-            for (int j = 0; j < hidden; j++) {
-              z[o] += wy[o * hidden + j] * h[j];
-            }
-          }
           int target = (t - firstStep) * problem.batch() + b;
-          total += stepLoss(problem.loss(), z, problem.targets(), target);
+          total += stepLoss(problem.loss(), head(x[t], out), problem.targets(), target);
         }
-      }
-      if (finalStates != null) {
-        System.arraycopy(h, 0, finalStates, b * hidden, hidden);
       }
     }
     return total / problem.batch();
   }
 
-  private double[] hiddenBias() {
-    int hidden = config.hiddenSize();
-    return switch (config.bias()) {
-      case NONE -> new double[hidden];
-      case SINGLE -> tensors[2];
-      case PYTORCH_PAIR -> {
-        double[] sum = new double[hidden];
-        for (int i = 0; i < hidden; i++) {
-          sum[i] = tensors[2][i] + tensors[3][i];
-        }
-        yield sum;
+  /** Sequence b's input vectors: dense rows, one-hot tokens, or rows of the embedding. */
+  private double[][] bottomInputs(Problem problem, int b) {
+    int in = config.inputSize();
+    double[][] x = new double[problem.steps()][];
+    for (int t = 0; t < problem.steps(); t++) {
+      int row = t * problem.batch() + b;
+      if (config.hasEmbedding()) {
+        int e = config.embeddingSize();
+        x[t] = java.util.Arrays.copyOfRange(byName.get("E"), problem.tokens()[row] * e,
+            (problem.tokens()[row] + 1) * e);
+      } else if (problem.tokens() != null) {
+        x[t] = new double[in];
+        x[t][problem.tokens()[row]] = 1;
+      } else {
+        x[t] = java.util.Arrays.copyOfRange(problem.dense(), row * in, (row + 1) * in);
       }
-    };
+    }
+    return x;
+  }
+
+  /** {@code f(b_h + W_x x + W_h h)} of layer l in direction d. */
+  private double[] step(int l, int d, double[] x, double[] h) {
+    int hidden = config.hiddenSize();
+    String suffix = Parameters.tensorSuffix(config, l, d);
+    double[] wx = byName.get("W_x" + suffix);
+    double[] wh = byName.get("W_h" + suffix);
+    double[] next = new double[hidden];
+    for (int i = 0; i < hidden; i++) {
+      double a = switch (config.bias()) {
+        case NONE -> 0;
+        case SINGLE -> byName.get("b_h" + suffix)[i];
+        case PYTORCH_PAIR -> byName.get("b_ih" + suffix)[i] + byName.get("b_hh" + suffix)[i];
+      };
+      for (int j = 0; j < x.length; j++) {
+        a += wx[i * x.length + j] * x[j];
+      }
+      for (int j = 0; j < hidden; j++) {
+        a += wh[i * hidden + j] * h[j];
+      }
+      next[i] = activate(config.activation(), a);
+    }
+    return next;
+  }
+
+  /** {@code z = W_y x + b_y}, or x itself without a head. */
+  private double[] head(double[] x, int out) {
+    if (!config.head()) {
+      return x.clone();
+    }
+    double[] wy = byName.get("W_y");
+    double[] z = new double[out];
+    for (int o = 0; o < out; o++) {
+      z[o] = config.headBias() ? byName.get("b_y")[o] : 0;
+      for (int j = 0; j < x.length; j++) {
+        z[o] += wy[o * x.length + j] * x[j];
+      }
+    }
+    return z;
   }
 
   static double activate(Activation f, double a) {

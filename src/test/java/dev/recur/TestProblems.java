@@ -50,7 +50,8 @@ final class TestProblems {
       }
       inputs = inputs.withMask(mask);
     }
-    float[] initialHidden = gaussian(random, batch * config.hiddenSize());
+    float[] initialHidden = gaussian(random,
+        config.layers() * config.directions() * batch * config.hiddenSize());
     for (int i = 0; i < initialHidden.length; i++) {
       initialHidden[i] *= 0.5f;
     }
