@@ -19,6 +19,8 @@ final class ReferenceRnn {
   final double[][] tensors;
   /** The same arrays as {@link #tensors}, by name. */
   private final Map<String, double[]> byName = new HashMap<>();
+  /** The seed of the dropout masks between layers, or null for none (evaluation). */
+  private Long dropoutSeed;
 
   ReferenceRnn(Parameters parameters) {
     config = parameters.config();
@@ -28,6 +30,15 @@ final class ReferenceRnn {
       tensors[i] = toDouble(list.get(i).values());
       byName.put(list.get(i).name(), tensors[i]);
     }
+  }
+
+  /**
+   * Applies the dropout masks a training pass draws from {@code seed} (sequences numbered from 0),
+   * so that the loss is the one such a pass minimises.
+   */
+  ReferenceRnn withDropout(long seed) {
+    dropoutSeed = seed;
+    return this;
   }
 
   static double[] toDouble(float[] values) {
@@ -94,6 +105,15 @@ final class ReferenceRnn {
           }
           if (finalStates != null) {
             System.arraycopy(h, 0, finalStates, (unit * problem.batch() + b) * hidden, hidden);
+          }
+        }
+        if (dropoutSeed != null && l < config.layers() - 1) {
+          float[] scale = new float[width];
+          for (int t = 0; t < problem.steps(); t++) {
+            Dropout.drawRow(dropoutSeed, config.dropout(), l, t, b, scale, 0, width);
+            for (int j = 0; j < width; j++) {
+              next[t][j] *= scale[j];
+            }
           }
         }
         x = next;

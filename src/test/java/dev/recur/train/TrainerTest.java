@@ -169,8 +169,30 @@ class TrainerTest {
     }
   }
 
+  /**
+   * With dropout between layers as well: the masks are keyed by each sequence's place in the
+   * minibatch, not by shard or thread.
+   */
+  @Test
+  void dropoutTrainingDoesNotDependOnTheThreadCount() {
+    SequenceSet train = AddingProblem.generate(200, 10, 5);
+    RnnConfig stack = irnn().toBuilder().layers(2).dropout(0.25f).build();
+    float[] oneThread = trainSharded(stack, train, 4, 1);
+    assertArrayEquals(oneThread, trainSharded(stack, train, 4, 3));
+    assertArrayEquals(oneThread, trainSharded(stack, train, 4, 4));
+    float[] unsharded = trainSharded(stack, train, 1, 1);
+    for (int i = 0; i < unsharded.length; i++) {
+      assertEquals(unsharded[i], oneThread[i], 1e-4, "W_h[" + i + "]: the same masks whatever the shards");
+    }
+  }
+
   private static float[] trainSharded(SequenceSet train, int shards, int threads) {
-    ElmanRnn model = ElmanRnn.initialize(irnn());
+    return trainSharded(irnn(), train, shards, threads);
+  }
+
+  private static float[] trainSharded(RnnConfig config, SequenceSet train, int shards,
+      int threads) {
+    ElmanRnn model = ElmanRnn.initialize(config);
     new Trainer(model, Adam.adam(model.config()), Trainer.Settings.builder(
         Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.003f)).batchSize(37).epochs(2)
         .clipNorm(1f).seed(9).parallelism(shards, threads).build())
