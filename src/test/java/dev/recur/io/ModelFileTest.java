@@ -36,6 +36,28 @@ class ModelFileTest {
             .build());
   }
 
+  /** Every structure round-trips: layers, directions, embedding, head and its bias, dropout. */
+  @Test
+  void stackedStructuresRoundTripBitForBit() throws IOException {
+    List<RnnConfig> configs = List.of(
+        RnnConfig.builder(5, 7, 3).layers(3).dropout(0.2f).build(),
+        RnnConfig.builder(9, 6, 2).layers(2).bidirectional(true).embedding(4)
+            .bias(Bias.PYTORCH_PAIR).headBias(false).build(),
+        RnnConfig.builder(5, 6, 1).bidirectional(true).bias(Bias.NONE).noHead().seed(3).build());
+    for (RnnConfig config : configs) {
+      Parameters original = Parameters.initialize(config);
+      Path file = dir.resolve("stack.recur");
+      ModelFile.save(file, original);
+      Parameters loaded = ModelFile.load(file);
+      assertEquals(config, loaded.config());
+      assertEquals(original.tensors().stream().map(t -> t.name()).toList(),
+          loaded.tensors().stream().map(t -> t.name()).toList());
+      for (int i = 0; i < original.tensors().size(); i++) {
+        assertArrayEquals(original.tensors().get(i).values(), loaded.tensors().get(i).values());
+      }
+    }
+  }
+
   /**
    * {@code format-v1.recur} was written by the format-1 writer (before stacked models) from
    * {@code Parameters.initialize} of the config below, with a labels entry. Every later version
