@@ -55,6 +55,13 @@ class ReadmeExampleTest {
     assertTrue(Double.parseDouble(epoch.group(1)) < 0.05, printed);
   }
 
+  @Test
+  void stackedExampleStreamsAndServesSequences() throws Exception {
+    String printed = compileAndRun(javaBlock(3), "Stacked");
+    assertTrue(printed.contains("stack: 64 state values, last scores "), printed);
+    assertTrue(printed.contains("bidirectional: 10 outputs for 10 steps"), printed);
+  }
+
   private static String javaBlock(int index) throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
