@@ -1,0 +1,71 @@
+package dev.recur.bench;
+
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
+import dev.recur.inference.InferenceModel;
+import dev.recur.inference.RnnStream;
+import dev.recur.inference.StreamBatch;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A streaming step of a stack of 1 or 2 layers (I = 64, O = 64): one stream, and 8 streams as a
+ * batch. Layer 2 reads layer 1's H values and holds another H×H and H×H of weights, so a 2-layer
+ * step should take about {@code (64H + 2H² + 64H) / (64H + H² + 64H)} of the 1-layer one (at H =
+ * 256: 1.67×) when the step is bound by reading weights; the ratio from one run is the figure to
+ * compare. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes a step allocates (0).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
+@State(Scope.Thread)
+public class LayerStackBenchmark {
+
+  @Param({"128", "256", "512"})
+  public int hidden;
+
+  @Param({"1", "2"})
+  public int layers;
+
+  @Param({"vector"})
+  public String impl;
+
+  private RnnStream stream;
+  private StreamBatch batch;
+  private float[] input;
+  private float[] batchInput;
+
+  @Setup
+  public void setUp() {
+    RnnConfig config = RnnConfig.builder(64, hidden, 64).layers(layers).seed(1).build();
+    InferenceModel model = new InferenceModel(Parameters.initialize(config), Impl.kernels(impl));
+    stream = model.newStream();
+    batch = model.newBatch(8);
+    SplittableRandom random = new SplittableRandom(2);
+    batchInput = Impl.uniform(random, 8 * 64, 1f);
+    input = java.util.Arrays.copyOf(batchInput, 64);
+  }
+
+  @Benchmark
+  public float[] step() {
+    return stream.step(input);
+  }
+
+  @Benchmark
+  public float[] batchOf8() {
+    return batch.step(batchInput);
+  }
+}
