@@ -24,12 +24,13 @@ class TruncatedBpttTest {
   private static final int OUT = 2;
   private static final int BATCH = 2;
 
-  @ParameterizedTest(name = "k1={0} k2={1}")
-  @CsvSource({"3, 3", "3, 5", "2, 7", "4, 9"})
-  void eachChunkGetsTheTruncatedGradientAndTheStateIsCarried(int k1, int k2) {
+  @ParameterizedTest(name = "k1={0} k2={1} layers={2}")
+  @CsvSource({"3, 3, 1", "3, 5, 1", "2, 7, 1", "4, 9, 1", "3, 5, 2", "2, 7, 3"})
+  void eachChunkGetsTheTruncatedGradientAndTheStateIsCarried(int k1, int k2, int layers) {
     int chunks = 4;
     int length = k1 * chunks;
-    RnnConfig config = RnnConfig.builder(IN, HIDDEN, OUT).bias(Bias.PYTORCH_PAIR).seed(3).build();
+    RnnConfig config = RnnConfig.builder(IN, HIDDEN, OUT).bias(Bias.PYTORCH_PAIR).layers(layers)
+        .seed(3).build();
     ElmanRnn model = ElmanRnn.initialize(config);
     Random random = new Random(5);
     float[] stream = TestProblems.gaussian(random, length * BATCH * IN); // row t*B + b
@@ -98,6 +99,15 @@ class TruncatedBpttTest {
     for (int i = 0; i < full.tensors().size(); i++) {
       assertArrayEquals(full.tensors().get(i).values(), truncated.tensors().get(i).values());
     }
+  }
+
+  @Test
+  void refusesABidirectionalModel() {
+    ElmanRnn model = ElmanRnn.initialize(RnnConfig.builder(2, 3, 2).bidirectional(true).build());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new TruncatedBptt(model, 2, 4, 1, false));
+    assertEquals("truncated BPTT carries the state forward from chunk to chunk; a bidirectional "
+        + "model's reverse direction would need the inputs that come after the chunk", e.getMessage());
   }
 
   @Test
