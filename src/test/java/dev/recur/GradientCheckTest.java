@@ -66,11 +66,7 @@ class GradientCheckTest {
     double expectedLoss = reference.loss(c.reference());
     assertEquals(expectedLoss, loss1, 1e-5 * Math.max(1, Math.abs(expectedLoss)), "loss");
 
-    List<Tensor> tensors = gradients.tensors();
-    for (int i = 0; i < tensors.size(); i++) {
-      double[] fd = finiteDifferences(reference.tensors[i], () -> reference.loss(c.reference()));
-      assertGradient(tensors.get(i).name(), fd, tensors.get(i).values());
-    }
+    assertEveryTensor(gradients, reference, c.reference());
     double[] fdHidden =
         finiteDifferences(c.reference().initialHidden(), () -> reference.loss(c.reference()));
     assertGradient("h_-1", fdHidden, ws.initialHiddenGradient());
@@ -78,6 +74,16 @@ class GradientCheckTest {
       double[] fdInputs =
           finiteDifferences(c.reference().dense(), () -> reference.loss(c.reference()));
       assertGradient("x", fdInputs, ws.inputGradient());
+    }
+  }
+
+  /** Every tensor of {@code gradients} against finite differences of the reference's loss. */
+  static void assertEveryTensor(Parameters gradients, ReferenceRnn reference,
+      ReferenceRnn.Problem problem) {
+    List<Tensor> tensors = gradients.tensors();
+    for (int i = 0; i < tensors.size(); i++) {
+      double[] fd = finiteDifferences(reference.tensors[i], () -> reference.loss(problem));
+      assertGradient(tensors.get(i).name(), fd, tensors.get(i).values());
     }
   }
 

@@ -4,7 +4,6 @@ import static dev.recur.GradientCheckTest.assertGradient;
 import static dev.recur.GradientCheckTest.finiteDifferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -81,11 +80,7 @@ class StackGradientCheckTest {
     ReferenceRnn reference = new ReferenceRnn(model.weights());
     double expectedLoss = reference.loss(c.reference());
     assertEquals(expectedLoss, loss, 1e-5 * Math.max(1, Math.abs(expectedLoss)), "loss");
-    List<Tensor> tensors = gradients.tensors();
-    for (int i = 0; i < tensors.size(); i++) {
-      double[] fd = finiteDifferences(reference.tensors[i], () -> reference.loss(c.reference()));
-      assertGradient(tensors.get(i).name(), fd, tensors.get(i).values());
-    }
+    GradientCheckTest.assertEveryTensor(gradients, reference, c.reference());
     double[] fdHidden =
         finiteDifferences(c.reference().initialHidden(), () -> reference.loss(c.reference()));
     assertGradient("h0 of every layer and direction", fdHidden, ws.initialHiddenGradient());
