@@ -31,6 +31,49 @@ class RnnConfigTest {
         () -> RnnConfig.builder(3, 65536, 2).build());
   }
 
+  @Test
+  void stackSettingsAreCheckedAndDefaultToTheNotesNetwork() {
+    RnnConfig c = RnnConfig.builder(3, 4, 5).build();
+    assertEquals(1, c.layers());
+    assertEquals(false, c.bidirectional());
+    assertEquals(0, c.embeddingSize());
+    assertEquals(true, c.head());
+    assertEquals(true, c.headBias());
+    assertEquals(false, RnnConfig.builder(3, 4, 5).bias(Bias.NONE).build().headBias());
+    assertEquals(true, RnnConfig.builder(3, 4, 5).bias(Bias.NONE).headBias(true).build().headBias());
+    RnnConfig headless = RnnConfig.builder(3, 4, 99).bidirectional(true).layers(2).noHead().build();
+    assertEquals(8, headless.outputSize());
+    assertEquals(headless, headless.toBuilder().build());
+    assertEquals(8, headless.layerInputSize(1));
+    assertEquals(6, RnnConfig.builder(30, 4, 5).embedding(6).build().layerInputSize(0));
+
+    assertMessage("layers must be between 1 and 64; got 0", () -> RnnConfig.builder(3, 4, 5).layers(0).build());
+    assertMessage("embeddingSize (0 for none) must be between 1 and 65536; got -2",
+        () -> RnnConfig.builder(3, 4, 5).embedding(-2).build());
+    assertMessage("dropout must be in [0, 1); got 1.0",
+        () -> RnnConfig.builder(3, 4, 5).layers(2).dropout(1f).build());
+    assertMessage("dropout acts between recurrent layers; a model of 1 layer has none (got dropout 0.5)",
+        () -> RnnConfig.builder(3, 4, 5).dropout(0.5f).build());
+    assertMessage("without a head the outputs are the top layer's states: outputSize must be "
+        + "2 × hiddenSize = 8; got 5",
+        () -> new RnnConfig(3, 4, 5, Activation.TANH, OutputFunction.IDENTITY, Bias.SINGLE,
+            Initializer.PYTORCH_UNIFORM, 1f, 0, 1, true, 0, false, false, 0f));
+  }
+
+  @Test
+  void aModelRefusesInputsAndStatesOfTheWrongKind() {
+    ElmanRnn embedded = ElmanRnn.initialize(RnnConfig.builder(7, 4, 2).embedding(3).build());
+    assertMessage("a model with an embedding reads token indices; got dense inputs",
+        () -> embedded.forward(embedded.workspace(2, 1), Inputs.dense(new float[14], 2, 1)));
+    ElmanRnn stack = ElmanRnn.initialize(RnnConfig.builder(3, 4, 2).layers(2).bidirectional(true).build());
+    assertMessage("initial hidden state length 8, expected layers × directions 4 × batch 2 × "
+        + "hiddenSize 4 = 32",
+        () -> stack.forward(stack.workspace(2, 2), Inputs.dense(new float[12], 2, 2), new float[8]));
+    ElmanRnn single = ElmanRnn.initialize(RnnConfig.builder(3, 4, 2).build());
+    assertMessage("the workspace was made for a model of another shape",
+        () -> single.forward(stack.workspace(2, 2), Inputs.dense(new float[12], 2, 2)));
+  }
+
   private static void assertMessage(String expected, Runnable build) {
     RuntimeException e = assertThrows(RuntimeException.class, build::run);
     assertEquals(expected, e.getMessage());
