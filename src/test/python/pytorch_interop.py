@@ -4,9 +4,13 @@
   export   writes PyTorch models (a module with fields `rnn` = nn.RNN, `head` = nn.Linear)
            as safetensors, with inputs and PyTorch's outputs, into
            src/test/resources/dev/recur/interop/ for SafeTensorsInteropTest.
-  check F  loads a safetensors file written by recur (F) into the same PyTorch module,
-           runs the inputs recur recorded beside it (F + '.io.txt'), and compares
-           PyTorch's outputs with recur's: max |difference| / max |output| must be <= 1e-4.
+  check F...  loads each safetensors file written by recur (F) into a PyTorch module with
+           fields `embedding` = nn.Embedding (if F has embedding.weight), `rnn` = nn.RNN
+           (num_layers and bidirectional from the rnn.*_l<n>[_reverse] names) and `head` =
+           nn.Linear (if F has head.weight; its bias if F has head.bias), with strict
+           load_state_dict; runs the inputs recur recorded beside it (F + '.io.txt': dense
+           'inputs' or token 'tokens', one sequence) and compares PyTorch's outputs with
+           recur's: max |difference| / max |output| must be <= 1e-4.
 
 The safetensors format is written and read by hand (8-byte header length, JSON
 header, raw little-endian data), so nothing beyond torch is needed.
@@ -14,6 +18,7 @@ header, raw little-endian data), so nothing beyond torch is needed.
 
 import json
 import os
+import re
 import struct
 import sys
 
@@ -33,6 +38,26 @@ class Model(torch.nn.Module):
     def forward(self, x, softmax):
         states, _ = self.rnn(x)
         z = self.head(states)
+        return torch.softmax(z, dim=-1) if softmax else z
+
+
+class DeepModel(torch.nn.Module):
+    """Any structure recur writes: optional embedding, stacked/bidirectional RNN, optional head."""
+
+    def __init__(self, vocab, n_in, hidden, layers, bidirectional, bias, n_out, head_bias,
+                 nonlinearity):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(vocab, n_in) if vocab else None
+        self.rnn = torch.nn.RNN(n_in, hidden, num_layers=layers, nonlinearity=nonlinearity,
+                                bias=bias, bidirectional=bidirectional)
+        width = (2 if bidirectional else 1) * hidden
+        self.head = torch.nn.Linear(width, n_out, bias=head_bias) if n_out else None
+
+    def forward(self, x, softmax):
+        if self.embedding is not None:
+            x = self.embedding(x)
+        states, _ = self.rnn(x)
+        z = self.head(states) if self.head is not None else states
         return torch.softmax(z, dim=-1) if softmax else z
 
 
@@ -90,29 +115,45 @@ def export():
 
 def check(path):
     tensors, metadata = read_safetensors(path)
-    weight_ih = tensors["rnn.weight_ih_l0"]
-    hidden, n_in = weight_ih.shape
-    n_out = tensors["head.weight"].shape[0]
+    layer_names = [re.fullmatch(r"rnn\.weight_ih_l(\d+)(_reverse)?", name) for name in tensors]
+    layers = 1 + max(int(m.group(1)) for m in layer_names if m)
+    bidirectional = "rnn.weight_ih_l0_reverse" in tensors
+    hidden, n_in = tensors["rnn.weight_ih_l0"].shape
+    vocab = tensors["embedding.weight"].shape[0] if "embedding.weight" in tensors else 0
+    n_out = tensors["head.weight"].shape[0] if "head.weight" in tensors else 0
     bias = "rnn.bias_ih_l0" in tensors
-    model = Model(n_in, hidden, n_out, metadata["recur.activation"].lower(), bias)
-    model.load_state_dict(tensors)
+    head_bias = "head.bias" in tensors
+    model = DeepModel(vocab, n_in, hidden, layers, bidirectional, bias, n_out, head_bias,
+                      metadata["recur.activation"].lower())
+    model.load_state_dict(tensors)  # strict: every tensor of the file, and no other
+    model.eval()
     with open(path + ".io.txt") as f:
         fields = dict(line.split(" ", 1) for line in f.read().splitlines())
     steps = int(fields["steps"])
-    x = torch.tensor([float(v) for v in fields["inputs"].split()]).reshape(steps, 1, n_in)
+    if vocab:
+        x = torch.tensor([int(v) for v in fields["tokens"].split()]).reshape(steps, 1)
+    else:
+        x = torch.tensor([float(v) for v in fields["inputs"].split()]).reshape(steps, 1, n_in).double()
     expected = torch.tensor([float(v) for v in fields["outputs"].split()], dtype=torch.float64)
     with torch.no_grad():
-        y = model.double()(x.double(), metadata["recur.output"] == "SOFTMAX").reshape(-1)
+        y = model.double()(x, metadata["recur.output"] == "SOFTMAX").reshape(-1)
     error = (y - expected).abs().max().item() / y.abs().max().item()
-    print(f"{path}: PyTorch loaded recur's file; max relative difference {error:.3g} (bound {BOUND})")
+    structure = (f"{layers} layer{'s' if layers > 1 else ''}"
+                 + (", bidirectional" if bidirectional else "")
+                 + (f", embedding {vocab}x{n_in}" if vocab else "")
+                 + (", no layer bias" if not bias else "")
+                 + ((", head with bias" if head_bias else ", head without bias") if n_out
+                    else ", no head"))
+    print(f"{path}: PyTorch loaded recur's file ({structure}); max relative difference"
+          f" {error:.3g} (bound {BOUND})")
     return 0 if error <= BOUND else 1
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["export"]:
         export()
-    elif sys.argv[1:2] == ["check"] and len(sys.argv) == 3:
-        sys.exit(check(sys.argv[2]))
+    elif sys.argv[1:2] == ["check"] and len(sys.argv) >= 3:
+        sys.exit(max(check(path) for path in sys.argv[2:]))
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "convert",
     mixinStandardHelpOptions = true,
     description = "Convert a model between safetensors (PyTorch names) and recur's native format;"
-        + " the format of each file follows its name (*.safetensors, anything else native).")
+        + " the format of each file follows its name (*.safetensors, anything else native). Any"
+        + " structure converts: stacked and bidirectional layers, an embedding, a head or none.")
 final class ConvertCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "IN", description = "model to read")
@@ -37,8 +38,16 @@ final class ConvertCommand implements Callable<Integer> {
     files.save(output, model.weights(), model.metadata()); // keeps vocabulary, labels, tags
     var c = model.weights().config();
     spec.commandLine().getOut().printf(
-        "%s -> %s: I=%d H=%d O=%d %s %s, bias %s%n", input, output, c.inputSize(), c.hiddenSize(),
-        c.outputSize(), c.activation(), c.output(), c.bias());
+        "%s -> %s: I=%d H=%d O=%d %s %s, bias %s; %s%n", input, output, c.inputSize(), c.hiddenSize(),
+        c.outputSize(), c.activation(), c.output(), c.bias(), structure(c));
     return 0;
+  }
+
+  /** "2 layers, bidirectional, embedding 8, no head" and the like. */
+  private static String structure(dev.recur.RnnConfig c) {
+    return c.layers() + " layer" + (c.layers() == 1 ? "" : "s")
+        + (c.bidirectional() ? ", bidirectional" : "")
+        + (c.hasEmbedding() ? ", embedding " + c.embeddingSize() : "")
+        + (c.head() ? (c.headBias() ? ", head with bias" : ", head without bias") : ", no head");
   }
 }

@@ -27,6 +27,10 @@ final class ModelFiles {
   @Option(names = "--head-prefix", description = "safetensors: prefix of the nn.Linear names (default: ${DEFAULT-VALUE})")
   String headPrefix = "head.";
 
+  @Option(names = "--embedding-prefix",
+      description = "safetensors: prefix of the nn.Embedding's weight (default: ${DEFAULT-VALUE})")
+  String embeddingPrefix = PyTorchNames.DEFAULT_EMBEDDING_PREFIX;
+
   @Option(names = "--cell", description = "safetensors: nn.RNNCell names (no _l0 suffix)")
   boolean cell;
 
@@ -45,7 +49,8 @@ final class ModelFiles {
 
   /** The options above: they describe a safetensors file, and mean nothing for recur's format. */
   private static final List<String> SAFETENSORS_OPTIONS = List.of("--rnn-prefix", "--head-prefix",
-      "--cell", "--activation", "--output-function", "--keep-both-biases", "--ignore-tensor");
+      "--embedding-prefix", "--cell", "--activation", "--output-function", "--keep-both-biases",
+      "--ignore-tensor");
 
   @Spec(Spec.Target.MIXEE) CommandSpec command;
 
@@ -71,7 +76,7 @@ final class ModelFiles {
   }
 
   PyTorchNames names() {
-    return new PyTorchNames(rnnPrefix, headPrefix, !cell);
+    return new PyTorchNames(rnnPrefix, headPrefix, !cell, embeddingPrefix);
   }
 
   /** Loads a {@code .safetensors} file or a native recur file. */

@@ -1,12 +1,16 @@
 package dev.recur.cli;
 
+import dev.recur.ElmanRnn;
+import dev.recur.Inputs;
+import dev.recur.RnnConfig;
+import dev.recur.Workspace;
 import dev.recur.data.DecimalNumbers;
 import dev.recur.data.TextFiles;
 import dev.recur.inference.InferenceModel;
-import dev.recur.inference.RnnStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,12 +20,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code recur predict MODEL --input FILE}: run a sequence through a model, print each step. */
+/**
+ * {@code recur predict MODEL --input FILE}: run a sequence through a model, print each step. A
+ * unidirectional model is stepped as a stream; a bidirectional one, whose every output depends
+ * on the whole sequence, runs it in one forward pass.
+ */
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
     description = "Run one sequence through a model (native or safetensors) and print the output"
-        + " of every step as comma-separated values.")
+        + " of every step as comma-separated values; a bidirectional model reads the whole"
+        + " sequence first.")
 final class PredictCommand implements Callable<Integer> {
 
   @Parameters(index = "0", description = "the model")
@@ -31,7 +40,8 @@ final class PredictCommand implements Callable<Integer> {
       description = "one step per line: I comma-separated numbers, or one token index with --tokens")
   Path input;
 
-  @Option(names = "--tokens", description = "each line is a token index in [0, I)")
+  @Option(names = "--tokens",
+      description = "each line is a token index in [0, I) (always so for a model with an embedding)")
   boolean tokens;
 
   @Mixin ModelFiles files;
@@ -43,39 +53,63 @@ final class PredictCommand implements Callable<Integer> {
     new CommandFiles(spec).input("MODEL", model).input("--input", input).check();
     files.requireSafeTensorsAmong(model);
     InferenceModel frozen = new InferenceModel(files.load(model));
-    int in = frozen.config().inputSize();
-    RnnStream stream = frozen.newStream();
+    RnnConfig config = frozen.config();
+    boolean byToken = tokens || config.hasEmbedding(); // an embedding reads nothing else
+    int in = config.inputSize();
     List<String> lines = TextFiles.lines(input);
-    PrintWriter out = spec.commandLine().getOut();
-    float[] x = new float[in];
-    int steps = 0;
-    for (int n = 0; n < lines.size(); n++) { // every line checked before anything is printed
-      String line = lines.get(n).strip();
-      if (!line.isEmpty()) {
-        if (tokens) {
-          token(line, n, in);
-        } else {
-          parse(line, n, x);
-        }
-        steps++;
-      }
-    }
-    if (steps == 0) {
-      throw new IllegalArgumentException(input + ": no steps (only blank lines)");
-    }
+    List<String> steps = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>(); // the line number of each step
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
-      if (line.isEmpty()) {
-        continue;
+      if (!line.isEmpty()) {
+        steps.add(line);
+        numbers.add(n);
       }
-      float[] y = tokens ? stream.step(token(line, n, in)) : stream.step(parse(line, n, x));
-      StringBuilder row = new StringBuilder();
-      for (int o = 0; o < y.length; o++) {
-        row.append(o == 0 ? "" : ",").append(y[o]);
-      }
-      out.println(row);
     }
-    out.flush();
+    if (steps.isEmpty()) {
+      throw new IllegalArgumentException(input + ": no steps (only blank lines)");
+    }
+    // every line checked before anything is printed
+    int[] ids = byToken ? new int[steps.size()] : null;
+    float[] values = byToken ? null : new float[steps.size() * in];
+    float[] x = new float[in];
+    for (int t = 0; t < steps.size(); t++) {
+      if (byToken) {
+        ids[t] = token(steps.get(t), numbers.get(t), in);
+      } else {
+        System.arraycopy(parse(steps.get(t), numbers.get(t), x), 0, values, t * in, in);
+      }
+    }
+    int out = config.outputSize();
+    float[] outputs = new float[steps.size() * out];
+    if (config.bidirectional()) { // no streams: each output depends on later steps too
+      // a workspace row: every layer's states, pre-activations and their deltas (about 4·L·D·H),
+      // the embedded tokens and their deltas, the logits, outputs and their deltas, the inputs
+      long row = 4L * config.layers() * config.stateWidth() + 2L * config.embeddingSize()
+          + 3L * out + in;
+      MemoryBudget.require(MemoryBudget.floats(steps.size(), row), "running " + steps.size()
+          + " steps through a bidirectional model in one pass", "--input (fewer steps)");
+      ElmanRnn sequences = frozen.sequences();
+      Workspace workspace = sequences.workspace(steps.size(), 1);
+      sequences.forward(workspace, byToken
+          ? Inputs.tokens(ids, steps.size(), 1)
+          : Inputs.dense(values, steps.size()));
+      System.arraycopy(workspace.outputs(), 0, outputs, 0, outputs.length);
+    } else if (byToken) {
+      frozen.newStream().predict(ids, outputs);
+    } else {
+      frozen.newStream().predict(values, outputs);
+    }
+    PrintWriter console = spec.commandLine().getOut();
+    StringBuilder row = new StringBuilder();
+    for (int t = 0; t < steps.size(); t++) {
+      row.setLength(0);
+      for (int o = 0; o < out; o++) {
+        row.append(o == 0 ? "" : ",").append(outputs[t * out + o]);
+      }
+      console.println(row);
+    }
+    console.flush();
     return 0;
   }
 

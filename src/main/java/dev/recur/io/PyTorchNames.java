@@ -1,79 +1,111 @@
 package dev.recur.io;
 
-import java.util.LinkedHashSet;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Where a PyTorch model keeps its tensors: an {@code nn.RNN} (names with the layer suffix {@code
- * _l0}) or an {@code nn.RNNCell} (no suffix) under one prefix, and an {@code nn.Linear} head under
- * another. For a module with fields {@code rnn} and {@code head}, the {@code state_dict} keys are
- * {@code rnn.weight_ih_l0}, {@code rnn.weight_hh_l0}, {@code rnn.bias_ih_l0}, {@code
- * rnn.bias_hh_l0}, {@code head.weight}, {@code head.bias}.
+ * Where a PyTorch model keeps its tensors: an optional {@code nn.Embedding} under one prefix, an
+ * {@code nn.RNN} (names with PyTorch's layer and direction suffix, {@code _l0}, {@code
+ * _l1_reverse}) or an {@code nn.RNNCell} (no suffix, one layer in one direction) under another,
+ * and an optional {@code nn.Linear} head under a third. For a module with fields {@code
+ * embedding}, {@code rnn} and {@code head}, the {@code state_dict} keys of a two-layer
+ * bidirectional model are {@code embedding.weight}, then for each layer l and direction
+ * {@code rnn.weight_ih_l<l>}, {@code rnn.weight_hh_l<l>}, {@code rnn.bias_ih_l<l>}, {@code
+ * rnn.bias_hh_l<l>} and the same with {@code _reverse}, then {@code head.weight} and {@code
+ * head.bias}.
  *
- * @param rnnPrefix prefix of the recurrent layer's names, e.g. {@code "rnn."} (may be empty)
+ * @param rnnPrefix prefix of the recurrent layers' names, e.g. {@code "rnn."} (may be empty)
  * @param headPrefix prefix of the output layer's names, e.g. {@code "head."}
  * @param layerSuffix true for {@code nn.RNN} ({@code _l0}), false for {@code nn.RNNCell}
+ * @param embeddingPrefix prefix of the embedding table's name, e.g. {@code "embedding."}
  */
-public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
+public record PyTorchNames(
+    String rnnPrefix, String headPrefix, boolean layerSuffix, String embeddingPrefix) {
 
-  /** The names of an {@code nn.RNN} layer's parameters, for any layer and either direction. */
-  private static final Pattern RNN_PARAMETER = Pattern.compile("(weight|bias)_(ih|hh)_l(\\d+)(_reverse)?");
+  /** The embedding prefix when none is given: a module field named {@code embedding}. */
+  public static final String DEFAULT_EMBEDDING_PREFIX = "embedding.";
+
+  /** What a recurrent parameter is, in PyTorch's order within one layer and direction. */
+  enum Kind {
+    WEIGHT_IH("weight_ih"),
+    WEIGHT_HH("weight_hh"),
+    BIAS_IH("bias_ih"),
+    BIAS_HH("bias_hh");
+
+    final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+  }
+
+  /**
+   * A name of the recurrent layers, taken apart.
+   *
+   * @param layer the layer; {@link Integer#MAX_VALUE} for a number of more than {@value
+   *     #LAYER_DIGITS} digits
+   * @param direction 0 forward, 1 reverse
+   */
+  record RnnParameter(Kind kind, int layer, int direction) {}
+
+  private static final String REVERSE = "_reverse";
+  /** Layer numbers of more digits than this are read as "too many" without being parsed. */
+  private static final int LAYER_DIGITS = 6;
 
   public PyTorchNames {
     Objects.requireNonNull(rnnPrefix, "rnnPrefix");
     Objects.requireNonNull(headPrefix, "headPrefix");
+    Objects.requireNonNull(embeddingPrefix, "embeddingPrefix");
     if (rnnPrefix.equals(headPrefix)) {
       throw new IllegalArgumentException(
           "the recurrent layer and the head need different prefixes; both are '" + rnnPrefix + "'");
     }
+    if (embeddingPrefix.equals(headPrefix) || embeddingPrefix.equals(rnnPrefix)) {
+      throw new IllegalArgumentException("the embedding needs a prefix of its own; '"
+          + embeddingPrefix + "' is also the "
+          + (embeddingPrefix.equals(headPrefix) ? "head's" : "recurrent layer's"));
+    }
   }
 
-  /** {@code nn.RNN} as {@code rnn}, {@code nn.Linear} as {@code head}. */
+  /** Names with the embedding under {@value #DEFAULT_EMBEDDING_PREFIX}. */
+  public PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
+    this(rnnPrefix, headPrefix, layerSuffix, DEFAULT_EMBEDDING_PREFIX);
+  }
+
+  /**
+   * {@code nn.Embedding} as {@code embedding}, {@code nn.RNN} as {@code rnn}, {@code nn.Linear} as
+   * {@code head}.
+   */
   public static PyTorchNames rnnAndHead() {
     return new PyTorchNames("rnn.", "head.", true);
   }
 
-  /** Every name recur reads, in the order it writes them. */
-  Set<String> all() {
-    Set<String> names = new LinkedHashSet<>();
-    names.add(weightIh());
-    names.add(weightHh());
-    names.add(biasIh());
-    names.add(biasHh());
-    names.add(headWeight());
-    names.add(headBias());
-    return names;
-  }
-
-  /**
-   * Whether {@code name} is a parameter of a layer or direction recur does not have: {@code _l1}
-   * and up of a stacked {@code nn.RNN}, or {@code _reverse} of a bidirectional one.
-   */
-  boolean isAnotherLayer(String name) {
-    if (!name.startsWith(rnnPrefix)) {
-      return false;
+  /** The name of a recurrent parameter of {@code layer} in {@code direction} (0 forward, 1 reverse). */
+  String rnn(Kind kind, int layer, int direction) {
+    if (!layerSuffix && (layer != 0 || direction != 0)) {
+      throw new IllegalArgumentException("nn.RNNCell names hold one layer in one direction; no name"
+          + " for layer " + layer + (direction == 1 ? " reverse" : ""));
     }
-    Matcher m = RNN_PARAMETER.matcher(name).region(rnnPrefix.length(), name.length());
-    return m.matches() && (m.group(4) != null || !m.group(3).equals("0"));
+    return rnnPrefix + kind.text + (layerSuffix ? "_l" + layer + (direction == 1 ? REVERSE : "") : "");
   }
 
-  String weightIh() {
-    return rnn("weight_ih");
+  String weightIh(int layer, int direction) {
+    return rnn(Kind.WEIGHT_IH, layer, direction);
   }
 
-  String weightHh() {
-    return rnn("weight_hh");
+  String weightHh(int layer, int direction) {
+    return rnn(Kind.WEIGHT_HH, layer, direction);
   }
 
-  String biasIh() {
-    return rnn("bias_ih");
+  String biasIh(int layer, int direction) {
+    return rnn(Kind.BIAS_IH, layer, direction);
   }
 
-  String biasHh() {
-    return rnn("bias_hh");
+  String biasHh(int layer, int direction) {
+    return rnn(Kind.BIAS_HH, layer, direction);
+  }
+
+  String embeddingWeight() {
+    return embeddingPrefix + "weight";
   }
 
   String headWeight() {
@@ -84,7 +116,71 @@ public record PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuf
     return headPrefix + "bias";
   }
 
-  private String rnn(String name) {
-    return rnnPrefix + name + (layerSuffix ? "_l0" : "");
+  /**
+   * {@code name} as a recurrent parameter of these names, or null if it is none: {@code
+   * <prefix>weight_ih_l<n>[_reverse]} and the like for {@code nn.RNN}, {@code <prefix>weight_ih}
+   * and the like for {@code nn.RNNCell}. Layer numbers are PyTorch's (no leading zeros). Takes
+   * the name apart by hand, so sorting a header of many tensors allocates little.
+   */
+  RnnParameter parseRnn(String name) {
+    if (!name.startsWith(rnnPrefix)) {
+      return null;
+    }
+    for (Kind kind : Kind.values()) {
+      if (name.startsWith(kind.text, rnnPrefix.length())) {
+        int at = rnnPrefix.length() + kind.text.length();
+        if (layerSuffix) {
+          return suffix(name, at, kind);
+        }
+        return at == name.length() ? new RnnParameter(kind, 0, 0) : null;
+      }
+    }
+    return null;
+  }
+
+  /** The {@code _l<n>[_reverse]} that must end {@code name} from {@code at}. */
+  private static RnnParameter suffix(String name, int at, Kind kind) {
+    if (!name.startsWith("_l", at)) {
+      return null;
+    }
+    int digits = at + 2;
+    int end = digits;
+    while (end < name.length() && name.charAt(end) >= '0' && name.charAt(end) <= '9') {
+      end++;
+    }
+    if (end == digits || (name.charAt(digits) == '0' && end > digits + 1)) {
+      return null; // no number, or a leading zero PyTorch never writes
+    }
+    int direction;
+    if (end == name.length()) {
+      direction = 0;
+    } else if (name.length() - end == REVERSE.length() && name.startsWith(REVERSE, end)) {
+      direction = 1;
+    } else {
+      return null;
+    }
+    int layer =
+        end - digits > LAYER_DIGITS ? Integer.MAX_VALUE : Integer.parseInt(name, digits, end, 10);
+    return new RnnParameter(kind, layer, direction);
+  }
+
+  /**
+   * Whether recur reads {@code name} when a file holds it: a tensor that cannot be ignored. Asked
+   * of every tensor of a header, so it builds no strings.
+   */
+  boolean isRead(String name) {
+    return parseRnn(name) != null || is(name, embeddingPrefix, "weight")
+        || is(name, headPrefix, "weight") || is(name, headPrefix, "bias");
+  }
+
+  /** Whether {@code name} is {@code prefix + leaf}. */
+  private static boolean is(String name, String prefix, String leaf) {
+    return name.length() == prefix.length() + leaf.length() && name.startsWith(prefix)
+        && name.endsWith(leaf);
+  }
+
+  /** Whether {@code name} is an {@code nn.RNN} parameter (with a layer suffix) under the prefix. */
+  boolean isLayerSuffixed(String name) {
+    return new PyTorchNames(rnnPrefix, headPrefix, true, embeddingPrefix).parseRnn(name) != null;
   }
 }

@@ -59,8 +59,8 @@ class RecurCliTest {
     Files.write(stacked, dev.recur.io.SafeTensorsBytes.withTensor(model, "rnn.weight_ih_l1", "F32", 21, 21));
     CliRun refused = run("predict", stacked.toString(), "--input", steps.toString());
     assertEquals(1, refused.status());
-    assertEquals("recur: " + stacked + ": has tensors recur does not read: [rnn.weight_ih_l1]; stacked"
-        + " (num_layers > 1) and bidirectional nn.RNN models are not supported yet", refused.err().strip());
+    assertEquals("recur: " + stacked + ": has no tensor 'rnn.weight_hh_l1', which layer 1 needs"
+        + " beside [rnn.weight_ih_l1]", refused.err().strip());
 
     Path withBatchNorm = dir.resolve("bn.safetensors");
     Files.write(withBatchNorm, dev.recur.io.SafeTensorsBytes.withTensor(model, "bn.num_batches_tracked", "I64"));

@@ -50,7 +50,7 @@ class SafeTensorsFileTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"_l1", "_l0_reverse"})
-  void stackedAndBidirectionalModelsAreRefusedNamingTheTensorsRecurWouldIgnore(String suffix)
+  void tensorsOfMoreLayersOrDirectionsAreReadAsThoseLayersNotIgnored(String suffix)
       throws IOException {
     byte[] twoLayers = good;
     for (String name : new String[] {"weight_ih", "weight_hh"}) {
@@ -59,14 +59,21 @@ class SafeTensorsFileTest {
     for (String name : new String[] {"bias_ih", "bias_hh"}) {
       twoLayers = SafeTensorsBytes.withTensor(twoLayers, "rnn." + name + suffix, "F32", 5);
     }
-    String problem = "has tensors recur does not read: [rnn.weight_ih" + suffix
-        + ", rnn.weight_hh" + suffix + ", rnn.bias_ih" + suffix + ", rnn.bias_hh" + suffix
-        + "]; stacked (num_layers > 1) and bidirectional nn.RNN models are not supported yet";
-    assertRefused(twoLayers, Set.of(), problem);
-    // as PyTorch writes it, without recur's metadata: still this problem, not the activation's
+    // as PyTorch writes it, without recur's metadata
     String pytorchHeader = SafeTensorsBytes.header(twoLayers).replaceFirst("\"__metadata__\":\\{[^}]*\\},", "");
     assertFalse(pytorchHeader.contains("__metadata__"), pytorchHeader);
-    assertRefused(SafeTensorsBytes.of(pytorchHeader, SafeTensorsBytes.data(twoLayers)), Set.of(), problem);
+    if (suffix.equals("_l1")) { // a second layer of H × H inputs: a model of two layers
+      Files.write(file, twoLayers);
+      Parameters loaded = read(Set.of());
+      assertEquals(2, loaded.config().layers());
+      assertArrayEquals(MODEL.inputWeights(), loaded.layer(0, 0).inputWeights());
+      assertArrayEquals(new float[25], loaded.layer(1, 0).inputWeights());
+    } else { // the reverse direction of layer 0 reads the 3 inputs, not 5
+      String problem = "rnn.weight_ih_l0_reverse has shape [5, 5], expected [5, 3]: both directions"
+          + " of layer 0 read the inputs, as rnn.weight_ih_l0 does";
+      assertRefused(twoLayers, Set.of(), problem);
+      assertRefused(SafeTensorsBytes.of(pytorchHeader, SafeTensorsBytes.data(twoLayers)), Set.of(), problem);
+    }
   }
 
   @Test

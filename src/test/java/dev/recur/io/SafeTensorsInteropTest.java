@@ -30,8 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * PyTorch interop. {@code src/test/python/pytorch_interop.py export} saved {@code nn.RNN} + {@code
  * nn.Linear} modules as safetensors with inputs and PyTorch's outputs (float64 from the float32
  * weights); recur must match them within the foundation's bound, 1e-4 of the largest output.
- * {@link #writesFilesForThePyTorchCheck} leaves recur-written files in {@code target/interop} for
- * the script's {@code check} mode, which loads them into PyTorch.
+ * {@link #writesFilesForThePyTorchCheck} and {@link #writesDeepModelsForThePyTorchCheck} leave
+ * recur-written files in {@code target/interop} for the script's {@code check} mode, which loads
+ * them into PyTorch.
  */
 class SafeTensorsInteropTest {
 
@@ -95,6 +96,47 @@ class SafeTensorsInteropTest {
     Files.writeString(file.resolveSibling("recur-written.safetensors.io.txt"),
         "steps 10\ninputs " + join(inputs) + "\noutputs " + join(outputs) + "\n");
     assertTrue(Files.size(file) > 8 + 4 * (13 * 5 + 13 * 13 + 4 * 13));
+  }
+
+  /**
+   * Deep models for the script's {@code check} mode, each run over one whole sequence: an
+   * embedding under two bidirectional layers with PyTorch's pair of biases and a head without
+   * bias (token inputs), and three layers without any bias or head (dense inputs).
+   */
+  @Test
+  void writesDeepModelsForThePyTorchCheck() throws IOException {
+    int steps = 9;
+    int[] tokens = new int[steps];
+    for (int t = 0; t < steps; t++) {
+      tokens[t] = (t * 5 + 3) % 11;
+    }
+    writeForCheck("recur-written-deep", RnnConfig.builder(11, 7, 4).embedding(6).layers(2)
+        .bidirectional(true).bias(Bias.PYTORCH_PAIR).headBias(false).output(OutputFunction.SOFTMAX)
+        .seed(23).build(), dev.recur.Inputs.tokens(tokens, steps, 1), "tokens " + join(tokens));
+    float[] inputs = new float[steps * 3];
+    for (int i = 0; i < inputs.length; i++) {
+      inputs[i] = (float) Math.cos(i * 0.4);
+    }
+    writeForCheck("recur-written-deep-nohead", RnnConfig.builder(3, 5, 1).layers(3)
+        .activation(Activation.RELU).bias(Bias.NONE).noHead().seed(24).build(),
+        dev.recur.Inputs.dense(inputs, steps), "inputs " + join(inputs));
+  }
+
+  /** Writes {@code name.safetensors} and its {@code .io.txt}: the inputs and recur's outputs. */
+  private static void writeForCheck(String name, RnnConfig config, dev.recur.Inputs inputs,
+      String inputLine) throws IOException {
+    Path out = Path.of("target", "interop");
+    Files.createDirectories(out);
+    Parameters weights = Parameters.initialize(config);
+    Path file = out.resolve(name + ".safetensors");
+    SafeTensorsFile.write(file, weights, PyTorchNames.rnnAndHead());
+    dev.recur.ElmanRnn rnn = new InferenceModel(weights).sequences();
+    dev.recur.Workspace ws = rnn.workspace(inputs.steps(), 1);
+    rnn.forward(ws, inputs);
+    Files.writeString(file.resolveSibling(name + ".safetensors.io.txt"),
+        "steps " + inputs.steps() + "\n" + inputLine + "\noutputs " + join(ws.outputs()) + "\n");
+    assertEquals(config.toBuilder().seed(0).build(),
+        SafeTensorsFile.read(file, PyTorchNames.rnnAndHead(), null, null, true).config());
   }
 
   @Test
@@ -184,6 +226,10 @@ class SafeTensorsInteropTest {
 
   private static double[] doubles(String text) {
     return Arrays.stream(text.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+  }
+
+  private static String join(int[] values) {
+    return Arrays.stream(values).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
   }
 
   private static String join(float[] values) {
