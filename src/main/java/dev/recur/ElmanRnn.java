@@ -202,7 +202,9 @@ public final class ElmanRnn {
     ws.inputs = inputs;
     ws.dropped = ws.dropoutRequested && config.dropout() > 0f;
     ws.dropoutRequested = false;
-    refreshIfChanged();
+    if (weights != null) { // a frozen model was made once: no lock shared by its threads
+      refreshIfChanged();
+    }
     int rows = ws.steps * batch;
     if (embedding != null) {
       embedding.gather(rows, inputs.tokens(), 0, ws.embedded, 0);
@@ -292,10 +294,10 @@ public final class ElmanRnn {
    * training pass.
    */
   private void joinOutputs(Workspace ws, int l, int rowsH) {
-    float[] joined = ws.joined[l];
-    if (joined == null) {
-      return;
+    if (!usesJoined(ws, l)) {
+      return; // the layer above reads the states in place
     }
+    float[] joined = ws.joined[l];
     int hiddenSize = config.hiddenSize();
     int directions = config.directions();
     int width = config.stateWidth();
@@ -339,9 +341,6 @@ public final class ElmanRnn {
    * the first refreshes, the others find it done (and see its arrays).
    */
   private synchronized void refreshIfChanged() {
-    if (weights == null) {
-      return; // frozen: made once
-    }
     long version = weights.version();
     if (version != refreshedVersion) {
       for (ElmanLayer layer : layers) {
