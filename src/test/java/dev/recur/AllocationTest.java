@@ -40,6 +40,33 @@ class AllocationTest {
     assertEquals(0, fewest, "bytes allocated by " + PASSES_PER_ROUND + " passes, in the best round");
   }
 
+  /** The same for a bidirectional, embedded 3-layer stack training with dropout. */
+  @Test
+  void stackedPassesWithDropoutAllocateNothing() {
+    RnnConfig config = RnnConfig.builder(20, 12, 5).output(OutputFunction.SOFTMAX).layers(3)
+        .bidirectional(true).embedding(6).dropout(0.3f).build();
+    ElmanRnn model = ElmanRnn.initialize(config);
+    int steps = 7;
+    int batch = 3;
+    int[] tokens = new int[steps * batch];
+    boolean[] mask = new boolean[steps * batch];
+    for (int r = 0; r < tokens.length; r++) {
+      tokens[r] = r % 20;
+      mask[r] = r < tokens.length - 2;
+    }
+    Inputs inputs = Inputs.tokens(tokens, steps, batch).withMask(mask);
+    Targets targets = Targets.everyStepClasses(new int[steps * batch]);
+    Workspace ws = model.workspace(steps, batch);
+    Parameters gradients = Parameters.zeros(config);
+    long[] pass = {0};
+    long fewest = AllocationProbe.fewestBytes(PASSES_PER_ROUND, () -> {
+      ws.dropoutForNextPass(pass[0]++, 0);
+      model.forward(ws, inputs);
+      model.backward(ws, Loss.CROSS_ENTROPY, targets, gradients);
+    });
+    assertEquals(0, fewest, "bytes allocated by " + PASSES_PER_ROUND + " passes, in the best round");
+  }
+
   @Test
   void truncatedBpttAllocatesNothingPerChunk() {
     RnnConfig config = RnnConfig.builder(5, 16, 5).output(OutputFunction.SOFTMAX).build();

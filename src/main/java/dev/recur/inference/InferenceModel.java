@@ -122,9 +122,11 @@ public final class InferenceModel {
   }
 
   /**
-   * Runs {@code steps} steps of each kind a service uses (dense and token input, single stream and
-   * a batch of 8) on private streams, so the JIT compiles the hot paths for this model's shapes
-   * before the first real request. Touches no state but its own; results do not change (the
+   * Runs {@code steps} steps of each kind a service uses (dense and token input, or tokens only
+   * for a model with an embedding; single stream and a batch of 8) on private streams, so the
+   * JIT compiles the hot paths for this model's shapes before the first real request. A
+   * bidirectional model has no streams: it runs about {@code steps} steps of whole sequences
+   * through {@link #sequences()} instead. Touches no state but its own; results do not change (the
    * kernels give the same bits compiled or not).
    */
   public WarmUp warmUp(int steps) {
@@ -132,7 +134,18 @@ public final class InferenceModel {
       throw new IllegalArgumentException("warm-up steps must be at least 0; got " + steps);
     }
     long start = System.nanoTime();
+    if (config.bidirectional()) {
+      warmUpSequences(steps);
+    } else {
+      warmUpStreams(steps);
+    }
+    return new WarmUp(steps, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /** Steps of one stream and of a batch of 8, with dense inputs unless the model embeds tokens. */
+  private void warmUpStreams(int steps) {
     int in = config.inputSize();
+    boolean dense = !config.hasEmbedding();
     RnnStream stream = newStream();
     StreamBatch batch = newBatch(WARM_UP_BATCH);
     float[] x = new float[in];
@@ -140,16 +153,38 @@ public final class InferenceModel {
     int[] tokens = new int[WARM_UP_BATCH];
     for (int i = 0; i < steps; i++) {
       float value = (float) Math.sin(i * 0.37); // bounded, varied inputs: no NaN, no saturation
-      java.util.Arrays.fill(x, value);
-      java.util.Arrays.fill(xs, -value);
       java.util.Arrays.fill(tokens, i % in);
-      stream.step(x);
       stream.step(i % in);
-      batch.step(xs);
       batch.step(tokens);
+      if (dense) {
+        java.util.Arrays.fill(x, value);
+        java.util.Arrays.fill(xs, -value);
+        stream.step(x);
+        batch.step(xs);
+      }
     }
-    return new WarmUp(steps, Duration.ofNanos(System.nanoTime() - start));
   }
+
+  /** As many steps in whole sequences of {@value #WARM_UP_SEQUENCE} steps, 8 at a time. */
+  private void warmUpSequences(int steps) {
+    ElmanRnn model = sequences();
+    dev.recur.Workspace buffer = model.workspace(WARM_UP_SEQUENCE, WARM_UP_BATCH);
+    int rows = WARM_UP_SEQUENCE * WARM_UP_BATCH;
+    int in = config.inputSize();
+    int[] tokens = new int[rows];
+    float[] x = new float[config.hasEmbedding() ? 0 : rows * in];
+    for (int pass = 0; pass * rows < steps; pass++) {
+      for (int r = 0; r < rows; r++) {
+        tokens[r] = (pass + r) % in;
+      }
+      java.util.Arrays.fill(x, (float) Math.sin(pass * 0.37));
+      model.forward(buffer, config.hasEmbedding()
+          ? dev.recur.Inputs.tokens(tokens, WARM_UP_SEQUENCE, WARM_UP_BATCH)
+          : dev.recur.Inputs.dense(x, WARM_UP_SEQUENCE, WARM_UP_BATCH));
+    }
+  }
+
+  private static final int WARM_UP_SEQUENCE = 16;
 
   private static final int WARM_UP_BATCH = 8;
 

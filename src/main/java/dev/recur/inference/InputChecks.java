@@ -20,6 +20,14 @@ final class InputChecks {
     }
   }
 
+  /** Refuses dense input to a model whose bottom layer reads embedded tokens. */
+  static void requireDense(boolean embedded) {
+    if (embedded) {
+      throw new IllegalArgumentException(
+          "this model has an embedding: its inputs are token indices, not dense vectors");
+    }
+  }
+
   static void requireTokens(int[] tokens, int expected, int vocabulary) {
     Objects.requireNonNull(tokens, "tokens");
     if (tokens.length != expected) {

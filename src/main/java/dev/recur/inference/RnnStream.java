@@ -15,6 +15,7 @@ public final class RnnStream implements AutoCloseable {
 
   private final InferenceModel model;
   private final int in;
+  private final boolean embedded;
   private final int out;
   private final float[] hidden;
   private final float[] scratch;
@@ -28,6 +29,7 @@ public final class RnnStream implements AutoCloseable {
   RnnStream(InferenceModel model) {
     this.model = model;
     in = model.config().inputSize();
+    embedded = model.config().hasEmbedding();
     out = model.config().outputSize();
     hidden = new float[model.stateSize()];
     scratch = new float[model.scratchSize(1)];
@@ -46,6 +48,7 @@ public final class RnnStream implements AutoCloseable {
   public float[] step(float[] input) {
     long start = latency == null ? 0 : System.nanoTime();
     InputChecks.requireOpen(closed);
+    InputChecks.requireDense(embedded);
     InputChecks.requireVector("input", input, in);
     model.stepDense(1, input, 0, hidden, scratch, logits, outputs);
     recordSince(start);
@@ -97,6 +100,7 @@ public final class RnnStream implements AutoCloseable {
           "inputs length " + inputs.length + " is not a positive multiple of inputSize " + in);
     }
     int steps = inputs.length / in;
+    InputChecks.requireDense(embedded);
     InputChecks.requireVector("inputs", inputs, steps * in);
     requireOutput(outputs, steps * out);
     for (int t = 0; t < steps; t++) {

@@ -15,6 +15,7 @@ public final class StreamBatch implements AutoCloseable {
   private final InferenceModel model;
   private final int streams;
   private final int in;
+  private final boolean embedded;
   private final int hiddenSize;
   private final int layers;
   private final float[] hidden;
@@ -30,6 +31,7 @@ public final class StreamBatch implements AutoCloseable {
     this.model = model;
     this.streams = streams;
     in = model.config().inputSize();
+    embedded = model.config().hasEmbedding();
     hiddenSize = model.config().hiddenSize();
     int out = model.config().outputSize();
     layers = model.config().layers();
@@ -50,6 +52,7 @@ public final class StreamBatch implements AutoCloseable {
    */
   public float[] step(float[] inputs) {
     InputChecks.requireOpen(closed);
+    InputChecks.requireDense(embedded);
     InputChecks.requireVector("inputs", inputs, streams * in);
     model.stepDense(streams, inputs, 0, hidden, scratch, logits, outputs);
     return outputs;

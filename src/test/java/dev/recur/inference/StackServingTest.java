@@ -100,6 +100,30 @@ class StackServingTest {
   }
 
   @Test
+  void anEmbeddedModelRefusesDenseInputsAndWarmsUpOnTokens() {
+    InferenceModel serving = new InferenceModel(
+        Parameters.initialize(STACK.toBuilder().embedding(6).build()));
+    RnnStream stream = serving.newStream();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> stream.step(new float[5]));
+    assertEquals("this model has an embedding: its inputs are token indices, not dense vectors",
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> serving.newBatch(2).step(new float[10]));
+    assertThrows(IllegalArgumentException.class,
+        () -> stream.predict(new float[10], new float[8]));
+    assertEquals(300, serving.warmUp(300).steps());
+    float[] before = stream.step(4).clone();
+    assertArrayEquals(before, serving.newStream().step(4), "warm-up touched no stream's state");
+  }
+
+  @Test
+  void aBidirectionalModelWarmsUpOnWholeSequences() {
+    RnnConfig config = RnnConfig.builder(4, 7, 3).layers(2).bidirectional(true).seed(2).build();
+    InferenceModel serving = new InferenceModel(Parameters.initialize(config));
+    assertEquals(500, serving.warmUp(500).steps());
+  }
+
+  @Test
   void aStackStepAllocatesNothing() {
     InferenceModel serving = new InferenceModel(
         Parameters.initialize(STACK.toBuilder().embedding(6).build()));
