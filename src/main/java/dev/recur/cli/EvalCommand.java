@@ -8,16 +8,19 @@ import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
 import dev.recur.data.TaggedCorpus;
+import dev.recur.data.UnspacedText;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.io.ModelFile;
 import dev.recur.inference.Forecast;
+import dev.recur.train.ClassScore;
 import dev.recur.train.Evaluator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,19 +31,26 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code recur eval MODEL}: scores a trained model on fresh data — the adding problem (test MSE
- * against the 1/6 baseline) or Mackey-Glass (one-step and free-running NRMSE on the held-out end
- * of the series, the part {@code train} never sees).
+ * against the 1/6 baseline), Mackey-Glass (one-step and free-running NRMSE on the held-out end
+ * of the series, the part {@code train} never sees), a CSV series, labelled sequences, tagged
+ * sentences or the word segmentation of a text. Sequences are scored with whole-sequence
+ * forward passes, so models of every shape are (bidirectional ones too); the forecasts step a
+ * stream, which only a unidirectional model has.
  */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
     description = "Score a model: ADDING (test MSE on fresh sequences), MACKEY_GLASS (one-step and"
         + " free-running NRMSE on the held-out end of the series), CSV (one-step NRMSE on a series"
-        + " file, beside persistence), CLASSIFY (accuracy on labelled sequences) or TAG (per-token"
-        + " accuracy on tagged sentences).")
+        + " file, beside persistence), CLASSIFY (accuracy on labelled sequences), TAG (per-token"
+        + " accuracy on tagged sentences) or SEGMENT (word-end precision, recall and F1 per"
+        + " character of a text without its white space).")
 final class EvalCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG, SEGMENT }
+
+  /** Sequences per whole-sequence forward pass when scoring. */
+  private static final int BATCH = 64;
 
   /** Steps before the held-out end: train uses the first 80% of its windows, never this end. */
   private static final int HELD_OUT = 1200;
@@ -50,7 +60,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--task", required = true) Task task;
 
   @Option(names = "--steps", defaultValue = "50",
-      description = "ADDING: sequence length; CSV: window length, as trained (default ${DEFAULT-VALUE})")
+      description = "ADDING: sequence length; CSV: window length; SEGMENT: characters per"
+          + " window; as trained (default ${DEFAULT-VALUE})")
   int steps;
 
   @Option(names = "--header", description = "CSV: the first line is a header") boolean header;
@@ -64,7 +75,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--data",
       description = "CSV: a series (numeric columns); CLASSIFY: labelled sequences (label, then T·I"
-          + " values); TAG: token<TAB>tag lines")
+          + " values); TAG: token<TAB>tag lines; SEGMENT: a UTF-8 text")
   Path data;
 
   @Option(names = "--input-size", defaultValue = "1", description = "CLASSIFY: values per step")
@@ -85,12 +96,6 @@ final class EvalCommand implements Callable<Integer> {
     checkOptionsApply();
     new CommandFiles(spec).input("MODEL", model).input("--data", data).check();
     files.requireSafeTensorsAmong(model);
-    if (task == Task.ADDING) {
-      // the test set (2 inputs and a target per step) and a batch of 256 unrolled states
-      MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(count, steps, 3),
-          MemoryBudget.floats(256, steps + 1L, 64)), "scoring " + count + " sequences of "
-          + steps + " steps", "--count or --steps");
-    }
     PrintWriter out = spec.commandLine().getOut();
     if (task == Task.CLASSIFY) {
       return classify(out);
@@ -98,7 +103,15 @@ final class EvalCommand implements Callable<Integer> {
     if (task == Task.TAG) {
       return tag(out);
     }
+    if (task == Task.SEGMENT) {
+      return segment(out);
+    }
     dev.recur.Parameters weights = files.load(model);
+    if ((task == Task.MACKEY_GLASS || task == Task.CSV) && weights.config().bidirectional()) {
+      throw new IllegalArgumentException(model + " is bidirectional: its output at each step"
+          + " reads later inputs, and a forecast's later input is its target; " + task
+          + " scores unidirectional models");
+    }
     if (task == Task.ADDING || task == Task.MACKEY_GLASS) {
       int in = task == Task.ADDING ? 2 : 1;
       if (weights.config().inputSize() != in || weights.config().outputSize() != 1) {
@@ -106,6 +119,12 @@ final class EvalCommand implements Callable<Integer> {
             + " inputs and gives " + weights.config().outputSize() + " outputs; a " + task
             + " model (train --task " + task + ") takes " + in + " and gives 1");
       }
+    }
+    if (task == Task.ADDING) {
+      // the test set (2 inputs and a target per step) and a batch of 256 unrolled states
+      MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(count, steps, 3),
+          MemoryBudget.floats(256, steps + 1L, MemoryBudget.valuesPerRow(weights.config()))),
+          "scoring " + count + " sequences of " + steps + " steps", "--count or --steps");
     }
     switch (task) {
       case ADDING -> {
@@ -136,7 +155,7 @@ final class EvalCommand implements Callable<Integer> {
             horizon, Forecast.nrmse(free, freeTruth));
       }
       case CSV -> series(weights, out);
-      case CLASSIFY, TAG -> throw new IllegalStateException("handled before");
+      case CLASSIFY, TAG, SEGMENT -> throw new IllegalStateException("handled before");
     }
     out.flush();
     return 0;
@@ -187,37 +206,21 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " is a tagger (it keeps a vocabulary of tokens):"
           + " score it with --task TAG");
     }
+    if (saved.metadata().containsKey(ModelFile.VOCABULARY)) {
+      throw new IllegalArgumentException(model + " is a segmenter (it keeps a vocabulary of"
+          + " characters): score it with --task SEGMENT");
+    }
     int modelInputs = saved.weights().config().inputSize();
     if (inputSize != modelInputs) {
       throw new IllegalArgumentException(model + " takes " + modelInputs + " values per step, so"
           + " each line of " + data + " holds a label and then steps of " + modelInputs
           + " values: give --input-size " + modelInputs + " (it was " + inputSize + ")");
     }
-    LabelledSequences test =
-        LabelledSequences.load(data, inputSize, labels);
-    SequenceSet set = test.sequences();
-    InferenceModel frozen = new InferenceModel(saved.weights());
-    int classes = labels.size();
-    float[] outputs = new float[set.steps() * classes];
-    int correct = 0;
-    for (int n = 0; n < set.count(); n++) {
-      RnnStream stream = frozen.newStream();
-      stream.predict(Arrays.copyOfRange(set.inputs(), n * set.steps() * set.inputSize(),
-          (n + 1) * set.steps() * set.inputSize()), outputs);
-      int predicted = 0;
-      int last = (set.steps() - 1) * classes;
-      for (int c = 1; c < classes; c++) {
-        if (outputs[last + c] > outputs[last + predicted]) {
-          predicted = c;
-        }
-      }
-      String truth = test.labels().get(argmax(set.targets(), n * set.outputSize(), set.outputSize()));
-      if (labels.get(predicted).equals(truth)) {
-        correct++;
-      }
-    }
-    out.printf("classification: %d of %d correct, accuracy %.4f%n", correct, set.count(),
-        (double) correct / set.count());
+    LabelledSequences test = LabelledSequences.load(data, inputSize, labels);
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+        test.sequences(), 0, BATCH);
+    out.printf("classification: %d of %d correct, accuracy %.4f%n", score.correct(),
+        score.steps(), score.accuracy());
     out.flush();
     return 0;
   }
@@ -228,25 +231,40 @@ final class EvalCommand implements Callable<Integer> {
     List<String> tags = lines(saved, ModelFile.LABELS, "a tagger");
     List<String> tokens = lines(saved, ModelFile.TOKENS, "a tagger");
     TaggedCorpus test = TaggedCorpus.load(data, tokens, tags);
-    InferenceModel frozen = new InferenceModel(saved.weights());
-    long correct = 0;
-    long total = 0;
-    try (RnnStream stream = frozen.newStream()) {
-      for (TaggedCorpus.Sentence sentence : test.sentences()) {
-        float[] outputs = new float[sentence.tokens().length * tags.size()];
-        stream.reset();
-        stream.predict(sentence.tokens(), outputs);
-        for (int t = 0; t < sentence.tokens().length; t++) {
-          if (argmax(outputs, t * tags.size(), tags.size()) == sentence.tags()[t]) {
-            correct++;
-          }
-        }
-        total += sentence.tokens().length;
-      }
-    }
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+        test.sequences(), 0, BATCH);
     out.printf("tagging: %d of %d tokens correct, accuracy %.4f (%d sentences, %d tokens unknown"
-        + " to the model)%n", correct, total, (double) correct / total, test.sentences().size(),
-        test.unknownTokens());
+        + " to the model)%n", score.correct(), score.steps(), score.accuracy(),
+        test.sentences().size(), test.unknownTokens());
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * Per-character word-end scores of a segmenter trained by {@code train --task SEGMENT} on a
+   * text: the text lower-cased and without its white space, in windows of {@code --steps}
+   * characters as in training.
+   */
+  private int segment(PrintWriter out) throws IOException {
+    ModelFile.SavedModel saved = ModelFile.loadModel(model);
+    String vocabulary = saved.metadata().get(ModelFile.VOCABULARY);
+    List<String> tags = saved.list(ModelFile.LABELS);
+    if (vocabulary == null || !UnspacedText.TAGS.equals(tags)) {
+      throw new IllegalArgumentException(model + " is not a segmenter (train --task SEGMENT): it"
+          + " has no " + (vocabulary == null ? ModelFile.VOCABULARY : "word-end tags "
+          + UnspacedText.TAGS + " in " + ModelFile.LABELS));
+    }
+    UnspacedText text = UnspacedText.load(data, vocabulary);
+    MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(text.length(), 4),
+        MemoryBudget.floats(BATCH, steps + 1L,
+            MemoryBudget.valuesPerRow(saved.weights().config()))),
+        "scoring " + text.length() + " characters in windows of " + steps, "--steps");
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+        text.windows(steps), UnspacedText.WORD_END, BATCH);
+    out.printf(Locale.ROOT, "segmentation: %d characters (%d unknown to the model), %d word"
+        + " ends; word end precision %.4f, recall %.4f, F1 %.4f (per-character accuracy %.4f)%n",
+        score.steps(), text.unknownCharacters(), score.truePositives() + score.falseNegatives(),
+        score.precision(), score.recall(), score.f1(), score.accuracy());
     out.flush();
     return 0;
   }
@@ -256,7 +274,7 @@ final class EvalCommand implements Callable<Integer> {
     String context = "--task " + task;
     new OptionChecks(spec)
         .onlyIf(task == Task.ADDING, context, "--count", "--seed")
-        .onlyIf(task == Task.ADDING || task == Task.CSV, context, "--steps")
+        .onlyIf(task == Task.ADDING || task == Task.CSV || task == Task.SEGMENT, context, "--steps")
         .onlyIf(task == Task.CSV, context, "--header")
         .onlyIf(task == Task.MACKEY_GLASS, context, "--horizon")
         .onlyIf(task == Task.CLASSIFY, context, "--input-size")
@@ -271,15 +289,5 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " has no " + key + ": it is not " + kind);
     }
     return list;
-  }
-
-  private static int argmax(float[] values, int off, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (values[off + i] > values[off + best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

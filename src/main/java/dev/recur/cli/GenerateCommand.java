@@ -53,6 +53,10 @@ final class GenerateCommand implements Callable<Integer> {
     if (vocabulary == null) {
       throw new IllegalArgumentException(model + " has no vocabulary: it is not a character model");
     }
+    if (saved.metadata().containsKey(ModelFile.LABELS)) {
+      throw new IllegalArgumentException(model + " is a segmenter (it tags characters), not a"
+          + " character model: score it with eval --task SEGMENT");
+    }
     CharCorpus corpus = CharCorpus.of(vocabulary);
     if (!corpus.vocabulary().equals(vocabulary)) {
       throw new IllegalArgumentException(model + ": its vocabulary is not sorted distinct characters");

@@ -1,5 +1,6 @@
 package dev.recur.cli;
 
+import dev.recur.RnnConfig;
 import dev.recur.io.FileBytes;
 
 /**
@@ -18,6 +19,44 @@ final class MemoryBudget {
       product = saturatingMultiply(product, factor);
     }
     return product;
+  }
+
+  /**
+   * The parameters of a model of {@code config}, counted without making it: the embedding (V·E),
+   * per layer l and direction H·I_l + H·H and the layer's biases (none, H, or 2H), and the head
+   * O·D·H and b_y.
+   */
+  static long parameters(RnnConfig config) {
+    long h = config.hiddenSize();
+    long biases = switch (config.bias()) {
+      case NONE -> 0;
+      case SINGLE -> h;
+      case PYTORCH_PAIR -> 2 * h;
+    };
+    long total = (long) config.inputSize() * config.embeddingSize();
+    for (int l = 0; l < config.layers(); l++) {
+      total += config.directions() * (h * config.layerInputSize(l) + h * h + biases);
+    }
+    if (config.head()) {
+      total += (long) config.outputSize() * config.stateWidth()
+          + (config.headBias() ? config.outputSize() : 0);
+    }
+    return total;
+  }
+
+  /**
+   * Floats a workspace holds per row of a batch (one step of one sequence), an upper bound: per
+   * layer and direction the pre-activations and states and their deltas (4H), per layer the
+   * joined rows of both directions, their deltas and a dropout mask (3·D·H, where there are
+   * any), the embedded inputs and their deltas (2E), the logits, outputs and their deltas (3O),
+   * and the inputs or their deltas (I).
+   */
+  static long valuesPerRow(RnnConfig config) {
+    long units = (long) config.layers() * config.directions();
+    boolean joined = config.bidirectional() || config.dropout() > 0;
+    return units * 4L * config.hiddenSize()
+        + (joined ? 3L * config.layers() * config.stateWidth() : 0)
+        + 2L * config.embeddingSize() + 3L * config.outputSize() + config.inputSize();
   }
 
   static long sum(long... bytes) {

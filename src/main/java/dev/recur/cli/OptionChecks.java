@@ -46,6 +46,15 @@ final class OptionChecks {
     return this;
   }
 
+  /** A finite value in {@code [minimum, maximumExcluded)}. */
+  OptionChecks finiteInRange(String option, double value, double minimum, double maximumExcluded) {
+    if (!Double.isFinite(value) || value < minimum || value >= maximumExcluded) {
+      throw refuse(option, "must be a finite number in [" + plain(minimum) + ", "
+          + plain(maximumExcluded) + ")", value);
+    }
+    return this;
+  }
+
   /**
    * Refuses any of {@code options} given on the command line: they mean nothing in {@code
    * context} (e.g. "--task CHARS"), and silently ignoring them would let a user believe they

@@ -11,18 +11,21 @@ import dev.recur.data.AddingProblem;
 import dev.recur.data.CharCorpus;
 import dev.recur.io.AtomicFile;
 import dev.recur.io.ModelFile;
+import dev.recur.kernel.KernelSelection;
 import dev.recur.train.StreamTrainer;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
 import dev.recur.data.TaggedCorpus;
+import dev.recur.data.UnspacedText;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.Adam;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Optimizer;
 import dev.recur.optim.RmsProp;
 import dev.recur.optim.Sgd;
+import dev.recur.train.ClassScore;
 import dev.recur.train.DivergencePolicy;
 import dev.recur.train.Trainer;
 import dev.recur.train.TrainingDivergedException;
@@ -32,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -51,19 +55,25 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = "Train on the adding problem, a Mackey-Glass series, a CSV series, a text"
-        + " (characters), labelled sequences or tagged sentences; write the model, OUT.loss.png"
-        + " and OUT.diagnostics.csv (per update: loss, gradient norm, clipped, ‖∂L/∂h_t‖).")
+        + " (characters), labelled sequences, tagged sentences or the word segmentation of a"
+        + " text; write the model, OUT.loss.png and OUT.diagnostics.csv (per update: loss,"
+        + " gradient norm, clipped, ‖∂L/∂h_t‖ of the first layer's forward direction).")
 final class TrainCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY, TAG }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY, TAG, SEGMENT }
 
   enum OptimizerName { SGD, ADAGRAD, RMSPROP, ADAM, ADAMW }
 
-  @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY or TAG")
+  @Option(names = "--task", required = true, description = "ADDING, MACKEY_GLASS, CSV, CHARS,"
+      + " CLASSIFY, TAG or SEGMENT (word segmentation: the text of --data lower-cased and without"
+      + " its white space, each character tagged with whether a word ends after it, in windows"
+      + " of --steps characters; the last fifth of the text is held out, and its word-end"
+      + " precision, recall and F1 reported)")
   Task task;
 
-  @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS: a UTF-8 text; CLASSIFY: lines of"
-      + " label,values…; TAG: token<TAB>tag lines, a blank line between sentences")
+  @Option(names = "--data", description = "CSV: the series file (numeric columns); CHARS and"
+      + " SEGMENT: a UTF-8 text; CLASSIFY: lines of label,values…; TAG: token<TAB>tag lines, a"
+      + " blank line between sentences")
   Path data;
 
   @Option(names = "--input-size", defaultValue = "1",
@@ -76,8 +86,33 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "50", description = "sequence length T (default ${DEFAULT-VALUE})")
   int steps;
 
-  @Option(names = "--hidden", defaultValue = "64", description = "hidden size H (default ${DEFAULT-VALUE})")
+  @Option(names = "--hidden", defaultValue = "64",
+      description = "hidden size H of each layer and direction (default ${DEFAULT-VALUE})")
   int hidden;
+
+  @Option(names = "--layers", defaultValue = "1",
+      description = "recurrent layers L, each reading the one below (default ${DEFAULT-VALUE})")
+  int layers;
+
+  @Option(names = "--bidirectional", description = "each layer also runs from the last step back,"
+      + " and the next layer (or the head) reads both directions' states; not for CHARS (a"
+      + " stream trained chunk by chunk) nor for forecasts (MACKEY_GLASS, CSV: the next input is"
+      + " the target)")
+  boolean bidirectional;
+
+  @Option(names = "--embedding", defaultValue = "0", description = "CHARS, TAG and SEGMENT: tokens"
+      + " go through a learned table of this width E before the first layer (default"
+      + " ${DEFAULT-VALUE}: none; each token selects a column of W_x)")
+  int embedding;
+
+  @Option(names = "--dropout", defaultValue = "0", description = "probability of zeroing each input"
+      + " of layers 2…L while training (never when validating or serving); needs --layers 2 or"
+      + " more (default ${DEFAULT-VALUE})")
+  float dropout;
+
+  @Option(names = "--no-head-bias", description = "the output layer has no bias b_y (the recurrent"
+      + " layers keep theirs)")
+  boolean noHeadBias;
 
   @Option(names = "--activation", defaultValue = "TANH", description = "TANH, SIGMOID or RELU")
   Activation activation;
@@ -155,7 +190,8 @@ final class TrainCommand implements Callable<Integer> {
     if (out.getFileName() == null) {
       throw new OptionChecks(spec).refuse("--out", "must name a file, not a root folder", out);
     }
-    if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY || task == Task.TAG)) {
+    if (ModelFiles.isSafeTensors(out) && (task == Task.CHARS || task == Task.CLASSIFY
+        || task == Task.TAG || task == Task.SEGMENT)) {
       // checked before any work; ModelFiles.save would refuse too, but only after training
       throw new OptionChecks(spec).refuse("--out", "must name a recur file (not .safetensors): a "
           + task + " model keeps its vocabulary or labels, which safetensors cannot hold", out);
@@ -188,15 +224,22 @@ final class TrainCommand implements Callable<Integer> {
             ModelFile.TOKENS, String.join("\n", corpus.tokens()));
         split = split(corpus.sequences().shuffled(seed), "sentences");
       }
+      case SEGMENT -> {
+        UnspacedText text = UnspacedText.load(data);
+        metadata = Map.of(ModelFile.VOCABULARY, text.vocabulary(),
+            ModelFile.LABELS, String.join("\n", UnspacedText.TAGS));
+        // in the text's order: the held-out fifth is the end of the text, not windows among it
+        split = split(text.windows(steps),
+            "windows of --steps characters (use a shorter --steps for more)");
+      }
       default -> split = data();
     }
     SequenceSet train = split[0];
-    requireMemory(0, train.inputSize(), train.outputSize(), (train.steps() + 1L) * batch);
     SequenceSet valid = split[1];
-    boolean classify = task == Task.CLASSIFY || task == Task.TAG;
-    RnnConfig config = RnnConfig.builder(train.inputSize(), hidden, train.outputSize())
-        .activation(activation).initializer(initializer)
-        .output(classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY).seed(seed).build();
+    boolean classify = task == Task.CLASSIFY || task == Task.TAG || task == Task.SEGMENT;
+    RnnConfig config = config(train.inputSize(), train.outputSize(),
+        classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY);
+    requireMemory(0, config, (train.steps() + 1L) * batch);
     ElmanRnn model = ElmanRnn.initialize(config);
     Optimizer optimizer = optimizer(config);
     Trainer.Settings settings = Trainer.Settings.builder(
@@ -204,6 +247,7 @@ final class TrainCommand implements Callable<Integer> {
         .batchSize(batch).epochs(epochs).clipNorm(clip).patience(patience).seed(seed)
         .parallelism(threads, threads).build();
     PrintWriter console = spec.commandLine().getOut();
+    console.println(describe(config));
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
     Trainer.Result result;
     try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, train.steps());
@@ -241,6 +285,9 @@ final class TrainCommand implements Callable<Integer> {
       Parameters weights = result.bestEpoch() > 0 ? result.best()
           : diverged == null ? model.weights() : null;
       writeOutputs(weights, metadata, epochPlot(result), diagnostics);
+      if (task == Task.SEGMENT && weights != null) {
+        console.println(segmentation(weights, valid));
+      }
       String outcome = outcome(result, weights != null);
       if (diverged != null) {
         spec.commandLine().getErr().printf("recur: %s; training stopped in epoch %d: %s%n",
@@ -252,6 +299,37 @@ final class TrainCommand implements Callable<Integer> {
       console.flush();
       return 0;
     }
+  }
+
+  /** The model the options describe, for {@code inputs} (or a vocabulary) and {@code outputs}. */
+  private RnnConfig config(int inputs, int outputs, OutputFunction output) {
+    RnnConfig.Builder builder = RnnConfig.builder(inputs, hidden, outputs)
+        .activation(activation).initializer(initializer).output(output).seed(seed)
+        .layers(layers).bidirectional(bidirectional).embedding(embedding).dropout(dropout);
+    return (noHeadBias ? builder.headBias(false) : builder).build();
+  }
+
+  /** The first line a run prints: the model's structure and its parameter count. */
+  static String describe(RnnConfig c) {
+    return String.format(Locale.ROOT,
+        "model: %d input%s%s, %d layer%s of H = %d%s, %d output%s%s; %,d parameters",
+        c.inputSize(), c.inputSize() == 1 ? "" : "s",
+        c.hasEmbedding() ? " through an embedding of " + c.embeddingSize() : "",
+        c.layers(), c.layers() == 1 ? "" : "s", c.hiddenSize(),
+        c.bidirectional() ? " in both directions" : "", c.outputSize(),
+        c.outputSize() == 1 ? "" : "s",
+        c.dropout() > 0 ? ", dropout " + c.dropout() + " between layers" : "",
+        MemoryBudget.parameters(c));
+  }
+
+  /** Per-character word-end scores of a segmenter on the held-out windows. */
+  private static String segmentation(Parameters weights, SequenceSet heldOut) {
+    ClassScore score = ClassScore.of(ElmanRnn.frozen(weights, KernelSelection.kernels()),
+        heldOut, UnspacedText.WORD_END, 64);
+    return String.format(Locale.ROOT, "held-out text (the last fifth, %,d characters, %,d word"
+            + " ends): word end precision %.4f, recall %.4f, F1 %.4f (per-character accuracy %.4f)",
+        score.steps(), score.truePositives() + score.falseNegatives(), score.precision(),
+        score.recall(), score.f1(), score.accuracy());
   }
 
   /** What was written: the best epoch and its validation loss, or why there is none. */
@@ -312,10 +390,28 @@ final class TrainCommand implements Callable<Integer> {
         .atLeast("--max-skips", maxSkips, 1)
         .finiteAbove("--lr", learningRate, 0)
         .finiteAtLeast("--clip", clip, 0).finiteAtLeast("--clip-value", clipValue, 0)
-        .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
+        .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1)
+        .atLeast("--layers", layers, 1)
+        .atMost("--layers", layers, RnnConfig.MAX_LAYERS, "the most a model may have")
+        .atLeast("--embedding", embedding, 0)
+        .atMost("--embedding", embedding, RnnConfig.MAX_SIZE, "the widest a dimension may be")
+        .atMost("--hidden", hidden, RnnConfig.MAX_SIZE, "the widest a dimension may be")
+        .finiteInRange("--dropout", dropout, 0, 1);
+    if (dropout > 0 && layers < 2) {
+      throw new OptionChecks(spec).refuse("--dropout", "acts between recurrent layers, so it"
+          + " needs --layers 2 or more", "--layers " + layers);
+    }
     String context = "--task " + task;
     boolean chars = task == Task.CHARS;
+    boolean tokens = chars || task == Task.TAG || task == Task.SEGMENT;
+    boolean forecast = task == Task.MACKEY_GLASS || task == Task.CSV;
     new OptionChecks(spec)
+        .onlyIf(!chars, context + " (trained by truncated BPTT, which carries the state forward"
+            + " from chunk to chunk of one stream: there are no later characters for a reverse"
+            + " direction to read)", "--bidirectional")
+        .onlyIf(!forecast, context + " (a forecast's target is the next input, which a reverse"
+            + " direction would read)", "--bidirectional")
+        .onlyIf(tokens, context + " (its inputs are numbers, not tokens)", "--embedding")
         .onlyIf(!chars, context, "--batch", "--epochs", "--patience", "--clip", "--threads")
         .onlyIf(chars, context, "--iterations", "--clip-value")
         .onlyIf(task == Task.CSV, context, "--header")
@@ -329,19 +425,18 @@ final class TrainCommand implements Callable<Integer> {
 
   /**
    * Refuses a run whose arrays cannot fit the heap: the data set, and per model copy (weights,
-   * gradients per thread, optimizer moments, the best weights) the H·(I + H + O) parameters, and
-   * the unrolled states of a batch ({@code (T+1)·B} rows of pre-activations, states, their
-   * deltas, outputs and targets), twice for training and validation.
+   * gradients per thread, optimizer moments, the best weights) the model's parameters, and the
+   * unrolled states of a batch ({@code (T+1)·B} rows; see {@link MemoryBudget#valuesPerRow}),
+   * twice for training and validation.
    */
-  private void requireMemory(long dataValues, int in, int outputs, long rows) {
-    long parameters = (long) hidden * (in + hidden + outputs) + 2L * hidden + outputs;
-    long perRow = 4L * hidden + 3L * outputs + in;
+  private void requireMemory(long dataValues, RnnConfig config, long rows) {
+    long parameters = MemoryBudget.parameters(config);
     MemoryBudget.require(MemoryBudget.sum(
             MemoryBudget.floats(dataValues),
             MemoryBudget.floats(parameters, 5 + threads),
-            MemoryBudget.floats(rows, perRow, 2)),
+            MemoryBudget.floats(rows, MemoryBudget.valuesPerRow(config), 2)),
         "training " + parameters + " parameters on " + dataValues + " data values",
-        "--hidden, --steps or --batch");
+        "--hidden, --layers, --embedding, --steps or --batch");
   }
 
   private Optimizer optimizer(RnnConfig config) {
@@ -363,12 +458,11 @@ final class TrainCommand implements Callable<Integer> {
           + " needs at least " + (steps + 1) + ": use a longer text or a smaller --steps");
     }
     int vocabulary = corpus.vocabularySize();
-    requireMemory(0, vocabulary, vocabulary, steps + 1L);
-    RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
-        .activation(activation).initializer(initializer).output(OutputFunction.SOFTMAX)
-        .seed(seed).build();
+    RnnConfig config = config(vocabulary, vocabulary, OutputFunction.SOFTMAX);
+    requireMemory(0, config, steps + 1L);
     ElmanRnn model = ElmanRnn.initialize(config);
     PrintWriter console = spec.commandLine().getOut();
+    console.println(describe(config));
     List<double[]> curve = new ArrayList<>();
     long every = Math.max(1, iterations / 200);
     long start = System.nanoTime();
@@ -439,7 +533,9 @@ final class TrainCommand implements Callable<Integer> {
   private SequenceSet[] data() throws IOException {
     return switch (task) {
       case ADDING -> {
-        requireMemory(6000L * steps * 3, 2, 1, (steps + 1L) * batch); // inputs 2, target 1
+        // inputs 2, target 1
+        requireMemory(6000L * steps * 3, config(2, 1, OutputFunction.IDENTITY),
+            (steps + 1L) * batch);
         yield new SequenceSet[] {
           AddingProblem.generate(5000, steps, seed), AddingProblem.generate(1000, steps, seed + 1)};
       }
@@ -449,7 +545,8 @@ final class TrainCommand implements Callable<Integer> {
       case CSV -> {
         yield split(CsvSeries.load(data, header).windows(steps, Math.max(1, steps / 5), true), WINDOWS);
       }
-      case CHARS, CLASSIFY, TAG -> throw new IllegalStateException(task + " is handled before");
+      case CHARS, CLASSIFY, TAG, SEGMENT ->
+          throw new IllegalStateException(task + " is handled before");
     };
   }
 

@@ -1,5 +1,7 @@
 package dev.recur.train;
 
+import dev.recur.Bias;
+import dev.recur.RnnConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +25,45 @@ record RunSettings(Map<String, String> values) {
   }
 
   /**
-   * Throws {@link IllegalArgumentException} naming every setting that differs between {@code
-   * saved} (read from {@code checkpoint}) and these, with both values.
+   * Adds the model's structure (layers, bidirectional, embedding, head, head bias, dropout) to
+   * {@code values}, under names a checkpoint made before stacked models lacks (see {@link
+   * #requireSameAs}).
    */
-  void requireSameAs(Path checkpoint, RunSettings saved) {
+  static void putStructure(Map<String, String> values, RnnConfig config) {
+    values.put("layers", Integer.toString(config.layers()));
+    values.put("bidirectional", Boolean.toString(config.bidirectional()));
+    values.put("embedding", Integer.toString(config.embeddingSize()));
+    values.put("head", Boolean.toString(config.head()));
+    values.put("head bias", Boolean.toString(config.headBias()));
+    values.put("dropout", Float.toString(config.dropout()));
+  }
+
+  /**
+   * These settings with the structure a checkpoint made before {@link #putStructure} existed
+   * had, where they lack it: one layer, one direction, no embedding, a head whose bias follows
+   * the layers' {@code bias}.
+   */
+  private RunSettings withStructureOfOlderRuns() {
+    if (values.containsKey("layers")) {
+      return this;
+    }
+    Map<String, String> filled = new LinkedHashMap<>(values);
+    filled.putIfAbsent("layers", "1");
+    filled.putIfAbsent("bidirectional", "false");
+    filled.putIfAbsent("embedding", "0");
+    filled.putIfAbsent("head", "true");
+    filled.putIfAbsent("head bias", Boolean.toString(!Bias.NONE.name().equals(values.get("bias"))));
+    filled.putIfAbsent("dropout", Float.toString(0f));
+    return new RunSettings(filled);
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} naming every setting that differs between {@code
+   * saved} (read from {@code checkpoint}) and these, with both values. A checkpoint of a run
+   * from before stacked models is read as the one-layer model it was.
+   */
+  void requireSameAs(Path checkpoint, RunSettings older) {
+    RunSettings saved = older.withStructureOfOlderRuns();
     List<String> differences = new ArrayList<>();
     for (Map.Entry<String, String> e : saved.values.entrySet()) {
       String now = values.get(e.getKey());

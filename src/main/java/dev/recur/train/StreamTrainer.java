@@ -215,6 +215,7 @@ public final class StreamTrainer {
     values.put("activation", c.activation().name());
     values.put("bias", c.bias().name());
     values.put("init", c.initializer().name());
+    RunSettings.putStructure(values, c);
     values.put("optimizer", optimizer.getClass().getSimpleName());
     values.put("streams", Integer.toString(streams));
     values.put("steps", Integer.toString(chunk));

@@ -313,8 +313,9 @@ public final class Trainer {
   }
 
   /**
-   * The settings that decide this run's arithmetic: the model's shape and initialisation (its
-   * seed aside: resumed weights replace the initial ones), the optimizer, the {@link Settings}
+   * The settings that decide this run's arithmetic: the model's shape (its structure too:
+   * layers, directions, embedding, head, dropout) and initialisation (its seed aside: resumed
+   * weights replace the initial ones), the optimizer, the {@link Settings}
    * but the epoch total and thread count, the data, and what {@link #describedBy} adds.
    */
   private RunSettings runSettings(SequenceSet training, SequenceSet validation) {
@@ -327,6 +328,7 @@ public final class Trainer {
     values.put("output function", c.output().name());
     values.put("bias", c.bias().name());
     values.put("init", c.initializer().name());
+    RunSettings.putStructure(values, c);
     values.put("optimizer", optimizer.getClass().getSimpleName());
     values.put("loss", settings.loss().name());
     values.put("batch", Integer.toString(settings.batchSize()));

@@ -181,6 +181,40 @@ class CliOptionsTest {
   }
 
   @Test
+  void theModelsStructureIsCheckedByName() throws Exception {
+    train("--layers", "0").refused(2, "--layers must be at least 1; got 0");
+    train("--layers", "65")
+        .refused(2, "--layers must be at most 64 (the most a model may have); got 65");
+    train("--embedding", "-1").refused(2, "--embedding must be at least 0; got -1");
+    train("--layers", "2", "--dropout", "1").refused(2,
+        "--dropout must be a finite number in [0, 1); got 1.0");
+    train("--layers", "2", "--dropout", "NaN").refused(2,
+        "--dropout must be a finite number in [0, 1); got NaN");
+    train("--dropout", "0.5").refused(2,
+        "--dropout acts between recurrent layers, so it needs --layers 2 or more; got --layers 1");
+    train("--embedding", "8").refused(2,
+        "--embedding does not apply to --task ADDING (its inputs are numbers, not tokens)");
+    run("train", "--task", "MACKEY_GLASS", "--bidirectional", "--out",
+        dir.resolve("mg.recur").toString()).refused(2, "--bidirectional does not"
+        + " apply to --task MACKEY_GLASS (a forecast's target is the next input, which a reverse"
+        + " direction would read)");
+    Path text = Files.writeString(dir.resolve("text.txt"), "abcabcabc ".repeat(20));
+    run("train", "--task", "CHARS", "--data", text.toString(), "--bidirectional", "--out",
+        dir.resolve("c.recur").toString()).refused(2, "--bidirectional does not apply to --task"
+        + " CHARS (trained by truncated BPTT, which carries the state forward from chunk to chunk"
+        + " of one stream: there are no later characters for a reverse direction to read)");
+    run("train", "--task", "SEGMENT", "--out", dir.resolve("s.recur").toString())
+        .refused(2, "--data is needed by --task SEGMENT");
+    run("train", "--task", "SEGMENT", "--data", text.toString(), "--out",
+        dir.resolve("s.safetensors").toString()).refused(2, "--out must name a recur file (not"
+        + " .safetensors): a SEGMENT model keeps its vocabulary or labels");
+    run("eval", model(2, 1).toString(), "--task", "SEGMENT", "--data", text.toString(),
+        "--count", "3").refused(2, "--count does not apply to --task SEGMENT");
+    assertFalse(Files.exists(dir.resolve("out.recur")), "nothing was trained");
+    assertFalse(Files.exists(dir.resolve("c.recur")));
+  }
+
+  @Test
   void latencyRefusesRunsThatCouldNotMeasureAnything() {
     run("latency", "--rate", "1e12", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at most 100000000 steps");

@@ -100,6 +100,38 @@ class TrainingRunsTest {
   }
 
   @Test
+  void resumingWithAnotherStructureIsRefusedNamingIt() throws Exception {
+    Path checkpoint = dir.resolve("deep.ckpt");
+    String[] deep = concat(ADDING, "--epochs", "1");
+    assertEquals(0, run(concat(deep, "--layers", "2", "--bidirectional", "--checkpoint",
+        checkpoint.toString(), "--out", dir.resolve("first.recur").toString())).status());
+    byte[] saved = Files.readAllBytes(checkpoint);
+    String[][] changes = {
+        {"--layers", "3", "--bidirectional"}, {"--layers", "1", "--bidirectional"},
+        {"--layers", "2"}, {"--layers", "2", "--bidirectional", "--no-head-bias"},
+        {"--layers", "2", "--bidirectional", "--dropout", "0.25"}};
+    String[] differences = {
+        "layers: 2 in the checkpoint, 3 now", "layers: 2 in the checkpoint, 1 now",
+        "bidirectional: true in the checkpoint, false now",
+        "head bias: true in the checkpoint, false now", "dropout: 0.0 in the checkpoint, 0.25 now"};
+    for (int i = 0; i < changes.length; i++) {
+      CliRun refused = run(concat(concat(set(deep, "--epochs", "2"), changes[i]), "--resume",
+          checkpoint.toString(), "--out", dir.resolve("second.recur").toString()));
+      assertEquals(1, refused.status(), String.join(" ", changes[i]) + ": " + refused.out());
+      assertNoStackTrace(refused);
+      assertTrue(refused.err().startsWith("recur: " + checkpoint + " was made by a run with other"
+          + " settings; "), refused.err());
+      assertTrue(refused.err().contains(differences[i]), differences[i] + " in " + refused.err());
+    }
+    assertArrayEquals(saved, Files.readAllBytes(checkpoint), "the checkpoint is untouched");
+    CliRun resumed = run(concat(set(deep, "--epochs", "2"), "--layers", "2", "--bidirectional",
+        "--resume",
+        checkpoint.toString(), "--out", dir.resolve("second.recur").toString()));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(ModelFile.load(dir.resolve("second.recur")).config().bidirectional());
+  }
+
+  @Test
   void aCharsRunKilledAfterItsFinalCheckpointFinishesOnResume() throws Exception {
     Path text = dir.resolve("text.txt");
     Files.writeString(text, "checkpoints keep the state of a run. ".repeat(20));

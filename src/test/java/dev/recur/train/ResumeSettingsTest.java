@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.Activation;
+import dev.recur.Bias;
 import dev.recur.ElmanRnn;
 import dev.recur.Initializer;
 import dev.recur.Loss;
@@ -22,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,51 @@ class ResumeSettingsTest {
             + " checkpoint, 1.0 now (resume with the settings of that run)",
         assertThrows(IllegalArgumentException.class, () -> other.resume(file)).getMessage());
     assertEquals(0, other.iteration(), "nothing restored");
+  }
+
+  /** A stacked run's checkpoint refuses a resume with another layer count, naming both. */
+  @Test
+  void aStackedRunRefusesAnotherLayerCount() throws IOException {
+    Path file = dir.resolve("stack.ckpt");
+    RnnConfig two = config(Activation.TANH).toBuilder().layers(2).bidirectional(true).build();
+    ElmanRnn model = ElmanRnn.initialize(two);
+    new Trainer(model, Adam.adam(two), settings(2, 7, 1, 1))
+        .fit(TRAIN, VALID, e -> {}, new Trainer.Checkpoints(file, 0, 3));
+    RnnConfig three = two.toBuilder().layers(3).build();
+    ElmanRnn deeper = ElmanRnn.initialize(three);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Trainer(deeper, Adam.adam(three), settings(2, 7, 1, 1))
+            .resume(file, TRAIN, VALID, x -> {}, null));
+    assertEquals(file + " was made by a run with other settings; layers: 2 in the checkpoint, 3"
+        + " now (resume with the settings of that run)", e.getMessage());
+  }
+
+  /**
+   * A checkpoint written before runs recorded the model's structure was of a one-layer model
+   * with a head whose bias follows the layers': it resumes as one, and nothing else.
+   */
+  @Test
+  void aCheckpointFromBeforeStructuresResumesAsTheOneLayerModelItWas() {
+    Path file = dir.resolve("older.ckpt");
+    Map<String, String> older = new LinkedHashMap<>(Map.of("bias", "SINGLE"));
+    Map<String, String> now = new LinkedHashMap<>(older);
+    RunSettings.putStructure(now, RnnConfig.builder(2, 8, 1).build());
+    new RunSettings(now).requireSameAs(file, new RunSettings(older));
+
+    Map<String, String> noBias = new LinkedHashMap<>(Map.of("bias", "NONE"));
+    Map<String, String> noBiasNow = new LinkedHashMap<>(noBias);
+    RunSettings.putStructure(noBiasNow,
+        RnnConfig.builder(2, 8, 1).bias(Bias.NONE).build());
+    new RunSettings(noBiasNow).requireSameAs(file, new RunSettings(noBias));
+
+    Map<String, String> stacked = new LinkedHashMap<>(older);
+    RunSettings.putStructure(stacked,
+        RnnConfig.builder(2, 8, 1).layers(2).headBias(false).build());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RunSettings(stacked).requireSameAs(file, new RunSettings(older)));
+    assertEquals(file + " was made by a run with other settings; layers: 1 in the checkpoint, 2"
+        + " now; head bias: true in the checkpoint, false now (resume with the settings of that"
+        + " run)", e.getMessage());
   }
 
   /** A version 1 checkpoint, made before settings were stored, is refused saying so. */

@@ -1,0 +1,184 @@
+package dev.recur.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Word segmentation of unspaced text: a text with its white space removed, one token per
+ * character, each tagged with whether a word ends after it.
+ *
+ * <p>The text is lower-cased ({@link Locale#ROOT}) before anything else, so a capital letter
+ * gives no hint of where the next word starts, and a text in capitals reads like the same text
+ * in lower case. A word is a run of characters between white space ({@link
+ * Character#isWhitespace}); punctuation belongs to the word it touches ("licence," is one word,
+ * ending after the comma). The last character of the text ends a word.
+ *
+ * <p>Token 0 is {@link #UNKNOWN} (U+FFFD), for characters a model's vocabulary lacks; the others
+ * are the text's distinct characters in code point order. A trained model's vocabulary can be
+ * imposed instead, as for scoring it on another text.
+ */
+public final class UnspacedText {
+
+  /** The character of token 0, which stands for any character outside the vocabulary. */
+  public static final int UNKNOWN = '\uFFFD';
+
+  /** The tags in class order: 0 a word goes on after the character, 1 a word ends after it. */
+  public static final List<String> TAGS = List.of("inside", "word end");
+
+  /** The class index of {@code "word end"}. */
+  public static final int WORD_END = 1;
+
+  private final String vocabulary;
+  private final int[] tokens;
+  private final boolean[] wordEnds;
+  private final int unknownCharacters;
+
+  private UnspacedText(String vocabulary, int[] tokens, boolean[] wordEnds, int unknownCharacters) {
+    this.vocabulary = vocabulary;
+    this.tokens = tokens;
+    this.wordEnds = wordEnds;
+    this.unknownCharacters = unknownCharacters;
+  }
+
+  /** Reads a UTF-8 text (strictly, as {@link TextFiles#read}) and numbers the characters it has. */
+  public static UnspacedText load(Path file) throws IOException {
+    return load(file, null);
+  }
+
+  /**
+   * Reads a UTF-8 text against a model's vocabulary ({@link #vocabulary()} of the text it was
+   * trained on; null to number the characters this text has).
+   */
+  public static UnspacedText load(Path file, String vocabulary) throws IOException {
+    String text = TextFiles.read(file);
+    if (text.codePoints().allMatch(Character::isWhitespace)) {
+      throw new BadDataException(file, "has no characters but white space");
+    }
+    return of(text, vocabulary);
+  }
+
+  /**
+   * The unspaced form of {@code text}, which must have a character that is not white space,
+   * against {@code vocabulary} (null: this text's characters).
+   */
+  public static UnspacedText of(String text, String vocabulary) {
+    Objects.requireNonNull(text, "text");
+    int[] all = text.toLowerCase(Locale.ROOT).codePoints().toArray();
+    int length = 0;
+    for (int c : all) {
+      length += Character.isWhitespace(c) ? 0 : 1;
+    }
+    if (length == 0) {
+      throw new IllegalArgumentException("the text has no characters but white space");
+    }
+    int[] characters = new int[length];
+    boolean[] ends = new boolean[length];
+    int n = 0;
+    for (int i = 0; i < all.length; i++) {
+      if (!Character.isWhitespace(all[i])) {
+        characters[n] = all[i];
+        ends[n] = i + 1 == all.length || Character.isWhitespace(all[i + 1]);
+        n++;
+      }
+    }
+    int[] known = vocabulary == null
+        ? Arrays.stream(characters).filter(c -> c != UNKNOWN).distinct().sorted().toArray()
+        : requireVocabulary(vocabulary);
+    int[] tokens = new int[length];
+    int unknown = 0;
+    for (int i = 0; i < length; i++) {
+      int index = characters[i] == UNKNOWN ? -1 : Arrays.binarySearch(known, characters[i]);
+      tokens[i] = index < 0 ? 0 : index + 1;
+      unknown += index < 0 ? 1 : 0;
+    }
+    StringBuilder numbered = new StringBuilder().appendCodePoint(UNKNOWN);
+    for (int c : known) {
+      numbered.appendCodePoint(c);
+    }
+    return new UnspacedText(numbered.toString(), tokens, ends, unknown);
+  }
+
+  /** The characters after {@link #UNKNOWN} of a vocabulary this class wrote, checked. */
+  private static int[] requireVocabulary(String vocabulary) {
+    int[] all = vocabulary.codePoints().toArray();
+    int[] known = Arrays.copyOfRange(all, Math.min(1, all.length), all.length);
+    boolean sortedAndDistinct = true;
+    for (int i = 1; i < known.length; i++) {
+      sortedAndDistinct &= known[i - 1] < known[i];
+    }
+    if (all.length == 0 || all[0] != UNKNOWN || !sortedAndDistinct
+        || Arrays.stream(known).anyMatch(c -> c == UNKNOWN || Character.isWhitespace(c))) {
+      throw new IllegalArgumentException("a segmentation vocabulary is U+FFFD and then distinct"
+          + " characters that are not white space, in code point order");
+    }
+    return known;
+  }
+
+  /** Token 0 is {@link #UNKNOWN}; token i > 0 is the i-th character of this string. */
+  public String vocabulary() {
+    return vocabulary;
+  }
+
+  /** The number of tokens, {@link #UNKNOWN} included: a model's input size. */
+  public int vocabularySize() {
+    return vocabulary.codePointCount(0, vocabulary.length());
+  }
+
+  /** Characters of the unspaced text. */
+  public int length() {
+    return tokens.length;
+  }
+
+  /** Characters of the text outside an imposed vocabulary (read as {@link #UNKNOWN}). */
+  public int unknownCharacters() {
+    return unknownCharacters;
+  }
+
+  /** How many words the text has: the characters a word ends after. */
+  public int words() {
+    int words = 0;
+    for (boolean end : wordEnds) {
+      words += end ? 1 : 0;
+    }
+    return words;
+  }
+
+  /** The unspaced text as token indices (a copy). */
+  public int[] tokens() {
+    return tokens.clone();
+  }
+
+  /** Whether a word ends after each character (a copy). */
+  public boolean[] wordEnds() {
+    return wordEnds.clone();
+  }
+
+  /**
+   * The text cut into windows of {@code steps} characters, in order and without overlap, tagged
+   * one-hot over {@link #TAGS} at every step; a shorter last window is padded and masked. A word
+   * cut by a window's end still ends where the text says (its end lies in the next window).
+   */
+  public SequenceSet windows(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be ≥ 1; got " + steps);
+    }
+    int count = (tokens.length + steps - 1) / steps;
+    int[] windowTokens = new int[count * steps];
+    float[] targets = new float[count * steps * TAGS.size()];
+    boolean padded = tokens.length % steps != 0;
+    boolean[] mask = padded ? new boolean[count * steps] : null;
+    for (int i = 0; i < tokens.length; i++) {
+      windowTokens[i] = tokens[i];
+      targets[i * TAGS.size() + (wordEnds[i] ? WORD_END : 0)] = 1;
+      if (mask != null) {
+        mask[i] = true;
+      }
+    }
+    return SequenceSet.ofTokens(count, steps, vocabularySize(), TAGS.size(), true, windowTokens,
+        mask, targets);
+  }
+}
