@@ -21,10 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A streaming step of a stack of 1 or 2 layers (I = 64, O = 64): one stream, and 8 streams as a
- * batch. Layer 2 reads layer 1's H values and holds another H×H and H×H of weights, so a 2-layer
- * step should take about {@code (64H + 2H² + 64H) / (64H + H² + 64H)} of the 1-layer one (at H =
- * 256: 1.67×) when the step is bound by reading weights; the ratio from one run is the figure to
- * compare. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes a step allocates (0).
+ * batch. Layer 2 reads layer 1's new state and holds two more H×H matrices (its W_x and W_h), so
+ * where a step is bound by reading the weights once, 2 layers take {@code (128H + 3H²) / (128H +
+ * H²)} of the time of 1 (2.33× at H = 256); the ratio from one run is the figure to compare.
+ * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the bytes a step allocates (0).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

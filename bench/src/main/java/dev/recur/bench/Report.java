@@ -85,7 +85,10 @@ public final class Report {
     return new String[] {words[0], words.length > 1 ? words[1] : "an unrecorded day"};
   }
 
-  /** Lines of {@code date, regex, benchmarks} for the benchmarks measured again after the run. */
+  /**
+   * Lines of {@code date, regex, benchmarks[, cpu]} for the benchmarks measured again after the
+   * run.
+   */
   private static Path reruns(Path figures) {
     return figures.resolve("reruns.tsv");
   }
@@ -113,7 +116,9 @@ public final class Report {
         }
       }
     }
-    lines.add(LocalDate.now() + "\t" + classes + "\t" + String.join(", ", newer.benchmarks()));
+    // the processor behind this machine kind changes between days: say which one this run had
+    lines.add(LocalDate.now() + "\t" + classes + "\t" + String.join(", ", newer.benchmarks())
+        + "\t" + Machine.describe().cpu());
     Files.write(reruns(figures), lines);
   }
 
@@ -158,7 +163,7 @@ public final class Report {
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
   private static Collection<RunResult> runJmh(
       boolean quick, String include, boolean withOnnx, Path peers, Path json) throws Exception {
-    String suite = "Kernel|Activation|StreamStep|Sequence|Training|Bandwidth|FmaPeak"
+    String suite = "Kernel|Activation|StreamStep|LayerStack|Sequence|Training|Bandwidth|FmaPeak"
         + (withOnnx ? "|OnnxPeer" : "");
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(include != null ? include : "dev\\.recur\\.bench\\.(" + suite + ")Benchmark\\.")

@@ -59,6 +59,7 @@ final class ReportWriter {
     yardsticks();
     streamingStep(figures);
     batchedStreams();
+    layerStacks();
     sequence();
     training(figures);
     kernels();
@@ -90,7 +91,8 @@ final class ReportWriter {
     for (String rerun : reruns) {
       String[] cells = rerun.split("\t");
       md.append(" Measured again after that run, in a run of their own (`-Dreport.args=rerun=")
-          .append(cells[1]).append("`, same settings) on ").append(cells[0]).append(": ")
+          .append(cells[1]).append("`, same settings) on ").append(cells[0])
+          .append(cells.length > 3 ? " on " + cells[3] : "").append(": ")
           .append(cells[2]).append(".");
     }
     md.append("\n\n");
@@ -198,6 +200,28 @@ final class ReportWriter {
     }
     table(new String[] {"H", "1 stream", "8 streams", "per stream", "32 streams", "per stream",
         "B/op (32)"}, rows);
+  }
+
+  private void layerStacks() {
+    md.append("\n## Stacked layers: streaming step of 1 and 2 layers\n\n`LayerStackBenchmark`"
+        + " (I = O = 64, tanh): layer 2 reads layer 1's new state and holds two more H×H"
+        + " matrices, so a step that reads every weight once reads (128H + 3H²) / (128H + H²) as"
+        + " many bytes with 2 layers; the last column is that ratio, the one before it the"
+        + " measured one.\n\n");
+    List<String[]> rows = new ArrayList<>();
+    for (int h : new int[] {128, 256, 512}) {
+      OptionalDouble one = jmh.score("LayerStackBenchmark.step", "hidden=" + h, "layers=1");
+      OptionalDouble two = jmh.score("LayerStackBenchmark.step", "hidden=" + h, "layers=2");
+      OptionalDouble oneBatch = jmh.score("LayerStackBenchmark.batchOf8", "hidden=" + h, "layers=1");
+      OptionalDouble twoBatch = jmh.score("LayerStackBenchmark.batchOf8", "hidden=" + h, "layers=2");
+      double bytesRatio = (128.0 * h + 3.0 * h * h) / (128.0 * h + 1.0 * h * h);
+      rows.add(new String[] {Integer.toString(h), us(one), us(two), ratio(two, one),
+          us(oneBatch), us(twoBatch), ratio(twoBatch, oneBatch),
+          format(jmh.allocated("LayerStackBenchmark.step", "hidden=" + h, "layers=2"), "%.3f"),
+          String.format("%.2f×", bytesRatio)});
+    }
+    table(new String[] {"H", "1 layer", "2 layers", "2 / 1", "8 streams, 1 layer",
+        "8 streams, 2 layers", "2 / 1", "B/op (2 layers)", "weights read, 2 / 1"}, rows);
   }
 
   private void sequence() {
