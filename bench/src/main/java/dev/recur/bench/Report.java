@@ -31,7 +31,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=rerun=Activation  # re-measure some</pre>
  *
  * The raw figures are saved in {@code docs/benchmarks/} (figures.tsv, pytorch.jsonl, latency.txt,
- * parallel.txt, machine.properties, and JMH's own jmh.json) and the report is written from them.
+ * parallel.txt, machine.properties, and JMH's own jmh.json, with jmh-rerun-CLASSES.json for each
+ * rerun since; jmh-rerun.json is from before reruns were named) and the report is written from
+ * them.
  *
  * Run it on a quiet machine: every figure is single-threaded except the data-parallel one.
  */
@@ -104,7 +106,8 @@ public final class Report {
       throw new IllegalStateException("rerun= replaces figures of a full run; the saved run is quick");
     }
     Collection<RunResult> jmh = runJmh(false, "dev\\.recur\\.bench\\.(" + classes + ")Benchmark\\.",
-        false, root.resolve("bench/target/peers"), figures.resolve("jmh-rerun.json"));
+        false, root.resolve("bench/target/peers"),
+        figures.resolve("jmh-rerun-" + classes.replaceAll("[^A-Za-z0-9]+", "-") + ".json"));
     Figures newer = Figures.of(jmh);
     Figures.load(figures.resolve("figures.tsv")).replacedBy(newer).save(figures.resolve("figures.tsv"));
     // an earlier rerun whose benchmarks were all measured again now is superseded
@@ -130,7 +133,11 @@ public final class Report {
     machine.save(figures.resolve("machine.properties"));
     Files.writeString(figures.resolve("run.txt"), (quick ? "quick " : "full ") + LocalDate.now() + "\n");
     Files.deleteIfExists(reruns(figures));
-    Files.deleteIfExists(figures.resolve("jmh-rerun.json"));
+    try (var stale = Files.newDirectoryStream(figures, "jmh-rerun*.json")) {
+      for (Path rerun : stale) { // a full run supersedes every earlier rerun
+        Files.delete(rerun);
+      }
+    }
 
     Optional<PyTorchPeer> pytorch = PyTorchPeer.find(root);
     Path peers = root.resolve("bench/target/peers");
