@@ -1,6 +1,8 @@
 package dev.recur.cli;
 
 import dev.recur.io.AtomicFile;
+import dev.recur.Parameters;
+import dev.recur.RnnConfig;
 import dev.recur.train.Trainer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -18,7 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * Per-update gradient diagnostics as CSV, one line per update: update, loss, gradient_norm,
- * clipped, then ‖∂L/∂h_t‖ as dh_0 .. dh_{T-1}. Lines are streamed to a temporary file beside the
+ * clipped, then ‖∂L/∂h_t‖ as dh_0 .. dh_{T-1}; for a model of more than one layer or direction,
+ * each unit's in turn, as dh_l0_0 .. dh_l0_{T-1}, dh_l0_reverse_0 .., dh_l1_0 .. (the gradient
+ * flow through time in each layer, and through the layers). Lines are streamed to a temporary file beside the
  * target ({@code NAME.partial}), which replaces the target only when the run finishes ({@link
  * #finish}), so a failed run leaves any earlier diagnostics as they were.
  *
@@ -41,13 +45,15 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
 
   /**
    * @param resumed whether the run continues one whose diagnostics are on disk
-   * @param steps the steps of ‖∂L/∂h_t‖ each line holds (the run's sequence or chunk length)
+   * @param steps the steps of ‖∂L/∂h_t‖ each line holds per unit (the run's sequence or chunk
+   *     length)
+   * @param config the model, whose layers and directions each get their steps' columns
    */
-  DiagnosticsCsv(Path target, boolean resumed, int steps) throws IOException {
+  DiagnosticsCsv(Path target, boolean resumed, int steps, RnnConfig config) throws IOException {
     this.target = AtomicFile.writtenFile(target);
     this.partial = partialOf(this.target);
     this.resumed = resumed;
-    this.header = header(steps);
+    this.header = header(steps, config);
   }
 
   /** The temporary file the lines of {@code target} are streamed to. */
@@ -63,9 +69,11 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
       }
       writer.write(update.update() + "," + update.loss() + "," + update.gradientNorm() + ","
           + update.clipped());
-      for (float norm : update.hiddenGradientNorms()) {
-        writer.write(',');
-        writer.write(Float.toString(norm));
+      for (float[] unit : update.unitGradientNorms()) {
+        for (float norm : unit) {
+          writer.write(',');
+          writer.write(Float.toString(norm));
+        }
       }
       writer.newLine();
       writer.flush(); // in the OS's hands before the update's checkpoint: a kill -9 loses no line
@@ -98,10 +106,15 @@ final class DiagnosticsCsv implements Consumer<Trainer.Update>, AutoCloseable {
     writer = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 
-  private static String header(int steps) {
+  private static String header(int steps, RnnConfig config) {
     StringBuilder header = new StringBuilder(HEADER);
-    for (int t = 0; t < steps; t++) {
-      header.append(",dh_").append(t);
+    for (int l = 0; l < config.layers(); l++) {
+      for (int d = 0; d < config.directions(); d++) {
+        String unit = "dh" + Parameters.tensorSuffix(config, l, d) + "_";
+        for (int t = 0; t < steps; t++) {
+          header.append(',').append(unit).append(t);
+        }
+      }
     }
     return header.toString();
   }

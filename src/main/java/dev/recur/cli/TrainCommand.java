@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
     description = "Train on the adding problem, a Mackey-Glass series, a CSV series, a text"
         + " (characters), labelled sequences, tagged sentences or the word segmentation of a"
         + " text; write the model, OUT.loss.png and OUT.diagnostics.csv (per update: loss,"
-        + " gradient norm, clipped, ‖∂L/∂h_t‖ of the first layer's forward direction).")
+        + " gradient norm, clipped, ‖∂L/∂h_t‖ of every layer and direction).")
 final class TrainCommand implements Callable<Integer> {
 
   enum Task { ADDING, MACKEY_GLASS, CSV, CHARS, CLASSIFY, TAG, SEGMENT }
@@ -250,7 +250,8 @@ final class TrainCommand implements Callable<Integer> {
     console.println(describe(config));
     long updatesPerEpoch = (train.count() + batch - 1) / batch;
     Trainer.Result result;
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, train.steps());
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, train.steps(),
+        config);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(updatesPerEpoch * epochs)
             .setStyle(ProgressBarStyle.ASCII).setUnit(" updates", 1).continuousUpdate().build()) {
@@ -466,7 +467,8 @@ final class TrainCommand implements Callable<Integer> {
     List<double[]> curve = new ArrayList<>();
     long every = Math.max(1, iterations / 200);
     long start = System.nanoTime();
-    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, steps);
+    try (DiagnosticsCsv diagnostics = new DiagnosticsCsv(sibling(".diagnostics.csv"), resume != null, steps,
+        config);
         ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
             .setTaskName("train").setInitialMax(iterations).setStyle(ProgressBarStyle.ASCII)
             .setUnit(" chunks", 1).continuousUpdate().build()) {

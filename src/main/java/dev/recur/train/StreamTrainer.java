@@ -256,7 +256,7 @@ public final class StreamTrainer {
           clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue, model.kernels());
       if (updates != null) {
         updates.accept(new Trainer.Update(iteration, loss, norm, clipped,
-            bptt.workspace().hiddenGradientNorms().clone()));
+            Trainer.Update.of(bptt.workspace(), model.config())));
       }
       optimizer.step(model.weights(), gradients, schedule.rate(optimizer.steps()));
       position += chunk;

@@ -151,12 +151,30 @@ public final class Trainer {
 
   /**
    * Gradient-flow diagnostics of one update: the loss, the global gradient norm before clipping,
-   * whether clipping changed the gradient, and {@code ‖∂L/∂h_t‖} for each step t of the first
-   * shard's minibatch (index T-1 is the last step; reading towards 0 shows how the Jacobian
-   * chains shrink or grow).
+   * whether clipping changed the gradient, and {@code ‖∂L/∂h_t‖} for each layer and direction
+   * (unit {@code l·D + d}) and each step t of the first shard's minibatch (index T-1 is the last
+   * step; reading towards 0 shows how the Jacobian chains through time shrink or grow, and
+   * reading down the units how they do through the layers).
    */
   public record Update(
-      long update, double loss, double gradientNorm, boolean clipped, float[] hiddenGradientNorms) {}
+      long update, double loss, double gradientNorm, boolean clipped, float[][] unitGradientNorms) {
+
+    /** {@code ‖∂L/∂h_t‖} of layer 0's forward direction, per step t. */
+    public float[] hiddenGradientNorms() {
+      return unitGradientNorms[0];
+    }
+
+    /** A copy of every unit's norms in {@code ws}, for an update report that outlives the pass. */
+    static float[][] of(dev.recur.Workspace ws, dev.recur.RnnConfig config) {
+      float[][] norms = new float[config.layers() * config.directions()][];
+      for (int l = 0; l < config.layers(); l++) {
+        for (int d = 0; d < config.directions(); d++) {
+          norms[l * config.directions() + d] = ws.hiddenGradientNorms(l, d).clone();
+        }
+      }
+      return norms;
+    }
+  }
 
   private final ElmanRnn model;
   private final Optimizer optimizer;
@@ -396,7 +414,7 @@ public final class Trainer {
           }
           if (updates != null) {
             updates.accept(new Update(optimizer.steps() + 1, loss, run.norm, clipped,
-                shards.firstWorkspace().hiddenGradientNorms().clone()));
+                Update.of(shards.firstWorkspace(), model.config())));
           }
           optimizer.step(model.weights(), gradients, settings.schedule().rate(optimizer.steps()));
           run.lossSum += loss * size;

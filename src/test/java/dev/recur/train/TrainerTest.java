@@ -128,12 +128,41 @@ class TrainerTest {
         Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(1)
         .seed(1).parallelism(4, 1).build())
         .onUpdate(u -> updates.add(new Trainer.Update(u.update(), u.loss(), u.gradientNorm(),
-            u.clipped(), u.hiddenGradientNorms().clone())))
+            u.clipped(), u.unitGradientNorms().clone())))
         .fit(train, train, e -> {});
     assertEquals(2, updates.size());
     assertEquals(6, updates.get(1).hiddenGradientNorms().length);
     assertFalse(java.util.Arrays.equals(updates.get(0).hiddenGradientNorms(),
         updates.get(1).hiddenGradientNorms()), "the small batch's own norms, not the last batch's");
+  }
+
+  /** A stack reports ‖∂L/∂h_t‖ for every layer and direction, each unit its own. */
+  @Test
+  void diagnosticsReportTheGradientFlowOfEveryLayerAndDirection() {
+    SequenceSet train = AddingProblem.generate(16, 9, 5);
+    ElmanRnn model = ElmanRnn.initialize(irnn().toBuilder().layers(2).bidirectional(true).build());
+    List<Trainer.Update> updates = new ArrayList<>();
+    new Trainer(model, Sgd.plain(model.config()), Trainer.Settings.builder(
+        Loss.MEAN_SQUARED_ERROR, LearningRateSchedule.constant(0.01f)).batchSize(16).epochs(1)
+        .build())
+        .onUpdate(updates::add)
+        .fit(train, train, e -> {});
+    float[][] norms = updates.get(0).unitGradientNorms();
+    assertEquals(4, norms.length, "2 layers × 2 directions");
+    for (int unit = 0; unit < 3; unit++) {
+      assertEquals(9, norms[unit].length);
+      assertTrue(norms[unit][0] > 0 && norms[unit][8] > 0, "unit " + unit);
+    }
+    // The adding problem is scored at the last step only, and the top reverse direction's h_t
+    // feeds only step t's output and earlier states: nothing reaches it before the last step.
+    assertTrue(norms[3][8] > 0);
+    for (int t = 0; t < 8; t++) {
+      assertEquals(0f, norms[3][t], "top reverse direction, step " + t);
+    }
+    for (int unit = 1; unit < 4; unit++) {
+      assertFalse(java.util.Arrays.equals(norms[0], norms[unit]), "unit " + unit + "'s own norms");
+    }
+    assertArrayEquals(norms[0], updates.get(0).hiddenGradientNorms());
   }
 
   @Test
