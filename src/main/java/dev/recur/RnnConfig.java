@@ -144,9 +144,26 @@ public record RnnConfig(
     return layer > 0 ? stateWidth() : hasEmbedding() ? embeddingSize : inputSize;
   }
 
-  /** Whether this is the notes' network: one layer, one direction, no embedding, a head. */
-  public boolean isSingleLayer() {
-    return layers == 1 && !bidirectional && !hasEmbedding() && head;
+  /**
+   * The number of weights a model of this configuration has, counted without making it: the
+   * embedding (V·E), per layer l and direction {@code H·I_l + H·H} and the layer's biases (none,
+   * H, or 2H), and the head {@code O·D·H} and {@code b_y}.
+   */
+  public long parameterCount() {
+    long h = hiddenSize;
+    long biases = switch (bias) {
+      case NONE -> 0;
+      case SINGLE -> h;
+      case PYTORCH_PAIR -> 2 * h;
+    };
+    long total = (long) inputSize * embeddingSize;
+    for (int l = 0; l < layers; l++) {
+      total += directions() * (h * layerInputSize(l) + h * h + biases);
+    }
+    if (head) {
+      total += (long) outputSize * stateWidth();
+    }
+    return total + (headBias ? outputSize : 0);
   }
 
   /** A builder with the defaults: tanh, identity output, one bias, PyTorch init, seed 0. */

@@ -47,6 +47,13 @@ class RnnConfigTest {
     assertEquals(8, headless.layerInputSize(1));
     assertEquals(6, RnnConfig.builder(30, 4, 5).embedding(6).build().layerInputSize(0));
 
+    // counted from the config alone, as the tensors a model of it has
+    for (RnnConfig config : java.util.List.of(c, headless,
+        RnnConfig.builder(30, 4, 5).embedding(6).layers(3).bias(Bias.PYTORCH_PAIR).headBias(false).build())) {
+      long made = Parameters.zeros(config).tensors().stream().mapToLong(Tensor::size).sum();
+      assertEquals(made, config.parameterCount(), config.toString());
+    }
+
     assertMessage("layers must be between 1 and 64; got 0", () -> RnnConfig.builder(3, 4, 5).layers(0).build());
     assertMessage("embeddingSize (0 for none) must be between 1 and 65536; got -2",
         () -> RnnConfig.builder(3, 4, 5).embedding(-2).build());

@@ -22,29 +22,6 @@ final class MemoryBudget {
   }
 
   /**
-   * The parameters of a model of {@code config}, counted without making it: the embedding (V·E),
-   * per layer l and direction H·I_l + H·H and the layer's biases (none, H, or 2H), and the head
-   * O·D·H and b_y.
-   */
-  static long parameters(RnnConfig config) {
-    long h = config.hiddenSize();
-    long biases = switch (config.bias()) {
-      case NONE -> 0;
-      case SINGLE -> h;
-      case PYTORCH_PAIR -> 2 * h;
-    };
-    long total = (long) config.inputSize() * config.embeddingSize();
-    for (int l = 0; l < config.layers(); l++) {
-      total += config.directions() * (h * config.layerInputSize(l) + h * h + biases);
-    }
-    if (config.head()) {
-      total += (long) config.outputSize() * config.stateWidth()
-          + (config.headBias() ? config.outputSize() : 0);
-    }
-    return total;
-  }
-
-  /**
    * Floats a workspace holds per row of a batch (one step of one sequence), an upper bound: per
    * layer and direction the pre-activations and states and their deltas (4H), per layer the
    * joined rows of both directions, their deltas and a dropout mask (3·D·H, where there are

@@ -320,7 +320,7 @@ final class TrainCommand implements Callable<Integer> {
         c.bidirectional() ? " in both directions" : "", c.outputSize(),
         c.outputSize() == 1 ? "" : "s",
         c.dropout() > 0 ? ", dropout " + c.dropout() + " between layers" : "",
-        MemoryBudget.parameters(c));
+        c.parameterCount());
   }
 
   /** Per-character word-end scores of a segmenter on the held-out windows. */
@@ -431,7 +431,7 @@ final class TrainCommand implements Callable<Integer> {
    * twice for training and validation.
    */
   private void requireMemory(long dataValues, RnnConfig config, long rows) {
-    long parameters = MemoryBudget.parameters(config);
+    long parameters = config.parameterCount();
     MemoryBudget.require(MemoryBudget.sum(
             MemoryBudget.floats(dataValues),
             MemoryBudget.floats(parameters, 5 + threads),

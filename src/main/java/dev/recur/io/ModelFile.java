@@ -299,7 +299,7 @@ public final class ModelFile {
     }
     // Nothing is allocated for the weights until the file is known to hold them all: a header
     // that claims a huge model in a small file is refused here, not by an OutOfMemoryError.
-    long weights = weightCount(config);
+    long weights = config.parameterCount();
     if (weights * 4 > in.remaining()) {
       throw new InvalidModelFileException(
           path, "truncated: the configuration needs " + weights * 4 + " bytes of weights, "
@@ -346,25 +346,6 @@ public final class ModelFile {
       }
     }
     return metadata;
-  }
-
-  /** The number of weights a model of this configuration has. */
-  private static long weightCount(RnnConfig c) {
-    long hidden = c.hiddenSize();
-    long layerBiases =
-        switch (c.bias()) {
-          case NONE -> 0;
-          case SINGLE -> hidden;
-          case PYTORCH_PAIR -> 2 * hidden;
-        };
-    long count = (long) c.inputSize() * c.embeddingSize();
-    for (int l = 0; l < c.layers(); l++) {
-      count += c.directions() * (hidden * c.layerInputSize(l) + hidden * hidden + layerBiases);
-    }
-    if (c.head()) {
-      count += (long) c.outputSize() * c.stateWidth();
-    }
-    return count + (c.headBias() ? c.outputSize() : 0);
   }
 
   /** The number of tensors of a model of this configuration (see {@link Parameters}). */

@@ -119,7 +119,7 @@ class DeepModelsCliTest {
         RnnConfig.builder(5, 7, 3).layers(2).bidirectional(true).noHead().dropout(0.5f).build(),
         RnnConfig.builder(9, 6, 2).output(OutputFunction.SOFTMAX).embedding(3).build())) {
       long made = Parameters.initialize(config).tensors().stream().mapToLong(Tensor::size).sum();
-      assertEquals(made, MemoryBudget.parameters(config), config.toString());
+      assertEquals(made, config.parameterCount(), config.toString());
     }
     assertEquals("model: 56 inputs through an embedding of 16, 2 layers of H = 46 in both"
         + " directions, 2 outputs; 19,666 parameters", TrainCommand.describe(
