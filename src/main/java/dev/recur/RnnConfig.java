@@ -166,6 +166,14 @@ public record RnnConfig(
     return total + (headBias ? outputSize : 0);
   }
 
+  /** For messages: "2 layers, bidirectional, embedding 8, head without bias" and the like. */
+  public String structure() {
+    return layers + " layer" + (layers == 1 ? "" : "s")
+        + (bidirectional ? ", bidirectional" : "")
+        + (hasEmbedding() ? ", embedding " + embeddingSize : "")
+        + (head ? (headBias ? ", head with bias" : ", head without bias") : ", no head");
+  }
+
   /** A builder with the defaults: tanh, identity output, one bias, PyTorch init, seed 0. */
   public static Builder builder(int inputSize, int hiddenSize, int outputSize) {
     return new Builder(inputSize, hiddenSize, outputSize);

@@ -39,15 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
     var c = model.weights().config();
     spec.commandLine().getOut().printf(
         "%s -> %s: I=%d H=%d O=%d %s %s, bias %s; %s%n", input, output, c.inputSize(), c.hiddenSize(),
-        c.outputSize(), c.activation(), c.output(), c.bias(), structure(c));
+        c.outputSize(), c.activation(), c.output(), c.bias(), c.structure());
     return 0;
-  }
-
-  /** "2 layers, bidirectional, embedding 8, no head" and the like. */
-  private static String structure(dev.recur.RnnConfig c) {
-    return c.layers() + " layer" + (c.layers() == 1 ? "" : "s")
-        + (c.bidirectional() ? ", bidirectional" : "")
-        + (c.hasEmbedding() ? ", embedding " + c.embeddingSize() : "")
-        + (c.head() ? (c.headBias() ? ", head with bias" : ", head without bias") : ", no head");
   }
 }

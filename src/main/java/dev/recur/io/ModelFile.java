@@ -294,7 +294,8 @@ public final class ModelFile {
     int expectedCount = tensorCount(config);
     if (count != expectedCount) {
       throw new InvalidModelFileException(
-          path, count + " tensors, the configuration (" + describe(config) + ") has "
+          path, count + " tensors, the configuration (" + config.structure() + ", layer bias "
+              + config.bias() + ") has "
               + expectedCount);
     }
     // Nothing is allocated for the weights until the file is known to hold them all: a header
@@ -353,14 +354,6 @@ public final class ModelFile {
     int perUnit = 2 + (c.bias() == Bias.NONE ? 0 : c.bias() == Bias.SINGLE ? 1 : 2);
     return (c.hasEmbedding() ? 1 : 0) + c.layers() * c.directions() * perUnit
         + (c.head() ? 1 : 0) + (c.headBias() ? 1 : 0);
-  }
-
-  private static String describe(RnnConfig c) {
-    return c.layers() + " layer" + (c.layers() == 1 ? "" : "s")
-        + (c.bidirectional() ? ", bidirectional" : "")
-        + (c.hasEmbedding() ? ", embedding " + c.embeddingSize() : "")
-        + ", bias " + c.bias()
-        + (c.head() ? (c.headBias() ? ", head with bias" : ", head without bias") : ", no head");
   }
 
   private static <E extends Enum<E>> E readEnum(Path path, ByteBuffer in, Class<E> type)

@@ -164,7 +164,7 @@ class ModelFileTest {
 
     int layers = firstWeightOffset(good) - (2 + "W_x".length() + 8) - 4 - 13;
     assertRejected(withChecksum(withInt(good, layers, 3)),
-        "5 tensors, the configuration (3 layers, bias SINGLE, head with bias) has 11");
+        "5 tensors, the configuration (3 layers, head with bias, layer bias SINGLE) has 11");
     byte[] unknownBit = good.clone();
     unknownBit[layers + 4] |= 8;
     assertRejected(withChecksum(unknownBit), "unknown structure bits 0xe");
