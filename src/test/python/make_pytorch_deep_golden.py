@@ -18,7 +18,8 @@ Loss convention (recur's): the batch loss is the mean over sequences of the
 sum over (real) steps of the per-step loss. 'mse' is the per-step mean over
 outputs of the squared error (identity output); 'ce' is softmax cross-entropy
 (without a head, over the D*H top-layer outputs as logits). Targets 'last'
-score only the final row's output; 'every' scores every real step.
+score each sequence's output at its own last real step (the final row when it
+is not padded); 'every' scores every real step.
 
 Masked cases: sequences have lengths >= 1 with trailing padding only, at least
 one of full length; they run through nn.utils.rnn.pack_padded_sequence(...,
@@ -95,6 +96,10 @@ CASES = [
     (2, True, False, True, True, True, "relu", "ce", True, True, 9, 4, 20, 7, 6),
     (2, True, True, True, False, None, "tanh", "mse", True, False, 5, 2, 5, None, None),
     (3, True, True, True, True, True, "relu", "mse", True, True, 6, 3, 13, None, 4),
+    # many-to-one over padded batches: scored at each sequence's last real step
+    (2, True, False, True, True, True, "tanh", "ce", False, True, 8, 4, 13, 3, 6),
+    (1, True, True, False, False, None, "tanh", "mse", False, True, 7, 3, 5, None, None),
+    (2, False, False, True, True, False, "relu", "mse", False, True, 6, 3, 5, 3, 4),
 ]
 
 
@@ -130,7 +135,6 @@ def lengths_for(generator, steps, batch):
 def build_case(index, case):
     (layers, bidirectional, embedding, layer_bias, head, head_bias, activation, loss,
      every_step, masked, steps, batch, hidden, n_in, n_out) = case
-    assert not masked or every_step
     generator = torch.Generator().manual_seed(2000 + index)
     directions = 2 if bidirectional else 1
     width = n_out if head else directions * hidden
@@ -162,7 +166,7 @@ def build_case(index, case):
     h0 = (0.5 * torch.randn((layers * directions, batch, hidden), generator=generator,
                             dtype=torch.float32)).double().requires_grad_(True)
     target_steps = steps if every_step else 1
-    target_mask = mask if every_step else mask[-1:]
+    target_mask = mask if every_step else torch.ones((1, batch), dtype=torch.float64)
     if loss == "ce":
         targets = torch.randint(0, width, (target_steps, batch), generator=generator)
         targets = targets * target_mask.long()
@@ -179,7 +183,8 @@ def build_case(index, case):
         states, h_n = model.rnn(inputs, h0)
     z = model.head(states) if head else states
 
-    used = z if every_step else z[-1:]
+    # many-to-one: each sequence's output at its own last real step (the last row unpadded)
+    used = z if every_step else z[lengths - 1, torch.arange(batch)].unsqueeze(0)
     if loss == "ce":
         per_step = F.cross_entropy(used.reshape(-1, width), targets.reshape(-1),
                                    reduction="none").reshape(target_steps, batch)

@@ -30,7 +30,9 @@ import java.util.Objects;
  *
  * <p>Masks: at a padding step every layer carries its state ({@code h_t = h_{t∓1}}), so the
  * reverse direction starts at each sequence's own last real step, as PyTorch's packed
- * sequences do.
+ * sequences do. In a sequence's trailing padding a bidirectional layer outputs both directions'
+ * states at the sequence's last real step (PyTorch's output at that step), so a many-to-one
+ * loss on the last row of a padded batch scores what PyTorch scores at each sequence's end.
  *
  * <p>A pass allocates nothing: all buffers live in a {@link Workspace}. Passes read the weights
  * and write only the workspace, the gradient accumulator and, the first pass after the weights
@@ -200,6 +202,9 @@ public final class ElmanRnn {
               + layers.length * rowsH);
     }
     ws.inputs = inputs;
+    if (inputs.mask() != null) {
+      findLastRealSteps(ws, inputs.mask());
+    }
     ws.dropped = ws.dropoutRequested && config.dropout() > 0f;
     ws.dropoutRequested = false;
     if (weights != null) { // a frozen model was made once: no lock shared by its threads
@@ -306,7 +311,9 @@ public final class ElmanRnn {
       float[] h = ws.hidden[l * directions + d];
       int from = stepsOffset(d, rowsH);
       for (int r = 0; r < rows; r++) {
-        System.arraycopy(h, from + r * hiddenSize, joined, r * width + d * hiddenSize, hiddenSize);
+        int source = outputRow(ws, d, r);
+        System.arraycopy(h, from + source * hiddenSize, joined, r * width + d * hiddenSize,
+            hiddenSize);
       }
     }
     float[] scale = ws.dropoutScale[l];
@@ -318,6 +325,33 @@ public final class ElmanRnn {
       for (int i = 0; i < rows * width; i++) {
         joined[i] *= scale[i];
       }
+    }
+  }
+
+  /**
+   * The row whose state direction d outputs at row r: r itself, except in a sequence's trailing
+   * padding, where the reverse direction outputs its state at the sequence's last real step (the
+   * forward direction carries that state there anyway). So each row of a padded sequence's tail
+   * holds both directions' states at its last real step, PyTorch's output at that step.
+   */
+  private static int outputRow(Workspace ws, int d, int r) {
+    if (d == 0 || ws.inputs.mask() == null) {
+      return r;
+    }
+    int t = r / ws.batch;
+    int b = r % ws.batch;
+    int last = ws.lastRealStep[b];
+    return last >= 0 && t > last ? last * ws.batch + b : r;
+  }
+
+  /** Each sequence's last real step (−1 when it has none), for {@link #outputRow}. */
+  private static void findLastRealSteps(Workspace ws, boolean[] mask) {
+    for (int b = 0; b < ws.batch; b++) {
+      int t = ws.steps - 1;
+      while (t >= 0 && !mask[t * ws.batch + b]) {
+        t--;
+      }
+      ws.lastRealStep[b] = t;
     }
   }
 
@@ -438,8 +472,8 @@ public final class ElmanRnn {
       float[] delta = ws.hiddenDelta[l * config.directions() + d];
       int to = stepsOffset(d, rowsH);
       for (int r = 0; r < rows; r++) {
-        kernels.axpy(1f, joinedDelta, r * width + d * hiddenSize, delta, to + r * hiddenSize,
-            hiddenSize);
+        kernels.axpy(1f, joinedDelta, r * width + d * hiddenSize, delta,
+            to + outputRow(ws, d, r) * hiddenSize, hiddenSize);
       }
     }
   }

@@ -63,6 +63,8 @@ public final class Workspace {
   final float[] initialHiddenDelta;
   /** ‖∂L/∂h_t‖ per unit and step, over all sequences of the batch. */
   final float[][] hiddenGradientNorms;
+  /** With a mask: each sequence's last real step in the last forward pass (−1 for none). */
+  final int[] lastRealStep;
   /** The inputs of the last forward pass; backward reads them. */
   Inputs inputs;
   /** Dropout for the next forward pass: set by {@link #dropoutForNextPass}, cleared by it. */
@@ -114,6 +116,7 @@ public final class Workspace {
     finalHidden = new float[units * batch * config.hiddenSize()];
     initialHiddenDelta = new float[finalHidden.length];
     hiddenGradientNorms = new float[units][steps];
+    lastRealStep = new int[batch];
   }
 
   public int steps() {

@@ -39,7 +39,7 @@ class PyTorchDeepGoldenTest {
   @Test
   void everyPromisedCaseIsThere() throws Exception {
     List<String> names = cases().map(p -> p.getFileName().toString()).toList();
-    assertEquals(24, names.size(), names.toString());
+    assertEquals(27, names.size(), names.toString());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -106,6 +106,12 @@ final class ReferenceRnn {
           if (finalStates != null) {
             System.arraycopy(h, 0, finalStates, (unit * problem.batch() + b) * hidden, hidden);
           }
+          if (d == 1) { // trailing padding outputs the state at the sequence's last real step
+            int last = lastRealStep(problem, b);
+            for (int t = last + 1; last >= 0 && t < problem.steps(); t++) {
+              System.arraycopy(next[last], hidden, next[t], hidden, hidden);
+            }
+          }
         }
         if (dropoutSeed != null && l < config.layers() - 1) {
           float[] scale = new float[width];
@@ -133,6 +139,14 @@ final class ReferenceRnn {
       }
     }
     return total / problem.batch();
+  }
+
+  private static int lastRealStep(Problem problem, int b) {
+    int t = problem.steps() - 1;
+    while (t >= 0 && problem.mask() != null && !problem.mask()[t * problem.batch() + b]) {
+      t--;
+    }
+    return t;
   }
 
   /** Sequence b's input vectors: dense rows, one-hot tokens, or rows of the embedding. */

@@ -50,7 +50,10 @@ class StackGradientCheckTest {
         new Shape(2, true, 0, Bias.SINGLE, false, false, true, false, Activation.SIGMOID,
             Loss.SQUARED_ERROR, true),
         new Shape(2, true, 5, Bias.PYTORCH_PAIR, true, false, true, true, Activation.TANH,
-            Loss.MEAN_SQUARED_ERROR, true))
+            Loss.MEAN_SQUARED_ERROR, true),
+        // a classifier over padded sequences: scored where each one ends
+        new Shape(2, true, 0, Bias.SINGLE, true, true, false, true, Activation.TANH,
+            Loss.CROSS_ENTROPY, false))
         .map(Arguments::of);
   }
 
