@@ -61,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--steps", defaultValue = "50",
       description = "ADDING: sequence length; CSV: window length; SEGMENT: characters per"
-          + " window; as trained (default ${DEFAULT-VALUE})")
+          + " window, by default the model's own (default ${DEFAULT-VALUE}, or the segmenter's)")
   int steps;
 
   @Option(names = "--header", description = "CSV: the first line is a header") boolean header;
@@ -254,19 +254,45 @@ final class EvalCommand implements Callable<Integer> {
           + " has no " + (vocabulary == null ? ModelFile.VOCABULARY : "word-end tags "
           + UnspacedText.TAGS + " in " + ModelFile.LABELS));
     }
+    Integer trained = trainedWindow(saved);
+    int window = trained != null && !spec.commandLine().getParseResult().hasMatchedOption("--steps")
+        ? trained : steps;
+    if (trained != null && window != trained) {
+      out.printf("note: %s was trained on windows of %s characters; scoring in windows of %d%n",
+          model, trained, window);
+    }
     UnspacedText text = UnspacedText.load(data, vocabulary);
-    MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(text.length(), 4),
-        MemoryBudget.floats(BATCH, steps + 1L,
+    long windows = text.windowCount(window);
+    MemoryBudget.require(MemoryBudget.sum(MemoryBudget.floats(windows * window, 4),
+        MemoryBudget.floats(Math.min(BATCH, windows), window + 1L,
             MemoryBudget.valuesPerRow(saved.weights().config()))),
-        "scoring " + text.length() + " characters in windows of " + steps, "--steps");
+        "scoring " + text.length() + " characters in windows of " + window, "--steps");
     ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
-        text.windows(steps), UnspacedText.WORD_END, BATCH);
+        text.windows(window), UnspacedText.WORD_END, BATCH);
     out.printf(Locale.ROOT, "segmentation: %d characters (%d unknown to the model), %d word"
         + " ends; word end precision %.4f, recall %.4f, F1 %.4f (per-character accuracy %.4f)%n",
         score.steps(), text.unknownCharacters(), score.truePositives() + score.falseNegatives(),
         score.precision(), score.recall(), score.f1(), score.accuracy());
     out.flush();
     return 0;
+  }
+
+  /** The window a segmenter was trained on, or null for a model from before it was recorded. */
+  private Integer trainedWindow(ModelFile.SavedModel saved) {
+    String value = saved.metadata().get(ModelFile.WINDOW);
+    if (value == null) {
+      return null;
+    }
+    try {
+      int window = Integer.parseInt(value);
+      if (window >= 1) {
+        return window;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new IllegalArgumentException(model + ": its " + ModelFile.WINDOW + " is '" + value
+        + "', not a number of characters");
   }
 
   /** Options of other tasks are refused rather than ignored; --data where the task reads it. */

@@ -226,8 +226,16 @@ final class TrainCommand implements Callable<Integer> {
       }
       case SEGMENT -> {
         UnspacedText text = UnspacedText.load(data);
+        long windows = text.windowCount(steps);
+        if (windows < 2) { // checked before cutting: a huge --steps would pad one window first
+          throw new OptionChecks(spec).refuse("--steps", "must cut the text's " + text.length()
+              + " characters into at least 2 windows (one to train on, one held out)", steps);
+        }
+        MemoryBudget.require(MemoryBudget.floats(windows * steps, 4),
+            "cutting " + text.length() + " characters into windows of " + steps, "--steps");
         metadata = Map.of(ModelFile.VOCABULARY, text.vocabulary(),
-            ModelFile.LABELS, String.join("\n", UnspacedText.TAGS));
+            ModelFile.LABELS, String.join("\n", UnspacedText.TAGS),
+            ModelFile.WINDOW, Integer.toString(steps));
         // in the text's order: the held-out fifth is the end of the text, not windows among it
         split = split(text.windows(steps),
             "windows of --steps characters (use a shorter --steps for more)");
@@ -239,7 +247,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean classify = task == Task.CLASSIFY || task == Task.TAG || task == Task.SEGMENT;
     RnnConfig config = config(train.inputSize(), train.outputSize(),
         classify ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY);
-    requireMemory(0, config, (train.steps() + 1L) * batch);
+    requireMemory(0, config, (train.steps() + 1L) * Math.min(batch, train.count()));
     ElmanRnn model = ElmanRnn.initialize(config);
     Optimizer optimizer = optimizer(config);
     Trainer.Settings settings = Trainer.Settings.builder(
@@ -436,7 +444,8 @@ final class TrainCommand implements Callable<Integer> {
             MemoryBudget.floats(dataValues),
             MemoryBudget.floats(parameters, 5 + threads),
             MemoryBudget.floats(rows, MemoryBudget.valuesPerRow(config), 2)),
-        "training " + parameters + " parameters on " + dataValues + " data values",
+        "training " + parameters + " parameters"
+            + (dataValues > 0 ? " on " + dataValues + " data values" : ""),
         "--hidden, --layers, --embedding, --steps or --batch");
   }
 

@@ -157,6 +157,11 @@ public final class UnspacedText {
     return wordEnds.clone();
   }
 
+  /** How many windows of {@code steps} characters {@link #windows} cuts the text into. */
+  public long windowCount(int steps) {
+    return (tokens.length + (long) steps - 1) / steps;
+  }
+
   /**
    * The text cut into windows of {@code steps} characters, in order and without overlap, tagged
    * one-hot over {@link #TAGS} at every step; a shorter last window is padded and masked. A word
@@ -166,7 +171,12 @@ public final class UnspacedText {
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be ≥ 1; got " + steps);
     }
-    int count = (tokens.length + steps - 1) / steps;
+    long cells = windowCount(steps) * steps * TAGS.size();
+    if (cells > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(windowCount(steps) + " windows of " + steps
+          + " characters are too many values for one array; use a shorter window");
+    }
+    int count = (int) windowCount(steps);
     int[] windowTokens = new int[count * steps];
     float[] targets = new float[count * steps * TAGS.size()];
     boolean padded = tokens.length % steps != 0;

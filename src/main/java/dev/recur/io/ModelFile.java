@@ -55,6 +55,9 @@ public final class ModelFile {
   /** The metadata key of a classifier's labels or a tagger's tags, one per line in class order. */
   public static final String LABELS = "recur.labels";
 
+  /** The metadata key of a segmenter's window: the characters per window it was trained on. */
+  public static final String WINDOW = "recur.window";
+
   /** The metadata key of a tagger's vocabulary, one token per line in index order. */
   public static final String TOKENS = "recur.tokens";
 

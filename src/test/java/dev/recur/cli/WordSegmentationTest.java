@@ -84,9 +84,14 @@ class WordSegmentationTest {
     double heldOut = f1(trained.out(), "held-out text \\(the last fifth, ");
     assertTrue(heldOut > THRESHOLD, "held-out F1 " + heldOut + "\n" + trained.out());
 
-    CliRun scored = run("eval", model.toString(), "--task", "SEGMENT", "--data", fresh.toString(),
-        "--steps", "32");
+    // the model knows its window: eval scores in windows of 32 without being told
+    CliRun scored = run("eval", model.toString(), "--task", "SEGMENT", "--data", fresh.toString());
     assertEquals(0, scored.status(), scored.err());
+    assertFalse(scored.out().contains("note:"), scored.out());
+    CliRun other = run("eval", model.toString(), "--task", "SEGMENT", "--data", fresh.toString(),
+        "--steps", "20");
+    assertTrue(other.out().startsWith("note: " + model + " was trained on windows of 32"
+        + " characters; scoring in windows of 20"), other.out());
     assertTrue(scored.out().contains("(0 unknown to the model), 1500 word ends"), scored.out());
     double fresher = f1(scored.out(), "segmentation: ");
     assertTrue(fresher > THRESHOLD, "F1 on fresh text " + fresher + "\n" + scored.out());
@@ -96,6 +101,15 @@ class WordSegmentationTest {
     Path tagged = Files.writeString(dir.resolve("tagged.tsv"), "a\tX\n");
     run("eval", model.toString(), "--task", "TAG", "--data", tagged.toString())
         .refused(1, "has no recur.tokens: it is not a tagger");
+  }
+
+  /** A window longer than the text is refused before the text is cut, not after padding it. */
+  @Test
+  void aWindowTooLongForTheTextIsRefusedBeforeAnyWork() throws IOException {
+    Path small = Files.writeString(dir.resolve("small.txt"), text(3, 20));
+    CliRun run = run("train", "--task", "SEGMENT", "--data", small.toString(), "--steps",
+        "2147483647", "--no-progress", "--out", dir.resolve("m.recur").toString());
+    run.refused(2, "--steps must cut the text's", "into at least 2 windows");
   }
 
   /** The F1 on the line that starts with {@code linePrefix} (a regular expression). */
