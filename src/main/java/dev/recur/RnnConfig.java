@@ -102,8 +102,10 @@ public record RnnConfig(
           "dropout acts between recurrent layers; a model of 1 layer has none (got dropout "
               + dropout + ")");
     }
+    // the largest matrix: a layer's W_x (H×I, H×E or H×D·H), the embedding (V×E) or W_y (O×D·H)
     long widest = Math.max(Math.max(inputSize, outputSize), Math.max(stateWidth, embeddingSize));
-    long largest = Math.max((long) hiddenSize * widest, (long) inputSize * embeddingSize);
+    long largest = Math.max((long) hiddenSize * widest, Math.max(
+        (long) inputSize * embeddingSize, (long) outputSize * stateWidth));
     if (largest > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "weight matrices of "
@@ -269,20 +271,21 @@ public record RnnConfig(
       return this;
     }
 
-    /** Whether the head has a bias, independently of the layers'. */
+    /**
+     * Whether the head has a bias, independently of the layers'. With {@link #noHead()} only
+     * {@code false} is valid ({@link #build()} refuses {@code true}).
+     */
     public Builder headBias(boolean headBias) {
-      this.head = true;
       this.headBias = headBias;
       return this;
     }
 
     /**
      * No head: the outputs are the top layer's states, so the builder's outputSize is replaced by
-     * D·H.
+     * D·H; and so no head bias.
      */
     public Builder noHead() {
       this.head = false;
-      this.headBias = false;
       return this;
     }
 
@@ -294,6 +297,7 @@ public record RnnConfig(
     public RnnConfig build() {
       int outputs = head ? outputSize : (bidirectional ? 2 : 1) * hiddenSize;
       boolean withHeadBias = headBias != null ? headBias : head && bias != Bias.NONE;
+      // a head bias without a head is refused by the constructor, naming both
       return new RnnConfig(
           inputSize, hiddenSize, outputs, activation, output, bias, initializer, identityScale,
           seed, layers, bidirectional, embeddingSize, head, withHeadBias, dropout);

@@ -54,6 +54,14 @@ class RnnConfigTest {
       assertEquals(made, config.parameterCount(), config.toString());
     }
 
+    assertEquals(false, RnnConfig.builder(3, 5, 2).noHead().headBias(false).build().head());
+    assertEquals(false, RnnConfig.builder(3, 5, 2).headBias(false).noHead().build().head());
+    assertMessage("headBias needs a head; this config has none",
+        () -> RnnConfig.builder(3, 5, 2).noHead().headBias(true).build());
+    assertMessage("weight matrices of 2147614720 entries do not fit a Java array; reduce "
+        + "hiddenSize (16385)",
+        () -> RnnConfig.builder(1, 16385, 65536).bidirectional(true).build());
+
     assertMessage("layers must be between 1 and 64; got 0", () -> RnnConfig.builder(3, 4, 5).layers(0).build());
     assertMessage("embeddingSize (0 for none) must be between 1 and 65536; got -2",
         () -> RnnConfig.builder(3, 4, 5).embedding(-2).build());
