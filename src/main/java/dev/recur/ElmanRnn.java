@@ -102,9 +102,24 @@ public final class ElmanRnn {
     for (int i = 0; i < layers.length; i++) {
       layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels);
     }
-    return new ElmanRnn(config, kernels, layers,
+    return ofFrozen(config, kernels, layers,
         config.head() ? LinearHead.frozen(weights, kernels) : null,
         config.hasEmbedding() ? Embedding.frozen(weights) : null);
+  }
+
+  /**
+   * A forward-only model over frozen parts already made ({@link ElmanLayer#frozen} and the like,
+   * layer l's direction d at {@code l·D + d}; the head and embedding null where the config has
+   * none), shared rather than copied: how {@link dev.recur.inference.InferenceModel} serves whole
+   * sequences with the layers its streams step.
+   */
+  public static ElmanRnn ofFrozen(RnnConfig config, Kernels kernels, ElmanLayer[] layers,
+      LinearHead head, Embedding embedding) {
+    if (layers.length != config.layers() * config.directions()
+        || (head != null) != config.head() || (embedding != null) != config.hasEmbedding()) {
+      throw new IllegalArgumentException("the frozen parts do not make a model of " + config);
+    }
+    return new ElmanRnn(config, kernels, layers.clone(), head, embedding);
   }
 
   /** A model with fresh weights drawn as the config says. */

@@ -89,7 +89,8 @@ public final class InferenceModel {
    * ElmanRnn#forward} on a {@link ElmanRnn#workspace} held per thread (0 bytes per pass after
    * the first), and read {@link dev.recur.Workspace#outputs()}. The only way to serve a
    * bidirectional model; for a unidirectional one it gives the bits of streams stepped through
-   * the same inputs. Shared by all threads; made on the first call.
+   * the same inputs. It computes through this model's own frozen layers (no copy of the
+   * weights); shared by all threads, made on the first call.
    */
   public ElmanRnn sequences() {
     ElmanRnn model = sequenceModel;
@@ -97,7 +98,7 @@ public final class InferenceModel {
       synchronized (this) {
         model = sequenceModel;
         if (model == null) {
-          model = ElmanRnn.frozen(weights(), kernels);
+          model = ElmanRnn.ofFrozen(config, kernels, layers, head, embedding); // shared
           sequenceModel = model;
         }
       }

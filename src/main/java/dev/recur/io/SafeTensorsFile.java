@@ -316,9 +316,13 @@ public final class SafeTensorsFile {
     }
     // the matrices, and room for both biases of every layer and the head's
     long weightBytes = 4L * (matrixValues + 2L * hidden * units.length + out);
-    if (weightBytes > Runtime.getRuntime().maxMemory()) {
-      throw new InvalidModelFileException(path, "its weights need " + weightBytes
-          + " bytes, more than the " + Runtime.getRuntime().maxMemory() + " bytes this JVM may use (-Xmx)");
+    // a loaded model is used: the weights, and the layout a model derives from them (transposed),
+    // with room for the reading itself; refused here rather than by an OutOfMemoryError later
+    long limit = Runtime.getRuntime().maxMemory() / 3;
+    if (weightBytes > limit) {
+      throw new InvalidModelFileException(path, "its weights need " + FileBytes.describe(weightBytes)
+          + "; loading and using them takes about three times that, more than this JVM may use ("
+          + FileBytes.describe(Runtime.getRuntime().maxMemory()) + ", -Xmx)");
     }
     Parameters p = Parameters.zeros(config);
     if (embedding != null) {

@@ -273,8 +273,9 @@ class SafeTensorsFileTest {
   @Test
   void aModelLargerThanTheHeapIsRefusedBeforeItIsAllocated() throws IOException {
     long heap = Runtime.getRuntime().maxMemory();
-    // the smallest W_h over the heap, unless that is more than RnnConfig allows in one tensor
-    int hidden = (int) Math.min(46_341, (long) Math.sqrt(heap / 4.0) + 1);
+    // the smallest W_h over a third of the heap (the weights, their derived layout, the reading),
+    // unless that is more than RnnConfig allows in one tensor
+    int hidden = (int) Math.min(46_341, (long) Math.sqrt(heap / 3 / 4.0) + 1);
     long wx = 4L * hidden;
     long wh = 4L * hidden * hidden;
     String header = "{\"__metadata__\":{\"recur.activation\":\"TANH\",\"recur.output\":\"IDENTITY\"},"
@@ -291,8 +292,9 @@ class SafeTensorsFileTest {
     assertTrue(ThreadAllocation.bytes() - before < CONSTANT_BYTES, "nothing allocated for the weights");
     String expected = hidden == 46_341
         ? "invalid configuration: "
-        : "its weights need " + (2 * wx + wh + 4L * (2 * hidden + 1)) + " bytes, more than the " + heap
-            + " bytes this JVM may use (-Xmx)";
+        : "its weights need " + FileBytes.describe(2 * wx + wh + 4L * (2 * hidden + 1))
+            + "; loading and using them takes about three times that, more than this JVM may use ("
+            + FileBytes.describe(heap) + ", -Xmx)";
     assertTrue(e.getMessage().startsWith(file + ": " + expected), e.getMessage());
   }
 
