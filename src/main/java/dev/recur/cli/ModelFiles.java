@@ -66,7 +66,7 @@ final class ModelFiles {
         .filter(o -> command.commandLine().getParseResult().hasMatchedOption(o)).toList();
     if (!given.isEmpty()) {
       throw new ParameterException(command.commandLine(), String.join(", ", given)
-          + " apply to safetensors files; " + Arrays.toString(files) + " in recur's format"
+          + (given.size() == 1 ? " applies" : " apply") + " to safetensors files; " + Arrays.toString(files) + " in recur's format"
           + " records all of that itself");
     }
   }

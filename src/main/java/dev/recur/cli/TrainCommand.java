@@ -405,7 +405,8 @@ final class TrainCommand implements Callable<Integer> {
         .atLeast("--embedding", embedding, 0)
         .atMost("--embedding", embedding, RnnConfig.MAX_SIZE, "the widest a dimension may be")
         .atMost("--hidden", hidden, RnnConfig.MAX_SIZE, "the widest a dimension may be")
-        .finiteInRange("--dropout", dropout, 0, 1);
+        // as typed: a float widened to double would echo -0.10000000149011612
+        .finiteInRange("--dropout", Double.parseDouble(Float.toString(dropout)), 0, 1);
     if (dropout > 0 && layers < 2) {
       throw new OptionChecks(spec).refuse("--dropout", "acts between recurrent layers, so it"
           + " needs --layers 2 or more", "--layers " + layers);

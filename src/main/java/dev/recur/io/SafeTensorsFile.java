@@ -588,16 +588,18 @@ public final class SafeTensorsFile {
     String name = header.metadata(key);
     if (name == null) {
       if (given == null) {
-        throw new InvalidModelFileException(
-            path, "no " + type.getSimpleName() + " given, and no '" + key + "' in the metadata");
+        throw new InvalidModelFileException(path, "no " + type.getSimpleName().toLowerCase(
+            java.util.Locale.ROOT) + " given, and no '" + key + "' in the metadata; it is one of "
+            + Arrays.toString(type.getEnumConstants()));
       }
       return given;
     }
     E saved;
-    try {
-      saved = Enum.valueOf(type, name);
+    try { // PyTorch spells them in lower case ("tanh")
+      saved = Enum.valueOf(type, name.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new InvalidModelFileException(path, "unknown " + type.getSimpleName() + " '" + name + "'", e);
+      throw new InvalidModelFileException(path, "unknown " + type.getSimpleName() + " '" + name
+          + "' in '" + key + "'; it is one of " + Arrays.toString(type.getEnumConstants()), e);
     }
     if (given != null && given != saved) {
       throw new InvalidModelFileException(path, "its metadata says " + type.getSimpleName() + " "

@@ -281,9 +281,9 @@ class CliOptionsTest {
     run("predict", relu.toString(), "--input", steps.toString(), "--activation", "TANH")
         .refused(1, "its metadata says Activation RELU", "not the TANH asked for");
     run("predict", model(2, 2).toString(), "--input", steps.toString(), "--activation", "TANH")
-        .refused(2, "--activation apply to safetensors files", "in recur's format");
+        .refused(2, "--activation applies to safetensors files", "in recur's format");
     run("predict", model(2, 2).toString(), "--input", steps.toString(), "--rnn-prefix", "enc.")
-        .refused(2, "--rnn-prefix apply to safetensors files");
+        .refused(2, "--rnn-prefix applies to safetensors files");
   }
 
   @Test

@@ -94,11 +94,11 @@ class RecurCliDeepModelsTest {
     ModelFile.save(nativeFile, Parameters.initialize(RnnConfig.builder(2, 3, 1).build()));
     Path steps = Files.writeString(dir.resolve("steps.csv"), "0.5,1\n");
     run("predict", nativeFile.toString(), "--input", steps.toString(), "--embedding-prefix", "e.")
-        .refused(2, "--embedding-prefix apply to safetensors files");
+        .refused(2, "--embedding-prefix applies to safetensors files");
     run("eval", nativeFile.toString(), "--task", "ADDING", "--embedding-prefix", "e.")
-        .refused(2, "--embedding-prefix apply to safetensors files");
+        .refused(2, "--embedding-prefix applies to safetensors files");
     run("convert", nativeFile.toString(), dir.resolve("n.recur").toString(), "--embedding-prefix", "e.")
-        .refused(2, "--embedding-prefix apply to safetensors files");
+        .refused(2, "--embedding-prefix applies to safetensors files");
   }
 
   @Test

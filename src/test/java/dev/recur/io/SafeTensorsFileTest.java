@@ -145,6 +145,20 @@ class SafeTensorsFileTest {
         Set.of(), "__metadata__ has the key 'format' twice");
   }
 
+  /** PyTorch spells its nonlinearities in lower case; anything else is refused with the choices. */
+  @Test
+  void metadataNamesTheActivationInEitherCaseOrIsRefusedWithTheChoices() throws IOException {
+    String header = SafeTensorsBytes.header(good);
+    byte[] data = SafeTensorsBytes.data(good);
+    String activation = header.replaceAll(".*\"recur.activation\":\"([A-Z]+)\".*", "$1");
+    Files.write(file, SafeTensorsBytes.of(header.replace("\"recur.activation\":\"" + activation,
+        "\"recur.activation\":\"" + activation.toLowerCase(java.util.Locale.ROOT)), data));
+    assertSameWeights(read(Set.of()));
+    assertRefused(SafeTensorsBytes.of(header.replace("\"recur.activation\":\"" + activation,
+        "\"recur.activation\":\"gelu"), data), Set.of(),
+        "unknown Activation 'gelu' in 'recur.activation'; it is one of [TANH, SIGMOID, RELU]");
+  }
+
   @Test
   void aHeaderOfMillionsOfNumbersCostsASmallMultipleOfItsSize() throws IOException {
     int dimensions = 4_000_000; // an 8 MB shape of ones: a regular expression per number took 2.8 GB
