@@ -75,8 +75,13 @@ final class ModelFiles {
     return file.getFileName().toString().endsWith(".safetensors");
   }
 
+  /** The prefixes the options give; two parts under one prefix is a usage error (exit 2). */
   PyTorchNames names() {
-    return new PyTorchNames(rnnPrefix, headPrefix, !cell, embeddingPrefix);
+    try {
+      return new PyTorchNames(rnnPrefix, headPrefix, !cell, embeddingPrefix);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage());
+    }
   }
 
   /** Loads a {@code .safetensors} file or a native recur file. */

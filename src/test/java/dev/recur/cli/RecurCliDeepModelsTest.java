@@ -99,6 +99,9 @@ class RecurCliDeepModelsTest {
         .refused(2, "--embedding-prefix applies to safetensors files");
     run("convert", nativeFile.toString(), dir.resolve("n.recur").toString(), "--embedding-prefix", "e.")
         .refused(2, "--embedding-prefix applies to safetensors files");
+    // two parts under one prefix is a usage error too
+    run("convert", nativeFile.toString(), dir.resolve("n.safetensors").toString(),
+        "--embedding-prefix", "head.").refused(2, "the embedding needs a prefix of its own");
   }
 
   @Test
