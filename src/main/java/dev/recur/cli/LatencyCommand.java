@@ -124,6 +124,10 @@ final class LatencyCommand implements Callable<Integer> {
       throw checks.refuse("--rate", "× --seconds " + seconds + " must ask for at most "
           + MAX_SCHEDULED_STEPS + " steps (no step takes less than a few nanoseconds)", rate);
     }
+    if (new java.util.HashSet<>(hiddenSizes).size() != hiddenSizes.size()) {
+      // each size names its own series and files: a repeat would overwrite the first's
+      throw checks.refuse("--hidden", "must name each size once", hiddenSizes);
+    }
     for (int hidden : hiddenSizes) {
       checks.atLeast("--hidden", hidden, 1)
           .atMost("--hidden", hidden, RnnConfig.MAX_SIZE, "recur's largest layer");

@@ -219,6 +219,7 @@ class CliOptionsTest {
     run("latency", "--rate", "1e12", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at most 100000000 steps");
     run("latency", "--seconds", "1e300").refused(2, "--seconds must be at most 86400.0 (a day)");
+    run("latency", "--hidden", "8,16,8").refused(2, "--hidden must name each size once; got [8, 16, 8]");
     run("latency", "--rate", "1", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at least one step; got 1.0");
     run("latency", "--seconds", "1e-9").refused(2, "--seconds must be a finite number ≥ 0.01");
