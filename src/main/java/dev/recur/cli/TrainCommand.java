@@ -310,12 +310,22 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** The model the options describe, for {@code inputs} (or a vocabulary) and {@code outputs}. */
+  /**
+   * The model the options describe, for {@code inputs} (or a vocabulary) and {@code outputs}; a
+   * combination no model can have (a matrix too large for an array) is a usage error.
+   */
   private RnnConfig config(int inputs, int outputs, OutputFunction output) {
     RnnConfig.Builder builder = RnnConfig.builder(inputs, hidden, outputs)
         .activation(activation).initializer(initializer).output(output).seed(seed)
         .layers(layers).bidirectional(bidirectional).embedding(embedding).dropout(dropout);
-    return (noHeadBias ? builder.headBias(false) : builder).build();
+    try {
+      return (noHeadBias ? builder.headBias(false) : builder).build();
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "no model of these options can be made (--hidden " + hidden + ", --embedding "
+              + embedding + ", " + inputs + " inputs, " + outputs + " outputs): "
+              + e.getMessage());
+    }
   }
 
   /** The first line a run prints: the model's structure and its parameter count. */

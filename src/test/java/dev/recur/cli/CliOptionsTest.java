@@ -219,6 +219,9 @@ class CliOptionsTest {
     run("latency", "--rate", "1e12", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at most 100000000 steps");
     run("latency", "--seconds", "1e300").refused(2, "--seconds must be at most 86400.0 (a day)");
+    run("train", "--task", "ADDING", "--hidden", "65536", "--epochs", "1", "--no-progress", "--out",
+        "never.recur").refused(2, "no model of these options can be made (--hidden 65536",
+        "do not fit a Java array");
     run("latency", "--hidden", "8,16,8").refused(2, "--hidden must name each size once; got [8, 16, 8]");
     run("latency", "--rate", "1", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at least one step; got 1.0");
