@@ -94,6 +94,13 @@ final class EvalCommand implements Callable<Integer> {
         .atLeast("--input-size", inputSize, 1)
         .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
     checkOptionsApply();
+    if ((task == Task.CLASSIFY || task == Task.TAG || task == Task.SEGMENT)
+        && ModelFiles.isSafeTensors(model)) {
+      throw new OptionChecks(spec).refuse("MODEL", "must be a recur file for --task " + task + ": it"
+          + " scores with the labels, tags or vocabulary a model was trained with, which"
+          + " safetensors cannot hold (train it with recur, or load it into a model of yours)",
+          model);
+    }
     new CommandFiles(spec).input("MODEL", model).input("--data", data).check();
     files.requireSafeTensorsAmong(model);
     PrintWriter out = spec.commandLine().getOut();

@@ -222,6 +222,8 @@ class CliOptionsTest {
     run("train", "--task", "ADDING", "--hidden", "65536", "--epochs", "1", "--no-progress", "--out",
         "never.recur").refused(2, "no model of these options can be made (--hidden 65536",
         "do not fit a Java array");
+    run("eval", "m.safetensors", "--task", "TAG", "--data", "x.tsv").refused(2,
+        "MODEL must be a recur file for --task TAG", "safetensors cannot hold");
     run("latency", "--hidden", "8,16,8").refused(2, "--hidden must name each size once; got [8, 16, 8]");
     run("latency", "--rate", "1", "--seconds", "0.05")
         .refused(2, "--rate × --seconds 0.05 must ask for at least one step; got 1.0");
