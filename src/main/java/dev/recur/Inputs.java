@@ -106,6 +106,16 @@ public final class Inputs {
       throw new IllegalArgumentException(
           "input length " + values.length + ", model expects steps " + steps + " × batch "
               + batch + " × inputSize " + inputSize + " = " + steps * batch * inputSize);
+    } else {
+      // once per pass, before any work: a NaN would silently fill every later state and output
+      for (int i = 0; i < values.length; i++) {
+        if (!Float.isFinite(values[i])) {
+          int row = i / inputSize;
+          throw new IllegalArgumentException("input " + values[i] + " at step " + row / batch
+              + ", sequence " + row % batch + ", entry " + i % inputSize
+              + "; inputs must be finite");
+        }
+      }
     }
   }
 }

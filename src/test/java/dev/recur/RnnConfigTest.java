@@ -84,6 +84,10 @@ class RnnConfigTest {
     assertMessage("initial hidden state length 8, expected layers × directions 4 × batch 2 × "
         + "hiddenSize 4 = 32",
         () -> stack.forward(stack.workspace(2, 2), Inputs.dense(new float[12], 2, 2), new float[8]));
+    float[] values = new float[12];
+    values[7] = Float.NaN;
+    assertMessage("input NaN at step 1, sequence 0, entry 1; inputs must be finite",
+        () -> stack.forward(stack.workspace(2, 2), Inputs.dense(values, 2, 2)));
     ElmanRnn single = ElmanRnn.initialize(RnnConfig.builder(3, 4, 2).build());
     assertMessage("the workspace was made for a model of another shape",
         () -> single.forward(stack.workspace(2, 2), Inputs.dense(new float[12], 2, 2)));
