@@ -51,6 +51,14 @@ public interface Kernels {
       float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
   /**
+   * {@code y += Aᵀ x} for A ({@code rows × cols}) held in bf16 as row pairs ({@link
+   * Bf16#packRowPairs}, {@link Bf16#packedSize} ints): the product of {@link #matTransVec} at
+   * half the bytes read. Each y entry is the chain of fused multiply-adds over the rows in order,
+   * so every implementation gives the same bits.
+   */
+  void matTransVecBf16(int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /**
    * {@code y += Aᵀ x + Bᵀ u}, A {@code aRows × cols} and B {@code bRows × cols}: the two
    * products of one batch-1 recurrent step ({@code W_xᵀ x_t} and {@code W_hᵀ h_{t-1}}) in one
    * pass over y. Every y entry gets exactly the bits of {@link #matTransVec} with A, then with

@@ -78,6 +78,20 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void matTransVecBf16(
+      int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    for (int i = 0; i < rows; i++) {
+      float xi = x[xOff + i];
+      int row = (i >> 1) * cols;
+      boolean upper = (i & 1) == 0;
+      for (int j = 0; j < cols; j++) {
+        int pair = pairs[row + j];
+        y[yOff + j] = Math.fma(upper ? Bf16.upper(pair) : Bf16.lower(pair), xi, y[yOff + j]);
+      }
+    }
+  }
+
+  @Override
   public void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     for (int i = 0; i < m; i++) {

@@ -4,6 +4,7 @@ import static dev.recur.kernel.VectorMath.sumLanes;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -34,6 +35,9 @@ final class VectorKernels implements Kernels {
   static final VectorSpecies<Float> F = species(KernelSelection.requestedBits());
 
   private static final int LANES = F.length();
+
+  /** Ints of the float species' shape: a packed bf16 row pair per lane ({@link Bf16}). */
+  private static final VectorSpecies<Integer> PAIRS = VectorSpecies.of(int.class, F.vectorShape());
 
   /** 0, 1, 2, … in the lanes: compared with a count, the lanes from that count on. */
   static final FloatVector LANE_INDEX = laneIndex();
@@ -278,6 +282,43 @@ final class VectorKernels implements Kernels {
   public void matTransVec(
       float[] a, int aOff, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
     addTransposedProducts(a, aOff, rows, x, xOff, a, aOff, 0, x, xOff, cols, y, yOff);
+  }
+
+  /**
+   * Per column vector of y: for each packed row pair, one int load, the upper row's floats by a
+   * mask and the lower's by a shift, and their two FMAs in row order; the columns past the last
+   * whole vector take the same chain in scalar code.
+   */
+  @Override
+  public void matTransVecBf16(
+      int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    int wholePairs = rows / 2;
+    int c = 0;
+    for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+      FloatVector acc = FloatVector.fromArray(F, y, yOff + c);
+      int at = c;
+      for (int p = 0; p < wholePairs; p++, at += cols) {
+        IntVector packed = IntVector.fromArray(PAIRS, pairs, at);
+        FloatVector upper = packed.and(0xFFFF0000).reinterpretAsFloats();
+        FloatVector lower = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        acc = upper.fma(FloatVector.broadcast(F, x[xOff + 2 * p]), acc);
+        acc = lower.fma(FloatVector.broadcast(F, x[xOff + 2 * p + 1]), acc);
+      }
+      if (rows % 2 == 1) { // the last row has no partner
+        IntVector packed = IntVector.fromArray(PAIRS, pairs, at);
+        acc = packed.and(0xFFFF0000).reinterpretAsFloats()
+            .fma(FloatVector.broadcast(F, x[xOff + rows - 1]), acc);
+      }
+      acc.intoArray(y, yOff + c);
+    }
+    for (; c < cols; c++) {
+      float acc = y[yOff + c];
+      for (int i = 0; i < rows; i++) {
+        int pair = pairs[(i >> 1) * cols + c];
+        acc = Math.fma((i & 1) == 0 ? Bf16.upper(pair) : Bf16.lower(pair), x[xOff + i], acc);
+      }
+      y[yOff + c] = acc;
+    }
   }
 
   @Override

@@ -93,6 +93,37 @@ class KernelParityTest {
     assertArrayEquals(yScalar, yVector);
   }
 
+  /**
+   * bf16 weights: the vector kernel gives exactly the scalar twin's bits (the same FMA chain per
+   * entry), including odd row counts (a pair with no lower row) and column tails; and the
+   * product is the one of the bf16 values, checked against a double sum of the widened weights.
+   */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void bf16TransposedProductGivesTheScalarBits(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 7919L + cols);
+    float[] a = random(random, rows * cols);
+    int[] pairs = new int[Bf16.packedSize(rows, cols)];
+    Bf16.packRowPairs(a, OFFSET, rows, cols, pairs);
+    float[] x = random(random, rows);
+    float[] y = random(random, cols);
+    float[] yScalar = y.clone();
+    float[] yVector = y.clone();
+    scalar.matTransVecBf16(pairs, rows, cols, x, OFFSET, yScalar, OFFSET);
+    vector.matTransVecBf16(pairs, rows, cols, x, OFFSET, yVector, OFFSET);
+    assertEquals(Arrays.toString(yScalar), Arrays.toString(yVector), rows + " × " + cols);
+    for (int j = 0; j < cols; j++) {
+      double exact = y[OFFSET + j];
+      double magnitude = Math.abs(exact);
+      for (int i = 0; i < rows; i++) {
+        double w = Bf16.toFloat(Bf16.fromFloat(a[OFFSET + i * cols + j]));
+        exact += w * x[OFFSET + i];
+        magnitude += Math.abs(w * x[OFFSET + i]);
+      }
+      assertClose(exact, yScalar[OFFSET + j], sumBound(rows + 1, magnitude));
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("shapes")
   void matVecAndTranspose(int rows, int cols) {
