@@ -1,5 +1,6 @@
 package dev.recur.bench;
 
+import dev.recur.kernel.Bf16;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import java.util.SplittableRandom;
@@ -48,6 +49,8 @@ public class KernelBenchmark {
 
   private Kernels kernels;
   private float[] matrix;
+  /** {@link #matrix} in bf16, packed as row pairs. */
+  private int[] bf16Pairs;
   private float[] x;
   private float[] y;
   private float[] rows;
@@ -59,6 +62,8 @@ public class KernelBenchmark {
     kernels = Impl.kernels(impl);
     SplittableRandom random = new SplittableRandom(42);
     matrix = Impl.uniform(random, size * size, 1f / size);
+    bf16Pairs = new int[Bf16.packedSize(size, size)];
+    Bf16.packRowPairs(matrix, 0, size, size, bf16Pairs);
     x = Impl.uniform(random, size, 1f);
     y = new float[size];
     rows = Impl.uniform(random, BATCH * size, 1f);
@@ -76,6 +81,13 @@ public class KernelBenchmark {
   @Benchmark
   public float[] matTransVec() {
     kernels.matTransVec(matrix, 0, size, size, x, 0, y, 0);
+    return y;
+  }
+
+  /** {@link #matTransVec} over the same matrix in bf16: half the bytes read. */
+  @Benchmark
+  public float[] matTransVecBf16() {
+    kernels.matTransVecBf16(bf16Pairs, size, size, x, 0, y, 0);
     return y;
   }
 
