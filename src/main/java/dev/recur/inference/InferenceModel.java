@@ -34,6 +34,8 @@ public final class InferenceModel {
   private final ElmanLayer[] layers;
   private final LinearHead head;
   private final Embedding embedding;
+  /** What this model computes, as a hash: see {@link #fingerprint()}; computed once, here. */
+  private final long fingerprint;
   /** The whole-sequence model, made on first use (see {@link #sequences}). */
   private volatile ElmanRnn sequenceModel;
 
@@ -54,6 +56,7 @@ public final class InferenceModel {
     }
     head = config.head() ? LinearHead.frozen(weights, kernels) : null;
     embedding = config.hasEmbedding() ? Embedding.frozen(weights) : null;
+    fingerprint = ModelFingerprint.of(weights);
   }
 
   public RnnConfig config() {
@@ -109,6 +112,26 @@ public final class InferenceModel {
   /** The values of one stream's state: every layer's h, layer l at {@code l·H}. */
   public int stateSize() {
     return config.layers() * config.hiddenSize();
+  }
+
+  /**
+   * A 64-bit hash of what this model computes: its sizes, layers, direction, embedding, head,
+   * activation and output function, and the bits of every weight as frozen (PyTorch's paired
+   * hidden biases summed, as a step adds them). Models frozen from the same weights share it,
+   * whichever kernels they run on; training-only settings (initializer, seed, dropout) do not
+   * enter it. A {@link StreamSnapshot} carries it, so a state is never restored into another
+   * model. Computed once, when the model is built; a hash against accidents, not an adversary.
+   */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /**
+   * The bytes of one stream's {@link StreamSnapshot}: {@code 32 + 4·}{@link #stateSize()}, for
+   * a caller sizing the buffer it hands to {@link RnnStream#snapshot(byte[], int)}.
+   */
+  public int snapshotSize() {
+    return StreamSnapshot.sizeOf(this);
   }
 
   /** What {@link #warmUp(int)} did: how many steps of each kind, and how long it took. */

@@ -23,6 +23,8 @@ public final class RnnStream implements AutoCloseable {
   private final float[] outputs;
   /** A one-token array, reused, so a token step allocates nothing. */
   private final int[] token = new int[1];
+  /** Writes and reads this stream's state as bytes (with a reused checksum). */
+  private final StreamSnapshot snapshots;
   private boolean closed;
   private LatencyRecorder latency;
 
@@ -35,6 +37,7 @@ public final class RnnStream implements AutoCloseable {
     scratch = new float[model.scratchSize(1)];
     logits = new float[out];
     outputs = new float[out];
+    snapshots = new StreamSnapshot(model);
   }
 
   public InferenceModel model() {
@@ -154,6 +157,53 @@ public final class RnnStream implements AutoCloseable {
     InputChecks.requireOpen(closed);
     InputChecks.requireVector("hidden state", state, hidden.length);
     System.arraycopy(state, 0, hidden, 0, hidden.length);
+  }
+
+  /** The bytes {@link #snapshot(byte[], int)} writes: {@link InferenceModel#snapshotSize()}. */
+  public int snapshotSize() {
+    return model.snapshotSize();
+  }
+
+  /**
+   * Writes this stream's whole state (every layer's h, bit for bit) as a {@link StreamSnapshot}
+   * into {@code into} from {@code offset}, and returns the bytes written ({@link
+   * #snapshotSize()}). Allocates nothing. {@code into} is modified; the stream is not.
+   *
+   * @throws IllegalArgumentException when {@code into} has fewer than {@link #snapshotSize()}
+   *     bytes from {@code offset}
+   */
+  public int snapshot(byte[] into, int offset) {
+    InputChecks.requireOpen(closed);
+    return snapshots.write(hidden, 0, model.config().hiddenSize(), into, offset);
+  }
+
+  /** {@link #snapshot(byte[], int)} into a new array of {@link #snapshotSize()} bytes. */
+  public byte[] snapshot() {
+    byte[] bytes = new byte[snapshotSize()];
+    snapshot(bytes, 0);
+    return bytes;
+  }
+
+  /**
+   * Sets this stream's state from the snapshot in {@code from[offset, offset + length)}, written
+   * by a stream or batch row of a model with the same {@link InferenceModel#fingerprint()}: the
+   * next steps give exactly the bits the stream that wrote it would have given. Everything is
+   * checked first; a refused snapshot leaves this stream as it was. Allocates nothing when the
+   * snapshot is valid.
+   *
+   * @throws InvalidSnapshotException when the bytes are truncated, corrupted, not a snapshot, of
+   *     a newer format version, of another model, or hold NaN or infinity (the message says which)
+   * @throws IndexOutOfBoundsException when the range lies outside {@code from}
+   */
+  public void restore(byte[] from, int offset, int length) {
+    InputChecks.requireOpen(closed);
+    snapshots.read(from, offset, length, hidden, 0, model.config().hiddenSize());
+  }
+
+  /** {@link #restore(byte[], int, int)} from the whole of {@code from}. */
+  public void restore(byte[] from) {
+    Objects.requireNonNull(from, "from");
+    restore(from, 0, from.length);
   }
 
   /** Ends the stream; every later call throws {@link IllegalStateException}. */

@@ -22,6 +22,8 @@ public final class StreamBatch implements AutoCloseable {
   private final float[] scratch;
   private final float[] logits;
   private final float[] outputs;
+  /** Writes and reads one row's state as bytes (with a reused checksum). */
+  private final StreamSnapshot snapshots;
   private boolean closed;
 
   StreamBatch(InferenceModel model, int streams) {
@@ -39,6 +41,7 @@ public final class StreamBatch implements AutoCloseable {
     scratch = new float[model.scratchSize(streams)];
     logits = new float[streams * out];
     outputs = new float[streams * out];
+    snapshots = new StreamSnapshot(model);
   }
 
   /** The number of streams B. */
@@ -101,6 +104,53 @@ public final class StreamBatch implements AutoCloseable {
     for (int l = 0; l < layers; l++) {
       System.arraycopy(state, l * hiddenSize, hidden, (l * streams + b) * hiddenSize, hiddenSize);
     }
+  }
+
+  /** The bytes {@link #snapshot(int, byte[], int)} writes: {@link InferenceModel#snapshotSize()}. */
+  public int snapshotSize() {
+    return model.snapshotSize();
+  }
+
+  /**
+   * Writes stream b's whole state as a {@link StreamSnapshot} into {@code into} from {@code
+   * offset}, and returns the bytes written: the bytes a {@link RnnStream} in that state writes,
+   * so either can restore it. Allocates nothing. {@code into} is modified; the batch is not.
+   *
+   * @throws IllegalArgumentException when {@code into} has fewer than {@link #snapshotSize()}
+   *     bytes from {@code offset}
+   */
+  public int snapshot(int b, byte[] into, int offset) {
+    InputChecks.requireOpen(closed);
+    Objects.checkIndex(b, streams);
+    return snapshots.write(hidden, b * hiddenSize, streams * hiddenSize, into, offset);
+  }
+
+  /** {@link #snapshot(int, byte[], int)} into a new array of {@link #snapshotSize()} bytes. */
+  public byte[] snapshot(int b) {
+    byte[] bytes = new byte[snapshotSize()];
+    snapshot(b, bytes, 0);
+    return bytes;
+  }
+
+  /**
+   * Sets stream b's state from the snapshot in {@code from[offset, offset + length)}, as {@link
+   * RnnStream#restore(byte[], int, int)} does; the other rows are untouched, and a refused
+   * snapshot leaves row b as it was too. Allocates nothing when the snapshot is valid.
+   *
+   * @throws InvalidSnapshotException when the bytes are truncated, corrupted, not a snapshot, of
+   *     a newer format version, of another model, or hold NaN or infinity (the message says which)
+   * @throws IndexOutOfBoundsException when b is not a row, or the range lies outside {@code from}
+   */
+  public void restore(int b, byte[] from, int offset, int length) {
+    InputChecks.requireOpen(closed);
+    Objects.checkIndex(b, streams);
+    snapshots.read(from, offset, length, hidden, b * hiddenSize, streams * hiddenSize);
+  }
+
+  /** {@link #restore(int, byte[], int, int)} from the whole of {@code from}. */
+  public void restore(int b, byte[] from) {
+    Objects.requireNonNull(from, "from");
+    restore(b, from, 0, from.length);
   }
 
   /** Ends the batch; every later call throws {@link IllegalStateException}. */
