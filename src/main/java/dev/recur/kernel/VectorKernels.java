@@ -285,29 +285,67 @@ final class VectorKernels implements Kernels {
   }
 
   /**
-   * Per column vector of y: for each packed row pair, one int load, the upper row's floats by a
-   * mask and the lower's by a shift, and their two FMAs in row order; the columns past the last
-   * whole vector take the same chain in scalar code.
+   * Blocks of {@value #BF16_BLOCK} column vectors of y held in registers (independent FMA chains,
+   * so the FMA latency is hidden): for each packed row pair, one int load per vector, the upper
+   * row's floats by a mask and the lower's by a shift, and their FMAs in row order. Leftover
+   * column vectors go one at a time, and the columns past the last whole vector take the same
+   * chain in scalar code.
    */
   @Override
   public void matTransVecBf16(
       int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
     int wholePairs = rows / 2;
+    boolean oddRow = rows % 2 == 1;
+    if ((long) (wholePairs + (oddRow ? 1 : 0)) * cols > CACHED_FLOATS) {
+      // past the caches, read the weights in memory order: pair by pair, y (in L1) updated
+      for (int p = 0; p < wholePairs + (oddRow ? 1 : 0); p++) {
+        addPackedPair(pairs, p * cols, cols, x[xOff + 2 * p],
+            p < wholePairs ? x[xOff + 2 * p + 1] : 0f, p < wholePairs, y, yOff);
+      }
+      return;
+    }
     int c = 0;
+    for (int block = BF16_BLOCK * LANES; c + block <= cols; c += block) {
+      int at = yOff + c;
+      FloatVector y0 = FloatVector.fromArray(F, y, at);
+      FloatVector y1 = FloatVector.fromArray(F, y, at + LANES);
+      FloatVector y2 = FloatVector.fromArray(F, y, at + 2 * LANES);
+      FloatVector y3 = FloatVector.fromArray(F, y, at + 3 * LANES);
+      int row = c;
+      for (int p = 0; p < wholePairs + (oddRow ? 1 : 0); p++, row += cols) {
+        FloatVector upperX = FloatVector.broadcast(F, x[xOff + 2 * p]);
+        IntVector q0 = IntVector.fromArray(PAIRS, pairs, row);
+        IntVector q1 = IntVector.fromArray(PAIRS, pairs, row + LANES);
+        IntVector q2 = IntVector.fromArray(PAIRS, pairs, row + 2 * LANES);
+        IntVector q3 = IntVector.fromArray(PAIRS, pairs, row + 3 * LANES);
+        y0 = q0.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y0);
+        y1 = q1.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y1);
+        y2 = q2.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y2);
+        y3 = q3.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y3);
+        if (p < wholePairs) { // the last row of an odd count has no partner
+          FloatVector lowerX = FloatVector.broadcast(F, x[xOff + 2 * p + 1]);
+          y0 = q0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y0);
+          y1 = q1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y1);
+          y2 = q2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y2);
+          y3 = q3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y3);
+        }
+      }
+      y0.intoArray(y, at);
+      y1.intoArray(y, at + LANES);
+      y2.intoArray(y, at + 2 * LANES);
+      y3.intoArray(y, at + 3 * LANES);
+    }
     for (int bound = F.loopBound(cols); c < bound; c += LANES) {
       FloatVector acc = FloatVector.fromArray(F, y, yOff + c);
-      int at = c;
-      for (int p = 0; p < wholePairs; p++, at += cols) {
-        IntVector packed = IntVector.fromArray(PAIRS, pairs, at);
-        FloatVector upper = packed.and(0xFFFF0000).reinterpretAsFloats();
-        FloatVector lower = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-        acc = upper.fma(FloatVector.broadcast(F, x[xOff + 2 * p]), acc);
-        acc = lower.fma(FloatVector.broadcast(F, x[xOff + 2 * p + 1]), acc);
-      }
-      if (rows % 2 == 1) { // the last row has no partner
-        IntVector packed = IntVector.fromArray(PAIRS, pairs, at);
+      int row = c;
+      for (int p = 0; p < wholePairs + (oddRow ? 1 : 0); p++, row += cols) {
+        IntVector packed = IntVector.fromArray(PAIRS, pairs, row);
         acc = packed.and(0xFFFF0000).reinterpretAsFloats()
-            .fma(FloatVector.broadcast(F, x[xOff + rows - 1]), acc);
+            .fma(FloatVector.broadcast(F, x[xOff + 2 * p]), acc);
+        if (p < wholePairs) {
+          acc = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
+              .fma(FloatVector.broadcast(F, x[xOff + 2 * p + 1]), acc);
+        }
       }
       acc.intoArray(y, yOff + c);
     }
@@ -320,6 +358,34 @@ final class VectorKernels implements Kernels {
       y[yOff + c] = acc;
     }
   }
+
+  /**
+   * {@code y += upperX · upper row + lowerX · lower row} of one packed pair (the lower only when
+   * {@code hasLower}), in that order for every entry: the vector body, then the scalar tail.
+   */
+  private static void addPackedPair(int[] pairs, int row, int cols, float upperX, float lowerX,
+      boolean hasLower, float[] y, int yOff) {
+    FloatVector upperV = FloatVector.broadcast(F, upperX);
+    FloatVector lowerV = FloatVector.broadcast(F, lowerX);
+    int c = 0;
+    for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+      IntVector packed = IntVector.fromArray(PAIRS, pairs, row + c);
+      FloatVector acc = packed.and(0xFFFF0000).reinterpretAsFloats()
+          .fma(upperV, FloatVector.fromArray(F, y, yOff + c));
+      if (hasLower) {
+        acc = packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerV, acc);
+      }
+      acc.intoArray(y, yOff + c);
+    }
+    for (; c < cols; c++) {
+      int pair = pairs[row + c];
+      float acc = Math.fma(Bf16.upper(pair), upperX, y[yOff + c]);
+      y[yOff + c] = hasLower ? Math.fma(Bf16.lower(pair), lowerX, acc) : acc;
+    }
+  }
+
+  /** Column vectors of y {@link #matTransVecBf16} keeps in registers at once. */
+  private static final int BF16_BLOCK = 4;
 
   @Override
   public void matTransVecPair(
