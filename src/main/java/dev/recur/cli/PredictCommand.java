@@ -59,9 +59,16 @@ final class PredictCommand implements Callable<Integer> {
     List<String> lines = TextFiles.lines(input);
     List<String> steps = new ArrayList<>();
     List<Integer> numbers = new ArrayList<>(); // the line number of each step
+    int blank = -1; // the first blank line: only more blank lines may follow it
     for (int n = 0; n < lines.size(); n++) {
       String line = lines.get(n).strip();
-      if (!line.isEmpty()) {
+      if (line.isEmpty()) {
+        blank = blank < 0 ? n : blank;
+      } else if (blank >= 0) {
+        // skipping it would shift every later output row against its input line
+        throw new IllegalArgumentException(input + ": line " + (blank + 1) + " is blank; each"
+            + " line is one step, so blank lines may only end the file");
+      } else {
         steps.add(line);
         numbers.add(n);
       }

@@ -129,6 +129,22 @@ class CliOptionsTest {
     assertEquals(expected.out(), withMark.out());
   }
 
+  /** One line, one step: a blank line inside the input would shift every later output row. */
+  @Test
+  void predictRefusesABlankLineBetweenStepsButNotAtTheEnd() throws Exception {
+    Path model = model(2, 2);
+    Path gap = Files.writeString(dir.resolve("gap.csv"), "0.5,1\n\n2,3\n");
+    run("predict", model.toString(), "--input", gap.toString())
+        .refused(1, "gap.csv: line 2 is blank; each line is one step, so blank lines may only end"
+            + " the file");
+    Path trailing = Files.writeString(dir.resolve("trailing.csv"), "0.5,1\n2,3\n\n  \n");
+    Path plain = Files.writeString(dir.resolve("plain.csv"), "0.5,1\n2,3\n");
+    CliRun expected = run("predict", model.toString(), "--input", plain.toString());
+    CliRun withBlankEnd = run("predict", model.toString(), "--input", trailing.toString());
+    assertEquals(0, withBlankEnd.status(), withBlankEnd.err());
+    assertEquals(expected.out(), withBlankEnd.out());
+  }
+
   /** Stand-in commands that fail the ways only a bug or the heap can. */
   @Command(name = "out-of-memory")
   static final class RunsOutOfMemory implements Callable<Integer> {

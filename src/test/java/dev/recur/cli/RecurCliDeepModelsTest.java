@@ -71,7 +71,7 @@ class RecurCliDeepModelsTest {
     assertTrue(Files.readString(pytorch, java.nio.charset.StandardCharsets.ISO_8859_1)
         .contains("\"words.weight\""));
 
-    Path tokens = Files.writeString(dir.resolve("tokens.txt"), "3\n0\n\n6\n2\n");
+    Path tokens = Files.writeString(dir.resolve("tokens.txt"), "3\n0\n6\n2\n");
     String expected = printed(model, Inputs.tokens(new int[] {3, 0, 6, 2}, 4, 1), 4);
     CliRun fromNative = run("predict", nativeFile.toString(), "--input", tokens.toString());
     assertEquals(0, fromNative.status(), fromNative.err());
