@@ -100,10 +100,11 @@ public final class ElmanRnn {
     int directions = config.directions();
     ElmanLayer[] layers = new ElmanLayer[config.layers() * directions];
     for (int i = 0; i < layers.length; i++) {
-      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels);
+      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels,
+          Precision.FP32);
     }
     return ofFrozen(config, kernels, layers,
-        config.head() ? LinearHead.frozen(weights, kernels) : null,
+        config.head() ? LinearHead.frozen(weights, kernels, Precision.FP32) : null,
         config.hasEmbedding() ? Embedding.frozen(weights) : null);
   }
 

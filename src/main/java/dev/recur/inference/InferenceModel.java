@@ -1,6 +1,7 @@
 package dev.recur.inference;
 
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
@@ -27,6 +28,7 @@ public final class InferenceModel {
 
   private final RnnConfig config;
   private final Kernels kernels;
+  private final Precision precision;
   /**
    * The layer and the head in the kernels' layout (see {@link ElmanLayer}): the same code the
    * training forward pass runs, so a step gives that pass's bits.
@@ -46,15 +48,24 @@ public final class InferenceModel {
 
   /** Freezes a copy of {@code weights} on explicit kernels. */
   public InferenceModel(Parameters weights, Kernels kernels) {
+    this(weights, kernels, Precision.FP32);
+  }
+
+  /**
+   * Freezes a copy of {@code weights} on explicit kernels, its weight matrices held in {@code
+   * precision} (see {@link Precision}: a bf16 model reads half the bytes per step).
+   */
+  public InferenceModel(Parameters weights, Kernels kernels, Precision precision) {
     Objects.requireNonNull(weights, "weights");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.precision = Objects.requireNonNull(precision, "precision");
     config = weights.config();
     int directions = config.directions();
     layers = new ElmanLayer[config.layers() * directions];
     for (int i = 0; i < layers.length; i++) {
-      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels);
+      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels, precision);
     }
-    head = config.head() ? LinearHead.frozen(weights, kernels) : null;
+    head = config.head() ? LinearHead.frozen(weights, kernels, precision) : null;
     embedding = config.hasEmbedding() ? Embedding.frozen(weights) : null;
     fingerprint = ModelFingerprint.of(weights);
   }
@@ -65,6 +76,11 @@ public final class InferenceModel {
 
   public Kernels kernels() {
     return kernels;
+  }
+
+  /** How the weight matrices are held. */
+  public Precision precision() {
+    return precision;
   }
 
   /** A new stream, starting from the zero state; refused for a bidirectional model. */

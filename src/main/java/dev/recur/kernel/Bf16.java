@@ -61,4 +61,14 @@ public final class Bf16 {
       }
     }
   }
+
+  /** The inverse of {@link #packRowPairs}: the bf16 values widened, into {@code matrix} from 0. */
+  public static void unpackRowPairs(int[] packed, int rows, int cols, float[] matrix) {
+    for (int i = 0; i < rows; i++) {
+      int row = (i >> 1) * cols;
+      for (int j = 0; j < cols; j++) {
+        matrix[i * cols + j] = (i & 1) == 0 ? upper(packed[row + j]) : lower(packed[row + j]);
+      }
+    }
+  }
 }

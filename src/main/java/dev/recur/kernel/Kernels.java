@@ -59,6 +59,12 @@ public interface Kernels {
   void matTransVecBf16(int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
   /**
+   * {@code y += A[row, :]} for A held in bf16 as row pairs ({@link Bf16#packRowPairs}, {@code
+   * cols} columns): a token's column of a weight matrix, as {@link #axpy} with 1 adds it.
+   */
+  void addBf16Row(int[] pairs, int row, int cols, float[] y, int yOff);
+
+  /**
    * {@code y += Aᵀ x + Bᵀ u}, A {@code aRows × cols} and B {@code bRows × cols}: the two
    * products of one batch-1 recurrent step ({@code W_xᵀ x_t} and {@code W_hᵀ h_{t-1}}) in one
    * pass over y. Every y entry gets exactly the bits of {@link #matTransVec} with A, then with

@@ -92,6 +92,16 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void addBf16Row(int[] pairs, int row, int cols, float[] y, int yOff) {
+    int from = (row >> 1) * cols;
+    boolean upper = (row & 1) == 0;
+    for (int j = 0; j < cols; j++) {
+      int pair = pairs[from + j];
+      y[yOff + j] += upper ? Bf16.upper(pair) : Bf16.lower(pair);
+    }
+  }
+
+  @Override
   public void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     for (int i = 0; i < m; i++) {

@@ -384,6 +384,24 @@ final class VectorKernels implements Kernels {
     }
   }
 
+  @Override
+  public void addBf16Row(int[] pairs, int row, int cols, float[] y, int yOff) {
+    int from = (row >> 1) * cols;
+    boolean upper = (row & 1) == 0;
+    int c = 0;
+    for (int bound = F.loopBound(cols); c < bound; c += LANES) {
+      IntVector packed = IntVector.fromArray(PAIRS, pairs, from + c);
+      FloatVector w = upper
+          ? packed.and(0xFFFF0000).reinterpretAsFloats()
+          : packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+      w.add(FloatVector.fromArray(F, y, yOff + c)).intoArray(y, yOff + c);
+    }
+    for (; c < cols; c++) {
+      int pair = pairs[from + c];
+      y[yOff + c] += upper ? Bf16.upper(pair) : Bf16.lower(pair);
+    }
+  }
+
   /** Column vectors of y {@link #matTransVecBf16} keeps in registers at once. */
   private static final int BF16_BLOCK = 4;
 

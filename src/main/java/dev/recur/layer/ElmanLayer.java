@@ -2,8 +2,10 @@ package dev.recur.layer;
 
 import dev.recur.Bias;
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import dev.recur.Transpose;
+import dev.recur.kernel.Bf16;
 import dev.recur.kernel.Kernels;
 import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
@@ -30,8 +32,12 @@ public final class ElmanLayer {
   private final Nonlinearity activation;
   private final Bias biasKind;
   private final Kernels kernels;
+  /** W_xᵀ and W_hᵀ in float; null in a bf16 serving layer, which holds {@link #inputPairs}. */
   private final float[] inputWeightsTransposed;
   private final float[] recurrentWeightsTransposed;
+  /** W_xᵀ and W_hᵀ in bf16 as row pairs ({@link Bf16}); null unless frozen in bf16. */
+  private final int[] inputPairs;
+  private final int[] recurrentPairs;
   private final float[] bias;
   /**
    * The live W_x, W_h, b_ih and b_hh a training layer is made from ({@link #refresh} derives
@@ -40,7 +46,7 @@ public final class ElmanLayer {
   private final Parameters.LayerWeights live;
 
   private ElmanLayer(RnnConfig config, int index, int direction, Kernels kernels,
-      Parameters.LayerWeights live) {
+      Parameters.LayerWeights live, Precision precision) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.index = index;
     this.direction = direction;
@@ -52,8 +58,11 @@ public final class ElmanLayer {
       case RELU -> Nonlinearity.RELU;
     };
     biasKind = config.bias();
-    inputWeightsTransposed = new float[inputSize * hiddenSize];
-    recurrentWeightsTransposed = new float[hiddenSize * hiddenSize];
+    boolean bf16 = precision == Precision.BF16;
+    inputWeightsTransposed = bf16 ? null : new float[inputSize * hiddenSize];
+    recurrentWeightsTransposed = bf16 ? null : new float[hiddenSize * hiddenSize];
+    inputPairs = bf16 ? new int[Bf16.packedSize(inputSize, hiddenSize)] : null;
+    recurrentPairs = bf16 ? new int[Bf16.packedSize(hiddenSize, hiddenSize)] : null;
     bias = new float[hiddenSize];
     this.live = live;
   }
@@ -66,18 +75,20 @@ public final class ElmanLayer {
    */
   public static ElmanLayer over(Parameters weights, int index, int direction, Kernels kernels) {
     ElmanLayer layer = new ElmanLayer(weights.config(), index, direction, kernels,
-        weights.layer(index, direction));
+        weights.layer(index, direction), Precision.FP32);
     layer.refresh();
     return layer;
   }
 
   /**
    * A serving layer: layer {@code index} in {@code direction} of {@code weights} derived once,
-   * keeping no reference to them (so a frozen model never holds on to training arrays); it has
-   * no backward pass.
+   * keeping no reference to them (so a frozen model never holds on to training arrays), its
+   * matrices in {@code precision}; it has no backward pass.
    */
-  public static ElmanLayer frozen(Parameters weights, int index, int direction, Kernels kernels) {
-    ElmanLayer layer = new ElmanLayer(weights.config(), index, direction, kernels, null);
+  public static ElmanLayer frozen(Parameters weights, int index, int direction, Kernels kernels,
+      Precision precision) {
+    ElmanLayer layer = new ElmanLayer(weights.config(), index, direction, kernels, null,
+        Objects.requireNonNull(precision, "precision"));
     layer.derive(weights.layer(index, direction));
     return layer;
   }
@@ -88,8 +99,18 @@ public final class ElmanLayer {
   }
 
   private void derive(Parameters.LayerWeights weights) {
-    Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
-    Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, recurrentWeightsTransposed);
+    if (inputPairs != null) { // bf16: W_xᵀ and W_hᵀ rounded and packed, once
+      float[] transposed = new float[inputSize * hiddenSize];
+      Transpose.into(weights.inputWeights(), hiddenSize, inputSize, transposed);
+      Bf16.packRowPairs(transposed, 0, inputSize, hiddenSize, inputPairs);
+      transposed = new float[hiddenSize * hiddenSize];
+      Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, transposed);
+      Bf16.packRowPairs(transposed, 0, hiddenSize, hiddenSize, recurrentPairs);
+    } else {
+      Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
+      Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize,
+          recurrentWeightsTransposed);
+    }
     float[] first = weights.firstBias();
     float[] second = weights.secondBias();
     for (int i = 0; i < hiddenSize; i++) {
@@ -111,21 +132,41 @@ public final class ElmanLayer {
   /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of {@code I_l} inputs. */
   public void inputPreActivations(int rows, float[] x, int xOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
-    addProduct(rows, hiddenSize, inputSize, x, xOff, inputWeightsTransposed, a, aOff);
+    if (inputPairs != null) {
+      addBf16Products(rows, inputSize, x, xOff, inputPairs, a, aOff);
+    } else {
+      addProduct(rows, hiddenSize, inputSize, x, xOff, inputWeightsTransposed, a, aOff);
+    }
+  }
+
+  /** {@code out_r += x_r · Wᵀ} row by row, Wᵀ ({@code k × H}) in bf16 pairs. */
+  private void addBf16Products(int rows, int k, float[] x, int xOff, int[] pairs, float[] out,
+      int outOff) {
+    for (int r = 0; r < rows; r++) {
+      kernels.matTransVecBf16(pairs, k, hiddenSize, x, xOff + r * k, out, outOff + r * hiddenSize);
+    }
   }
 
   /** {@code a_r = b_h + W_x e_{token_r}}: column {@code token_r} of {@code W_x}, for token rows. */
   public void tokenPreActivations(int rows, int[] tokens, int tokenOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
     for (int r = 0; r < rows; r++) {
-      kernels.axpy(1f, inputWeightsTransposed, tokens[tokenOff + r] * hiddenSize, a,
-          aOff + r * hiddenSize, hiddenSize);
+      if (inputPairs != null) {
+        kernels.addBf16Row(inputPairs, tokens[tokenOff + r], hiddenSize, a, aOff + r * hiddenSize);
+      } else {
+        kernels.axpy(1f, inputWeightsTransposed, tokens[tokenOff + r] * hiddenSize, a,
+            aOff + r * hiddenSize, hiddenSize);
+      }
     }
   }
 
   /** {@code a_r += W_h h_r} for {@code rows} rows of previous states. */
   public void addRecurrent(int rows, float[] h, int hOff, float[] a, int aOff) {
-    addProduct(rows, hiddenSize, hiddenSize, h, hOff, recurrentWeightsTransposed, a, aOff);
+    if (recurrentPairs != null) {
+      addBf16Products(rows, hiddenSize, h, hOff, recurrentPairs, a, aOff);
+    } else {
+      addProduct(rows, hiddenSize, hiddenSize, h, hOff, recurrentWeightsTransposed, a, aOff);
+    }
   }
 
   /**
@@ -134,8 +175,13 @@ public final class ElmanLayer {
    */
   public void preActivation(float[] x, int xOff, float[] h, int hOff, float[] a, int aOff) {
     System.arraycopy(bias, 0, a, aOff, hiddenSize);
-    kernels.matTransVecPair(inputWeightsTransposed, 0, inputSize, x, xOff,
-        recurrentWeightsTransposed, 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
+    if (inputPairs != null) { // the same chain per entry: b_h, then W_x's rows, then W_h's
+      kernels.matTransVecBf16(inputPairs, inputSize, hiddenSize, x, xOff, a, aOff);
+      kernels.matTransVecBf16(recurrentPairs, hiddenSize, hiddenSize, h, hOff, a, aOff);
+    } else {
+      kernels.matTransVecPair(inputWeightsTransposed, 0, inputSize, x, xOff,
+          recurrentWeightsTransposed, 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
+    }
   }
 
   /** {@code h_r = f(a_r)} for {@code rows} rows (in place when the arrays and offsets agree). */
@@ -210,8 +256,16 @@ public final class ElmanLayer {
   /** Writes {@code W_x}, {@code W_h} and {@code b_h} (as one bias) back into {@code weights}. */
   public void copyInto(Parameters weights) {
     Parameters.LayerWeights target = weights.layer(index, direction);
-    Transpose.into(inputWeightsTransposed, inputSize, hiddenSize, target.inputWeights());
-    Transpose.into(recurrentWeightsTransposed, hiddenSize, hiddenSize, target.recurrentWeights());
+    float[] input = inputWeightsTransposed;
+    float[] recurrent = recurrentWeightsTransposed;
+    if (inputPairs != null) { // the bf16 values, widened
+      input = new float[inputSize * hiddenSize];
+      Bf16.unpackRowPairs(inputPairs, inputSize, hiddenSize, input);
+      recurrent = new float[hiddenSize * hiddenSize];
+      Bf16.unpackRowPairs(recurrentPairs, hiddenSize, hiddenSize, recurrent);
+    }
+    Transpose.into(input, inputSize, hiddenSize, target.inputWeights());
+    Transpose.into(recurrent, hiddenSize, hiddenSize, target.recurrentWeights());
     if (biasKind != Bias.NONE) {
       System.arraycopy(bias, 0, target.firstBias(), 0, hiddenSize);
       java.util.Arrays.fill(target.secondBias(), 0f); // b_hh's share is in b_h already

@@ -2,8 +2,10 @@ package dev.recur.layer;
 
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import dev.recur.Transpose;
+import dev.recur.kernel.Bf16;
 import dev.recur.kernel.Kernels;
 import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
@@ -22,13 +24,17 @@ public final class LinearHead {
   private final OutputFunction output;
   private final boolean hasBias;
   private final Kernels kernels;
+  /** W_yᵀ in float, or null in a bf16 serving head, which holds {@link #weightPairs}. */
   private final float[] weightsTransposed;
+  /** W_yᵀ in bf16 as row pairs; null unless frozen in bf16. */
+  private final int[] weightPairs;
   private final float[] bias;
   /** The live W_y and b_y of a training head ({@link #refresh}, backward); null when frozen. */
   private final float[] outputWeights;
   private final float[] outputBias;
 
-  private LinearHead(RnnConfig config, Kernels kernels, float[] outputWeights, float[] outputBias) {
+  private LinearHead(RnnConfig config, Kernels kernels, float[] outputWeights, float[] outputBias,
+      Precision precision) {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     if (!config.head()) {
       throw new IllegalArgumentException("this model has no head: its outputs are its states");
@@ -37,7 +43,9 @@ public final class LinearHead {
     outputSize = config.outputSize();
     output = config.output();
     hasBias = config.headBias();
-    weightsTransposed = new float[hiddenSize * outputSize];
+    boolean bf16 = precision == Precision.BF16;
+    weightsTransposed = bf16 ? null : new float[hiddenSize * outputSize];
+    weightPairs = bf16 ? new int[Bf16.packedSize(hiddenSize, outputSize)] : null;
     bias = new float[outputSize];
     this.outputWeights = outputWeights;
     this.outputBias = outputBias;
@@ -46,14 +54,15 @@ public final class LinearHead {
   /** A training head over {@code weights}' live arrays; see {@link ElmanLayer#over}. */
   public static LinearHead over(Parameters weights, Kernels kernels) {
     LinearHead head = new LinearHead(
-        weights.config(), kernels, weights.outputWeights(), weights.outputBias());
+        weights.config(), kernels, weights.outputWeights(), weights.outputBias(), Precision.FP32);
     head.refresh();
     return head;
   }
 
   /** A serving head derived once from {@code weights}; see {@link ElmanLayer#frozen}. */
-  public static LinearHead frozen(Parameters weights, Kernels kernels) {
-    LinearHead head = new LinearHead(weights.config(), kernels, null, null);
+  public static LinearHead frozen(Parameters weights, Kernels kernels, Precision precision) {
+    LinearHead head = new LinearHead(weights.config(), kernels, null, null,
+        Objects.requireNonNull(precision, "precision"));
     head.derive(weights.outputWeights(), weights.outputBias());
     return head;
   }
@@ -67,7 +76,13 @@ public final class LinearHead {
   }
 
   private void derive(float[] wy, float[] by) {
-    Transpose.into(wy, outputSize, hiddenSize, weightsTransposed);
+    if (weightPairs != null) {
+      float[] transposed = new float[hiddenSize * outputSize];
+      Transpose.into(wy, outputSize, hiddenSize, transposed);
+      Bf16.packRowPairs(transposed, 0, hiddenSize, outputSize, weightPairs);
+    } else {
+      Transpose.into(wy, outputSize, hiddenSize, weightsTransposed);
+    }
     if (hasBias) {
       System.arraycopy(by, 0, bias, 0, outputSize);
     }
@@ -79,7 +94,15 @@ public final class LinearHead {
    */
   public void outputs(int rows, float[] h, int hOff, float[] logits, float[] outputs, int off) {
     ElmanLayer.fillRows(bias, rows, logits, off);
-    ElmanLayer.addProduct(kernels, rows, outputSize, hiddenSize, h, hOff, weightsTransposed, logits, off);
+    if (weightPairs != null) { // row by row, each the chain of a single-row product
+      for (int r = 0; r < rows; r++) {
+        kernels.matTransVecBf16(weightPairs, hiddenSize, outputSize, h, hOff + r * hiddenSize,
+            logits, off + r * outputSize);
+      }
+    } else {
+      ElmanLayer.addProduct(kernels, rows, outputSize, hiddenSize, h, hOff, weightsTransposed,
+          logits, off);
+    }
     applyOutputFunction(kernels, output, rows, outputSize, logits, outputs, off);
   }
 
@@ -111,7 +134,12 @@ public final class LinearHead {
 
   /** Writes {@code W_y} and {@code b_y} back into {@code weights}. */
   public void copyInto(Parameters weights) {
-    Transpose.into(weightsTransposed, hiddenSize, outputSize, weights.outputWeights());
+    float[] transposed = weightsTransposed;
+    if (weightPairs != null) { // the bf16 values, widened
+      transposed = new float[hiddenSize * outputSize];
+      Bf16.unpackRowPairs(weightPairs, hiddenSize, outputSize, transposed);
+    }
+    Transpose.into(transposed, hiddenSize, outputSize, weights.outputWeights());
     if (hasBias) {
       System.arraycopy(bias, 0, weights.outputBias(), 0, outputSize);
     }

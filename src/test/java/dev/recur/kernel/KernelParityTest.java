@@ -129,6 +129,28 @@ class KernelParityTest {
     }
   }
 
+  /** A token's row of a bf16 matrix: the scalar twin's bits, and exactly y + the widened value. */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void bf16RowAddGivesTheScalarBits(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 31L + cols);
+    float[] a = random(random, rows * cols);
+    int[] pairs = new int[Bf16.packedSize(rows, cols)];
+    Bf16.packRowPairs(a, OFFSET, rows, cols, pairs);
+    for (int row : new int[] {0, rows - 1, rows / 2}) {
+      float[] y = random(random, cols);
+      float[] yScalar = y.clone();
+      float[] yVector = y.clone();
+      scalar.addBf16Row(pairs, row, cols, yScalar, OFFSET);
+      vector.addBf16Row(pairs, row, cols, yVector, OFFSET);
+      assertEquals(Arrays.toString(yScalar), Arrays.toString(yVector), "row " + row);
+      for (int j = 0; j < cols; j++) {
+        float w = Bf16.toFloat(Bf16.fromFloat(a[OFFSET + row * cols + j]));
+        assertEquals(y[OFFSET + j] + w, yScalar[OFFSET + j]);
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("shapes")
   void matVecAndTranspose(int rows, int cols) {
