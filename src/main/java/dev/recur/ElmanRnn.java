@@ -97,13 +97,7 @@ public final class ElmanRnn {
    */
   public static ElmanRnn frozen(Parameters weights, Kernels kernels) {
     RnnConfig config = weights.config();
-    int directions = config.directions();
-    ElmanLayer[] layers = new ElmanLayer[config.layers() * directions];
-    for (int i = 0; i < layers.length; i++) {
-      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels,
-          Precision.FP32);
-    }
-    return ofFrozen(config, kernels, layers,
+    return ofFrozen(config, kernels, ElmanLayer.frozenAll(weights, kernels, Precision.FP32),
         config.head() ? LinearHead.frozen(weights, kernels, Precision.FP32) : null,
         config.hasEmbedding() ? Embedding.frozen(weights) : null);
   }

@@ -235,14 +235,9 @@ public final class Parameters {
 
   /** Layer {@code layer}'s weights in {@code direction} (0 forward, 1 reverse). */
   public LayerWeights layer(int layer, int direction) {
-    if (layer < 0 || layer >= config.layers() || direction < 0
-        || direction >= config.directions()) {
-      throw new IndexOutOfBoundsException("layer " + layer + " direction " + direction
-          + " of a model of " + config.layers() + " layers × " + config.directions()
-          + " directions");
-    }
+    int unit = config.unit(layer, direction);
     version++;
-    return layers[layer * config.directions() + direction];
+    return layers[unit];
   }
 
   /** E, V×E; empty without an embedding. */

@@ -133,6 +133,18 @@ public record RnnConfig(
     return directions() * hiddenSize;
   }
 
+  /**
+   * The index {@code l·D + d} of layer {@code layer} in {@code direction} (0 forward, 1 reverse):
+   * the order of every per-layer array (weights, states, initial states, {@code h_n}).
+   */
+  public int unit(int layer, int direction) {
+    if (layer < 0 || layer >= layers || direction < 0 || direction >= directions()) {
+      throw new IndexOutOfBoundsException("layer " + layer + " direction " + direction
+          + " of a model of " + layers + " layers × " + directions() + " directions");
+    }
+    return layer * directions() + direction;
+  }
+
   /** Whether tokens go through an embedding table (else they select columns of W_x). */
   public boolean hasEmbedding() {
     return embeddingSize > 0;

@@ -146,17 +146,7 @@ public final class Workspace {
 
   /** Layer {@code layer}'s states in {@code direction} (0 forward, 1 reverse); see above. */
   public float[] hidden(int layer, int direction) {
-    return hidden[unit(layer, direction)];
-  }
-
-  private int unit(int layer, int direction) {
-    if (layer < 0 || layer >= config.layers() || direction < 0
-        || direction >= config.directions()) {
-      throw new IndexOutOfBoundsException("layer " + layer + " direction " + direction
-          + " of a model of " + config.layers() + " layers × " + config.directions()
-          + " directions");
-    }
-    return layer * config.directions() + direction;
+    return hidden[config.unit(layer, direction)];
   }
 
   /** Output pre-activations {@code z_t}. */
@@ -191,7 +181,7 @@ public final class Workspace {
 
   /** {@link #hiddenGradientNorms()} of layer {@code layer} in {@code direction}, per step t. */
   public float[] hiddenGradientNorms(int layer, int direction) {
-    return hiddenGradientNorms[unit(layer, direction)];
+    return hiddenGradientNorms[config.unit(layer, direction)];
   }
 
   /** {@code ∂L/∂x_t} for dense inputs, after a backward pass. */

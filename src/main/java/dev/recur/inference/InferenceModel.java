@@ -60,11 +60,7 @@ public final class InferenceModel {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.precision = Objects.requireNonNull(precision, "precision");
     config = weights.config();
-    int directions = config.directions();
-    layers = new ElmanLayer[config.layers() * directions];
-    for (int i = 0; i < layers.length; i++) {
-      layers[i] = ElmanLayer.frozen(weights, i / directions, i % directions, kernels, precision);
-    }
+    layers = ElmanLayer.frozenAll(weights, kernels, precision);
     head = config.head() ? LinearHead.frozen(weights, kernels, precision) : null;
     embedding = config.hasEmbedding() ? Embedding.frozen(weights) : null;
     fingerprint = ModelFingerprint.of(weights);

@@ -93,6 +93,17 @@ public final class ElmanLayer {
     return layer;
   }
 
+  /** Every layer and direction of {@code weights} frozen, unit {@code l·D + d} at that index. */
+  public static ElmanLayer[] frozenAll(Parameters weights, Kernels kernels, Precision precision) {
+    RnnConfig config = weights.config();
+    ElmanLayer[] layers = new ElmanLayer[config.layers() * config.directions()];
+    for (int i = 0; i < layers.length; i++) {
+      layers[i] = frozen(weights, i / config.directions(), i % config.directions(), kernels,
+          precision);
+    }
+    return layers;
+  }
+
   /** Derives the layer again from the live weights (after they changed). */
   public void refresh() {
     derive(requireLive());
