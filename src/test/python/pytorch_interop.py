@@ -3,7 +3,8 @@
 
   export   writes PyTorch models (a module with fields `rnn` = nn.RNN, `head` = nn.Linear)
            as safetensors, with inputs and PyTorch's outputs, into
-           src/test/resources/dev/recur/interop/ for SafeTensorsInteropTest.
+           src/test-fixtures/resources/dev/recur/interop/ for SafeTensorsInteropTest
+           (and the CLI's tests).
   check F...  loads each safetensors file written by recur (F) into a PyTorch module with
            fields `embedding` = nn.Embedding (if F has embedding.weight), `rnn` = nn.RNN
            (num_layers and bidirectional from the rnn.*_l<n>[_reverse] names) and `head` =
@@ -25,7 +26,7 @@ import sys
 import torch
 
 HERE = os.path.dirname(__file__)
-OUT_DIR = os.path.join(HERE, "..", "resources", "dev", "recur", "interop")
+OUT_DIR = os.path.join(HERE, "..", "..", "test-fixtures", "resources", "dev", "recur", "interop")
 BOUND = 1e-4
 
 
