@@ -7,6 +7,12 @@ package dev.recur.kernel;
  * so that {@code Wᵀ[i, j] ≈ s[j] · q[i, j]} with an error of at most {@code s[j] / 2}. Column
  * {@code j} of {@code Wᵀ} is row {@code j} of {@code W}: one scale per output row of W, chosen
  * from that row's largest magnitude. −128 is never used, so the range is symmetric.
+ *
+ * <p>Each scale is rounded up to 16 significant bits. Then {@code 127 · s} and every {@code q ·
+ * s} are exact floats, so quantising the values int8 weights stand for ({@link #dequantize})
+ * gives back the same scales and bytes: a model saved in int8 as floats, or reloaded, serves
+ * exactly the same int8 weights. (Relative to an int8 step of 1/127, 2⁻¹⁶ on the scale is
+ * nothing.)
  */
 public final class Int8 {
 
@@ -35,7 +41,7 @@ public final class Int8 {
       }
     }
     for (int j = 0; j < cols; j++) {
-      scales[j] /= LEVELS;
+      scales[j] = roundUpTo16Bits(scales[j] / LEVELS);
     }
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
@@ -46,6 +52,16 @@ public final class Int8 {
             : (byte) Math.clamp(Math.rint(value / scales[j]), -LEVELS, LEVELS);
       }
     }
+  }
+
+  /**
+   * The least float ≥ {@code scale} with at most 16 significant bits (the low 8 of the 24
+   * cleared), so that a product with a 7-bit integer is exact.
+   */
+  static float roundUpTo16Bits(float scale) {
+    int bits = Float.floatToRawIntBits(scale);
+    int low = bits & 0xFF;
+    return Float.intBitsToFloat(low == 0 ? bits : (bits | 0xFF) + 1); // a carry moves the exponent
   }
 
   /** {@code matrix[i·cols + j] = scales[j] · q[i·cols + j]}: the values the int8 weights stand for. */

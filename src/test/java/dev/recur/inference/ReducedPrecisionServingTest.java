@@ -42,7 +42,8 @@ class ReducedPrecisionServingTest {
   /**
    * The FP32 twin: every weight matrix (W_x, W_h, W_y) replaced by its values in {@code
    * precision}, written here from the definitions (bf16: round to nearest even of the upper 16
-   * bits; int8: per row of W, s = max |w| / 127, w ↦ s · rint(w / s)), the rest as it is.
+   * bits; int8: per row of W, s = max |w| / 127 rounded up to 16 significant bits, w ↦ s ·
+   * rint(w / s)), the rest as it is.
    */
   private static Parameters twin(Parameters weights, Precision precision) {
     Parameters twin = weights.copy();
@@ -62,7 +63,9 @@ class ReducedPrecisionServingTest {
           for (int j = 0; j < cols; j++) {
             largest = Math.max(largest, Math.abs(w[row + j]));
           }
-          float scale = largest / 127f;
+          // s = largest / 127 rounded up to 16 significant bits (the low 8 of 24 cleared)
+          int bits = Float.floatToRawIntBits(largest / 127f);
+          float scale = Float.intBitsToFloat((bits & 0xFF) == 0 ? bits : (bits | 0xFF) + 1);
           for (int j = 0; j < cols; j++) {
             w[row + j] = scale == 0f ? 0f : scale * (int) Math.rint(w[row + j] / scale); // an integer: no −0
           }

@@ -49,7 +49,10 @@ class Int8Test {
         extremes += Math.abs(q[i * cols + j]) == Int8.LEVELS ? 1 : 0;
         assertTrue(q[i * cols + j] != Byte.MIN_VALUE, "−128 is never used");
       }
-      assertEquals(largest / Int8.LEVELS, scales[j], "column " + j);
+      float scale = largest / Int8.LEVELS;
+      assertTrue(scales[j] >= scale && scales[j] <= scale * (1 + 0x1p-15f),
+          "column " + j + ": " + scales[j] + " is " + scale + " rounded up to 16 bits");
+      assertEquals(0, Float.floatToRawIntBits(scales[j]) & 0xFF, "16 significant bits");
       assertTrue(extremes >= 1, "the largest magnitude of column " + j + " maps to ±127");
       for (int i = 0; i < rows; i++) {
         double error = Math.abs((double) back[i * cols + j] - matrix[i * cols + j]);
@@ -60,13 +63,35 @@ class Int8Test {
   }
 
   @Test
+  void quantisingTheValuesInt8WeightsStandForGivesTheSameBytesAndScales() {
+    SplittableRandom random = new SplittableRandom(21);
+    int rows = 50;
+    int cols = 300;
+    float[] matrix = new float[rows * cols];
+    for (int i = 0; i < matrix.length; i++) {
+      matrix[i] = (float) (random.nextGaussian() * Math.exp(random.nextDouble(-20, 20)));
+    }
+    byte[] q = new byte[rows * cols];
+    float[] scales = new float[cols];
+    Int8.quantizeColumns(matrix, 0, rows, cols, q, scales);
+    float[] values = new float[rows * cols];
+    Int8.dequantize(q, scales, rows, cols, values);
+    byte[] again = new byte[rows * cols];
+    float[] againScales = new float[cols];
+    Int8.quantizeColumns(values, 0, rows, cols, again, againScales);
+    assertArrayEquals(scales, againScales);
+    assertArrayEquals(q, again);
+  }
+
+  @Test
   void anAllZeroColumnHasScaleZero() {
     float[] matrix = {0f, 1f, 0f, -2f};
     byte[] q = new byte[4];
     float[] scales = new float[2];
     Int8.quantizeColumns(matrix, 0, 2, 2, q, scales);
     assertEquals(0f, scales[0]);
-    assertArrayEquals(new byte[] {0, 64, 0, -127}, q);
+    // column 1: s = 2/127 rounded up to 16 bits, a hair above, so 1/s = 63.4998… → 63
+    assertArrayEquals(new byte[] {0, 63, 0, -127}, q);
   }
 
   @Test
