@@ -35,7 +35,7 @@ public class BandwidthBenchmark {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = F.length();
 
-  @Param({"64", "128", "256", "512", "1024"})
+  @Param({"64", "128", "256", "512", "1024", "2048"})
   public int hidden;
 
   private float[] weights;

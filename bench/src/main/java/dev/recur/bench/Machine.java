@@ -83,4 +83,21 @@ record Machine(String cpu, int cores, String flags, String memory, String jdk, S
     return new Machine(cpu, Runtime.getRuntime().availableProcessors(), String.join(" ", flags),
         memory, jdk, KernelSelection.kernels().description(), FloatVector.SPECIES_PREFERRED.length());
   }
+
+  /**
+   * The level-2 cache of a core in bytes, as {@code getconf LEVEL2_CACHE_SIZE} reports it (glibc
+   * reads it from the processor), or 0 when unknown.
+   */
+  static long level2CacheBytes() {
+    try {
+      Process process = new ProcessBuilder("getconf", "LEVEL2_CACHE_SIZE").redirectErrorStream(true).start();
+      String text = new String(process.getInputStream().readAllBytes()).strip();
+      return process.waitFor() == 0 && text.matches("\\d+") ? Long.parseLong(text) : 0;
+    } catch (java.io.IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
 }

@@ -63,7 +63,7 @@ public class OnnxPeerBenchmark {
   static final int INPUT = 64;
   static final int OUTPUT = 64;
 
-  @Param({"128", "256", "512"})
+  @Param({"128", "256", "512", "1024", "2048"})
   public int hidden;
 
   @Param({"recur", "onnxruntime"})

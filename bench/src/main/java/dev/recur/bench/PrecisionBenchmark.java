@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class PrecisionBenchmark {
 
-  @Param({"256", "512", "1024", "2048"})
+  @Param({"128", "256", "512", "1024", "2048"})
   public int hidden;
 
   @Param({"FP32", "BF16", "INT8"})

@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Report {
 
   /** The hidden sizes the peers and the targets are stated at. */
-  static final String PEER_SIZES = "128,256,512";
+  static final String PEER_SIZES = "128,256,512,1024,2048";
+  /** The sizes {@code recur latency} measures in a report run. */
+  static final String LATENCY_SIZES = "128,256,512";
 
   private Report() {}
 
@@ -156,7 +158,7 @@ public final class Report {
 
     StringWriter latencyOut = new StringWriter();
     int status = RecurCli.commandLine().setOut(new PrintWriter(latencyOut, true)).execute("latency",
-        "--hidden", PEER_SIZES, "--seconds", quick ? "1" : "5", "--out", figures.resolve("latency").toString());
+        "--hidden", LATENCY_SIZES, "--seconds", quick ? "1" : "5", "--out", figures.resolve("latency").toString());
     if (status != 0) {
       throw new IllegalStateException("recur latency failed with status " + status);
     }
@@ -170,7 +172,7 @@ public final class Report {
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
   private static Collection<RunResult> runJmh(
       boolean quick, String include, boolean withOnnx, Path peers, Path json) throws Exception {
-    String suite = "Kernel|Activation|StreamStep|LayerStack|Sequence|Training|Bandwidth|FmaPeak"
+    String suite = "Kernel|Activation|StreamStep|LayerStack|Precision|Sequence|Training|Bandwidth|FmaPeak"
         + (withOnnx ? "|OnnxPeer" : "");
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(include != null ? include : "dev\\.recur\\.bench\\.(" + suite + ")Benchmark\\.")

@@ -60,6 +60,7 @@ final class ReportWriter {
     streamingStep(figures);
     batchedStreams();
     layerStacks();
+    precisions();
     sequence();
     training(figures);
     kernels();
@@ -222,6 +223,67 @@ final class ReportWriter {
     }
     table(new String[] {"H", "1 layer", "2 layers", "2 / 1", "8 streams, 1 layer",
         "8 streams, 2 layers", "2 / 1", "B/op (2 layers)", "weights read, 2 / 1"}, rows);
+  }
+
+  /** The sizes {@code PrecisionBenchmark} steps: up to weights far past any core's L2. */
+  private static final int[] PRECISION_HIDDEN = {128, 256, 512, 1024, 2048};
+
+  private void precisions() {
+    long l2 = Machine.level2CacheBytes();
+    md.append("\n## Reduced-precision weights: streaming step in FP32, BF16 and INT8\n\n"
+        + "`PrecisionBenchmark.step` (I = O = 64, tanh, vector kernels): the weight matrices in"
+        + " float32, bfloat16 (2 bytes) or int8 (1 byte, a float scale per output row); states and"
+        + " sums in float32. *of bound*: the time to read that precision's bytes at the bandwidth"
+        + " `BandwidthBenchmark` measured for the float32 weights of that size, over the step's time"
+        + " (where the widening, not the memory, limits a precision, this fraction falls). Peers:"
+        + " ONNX Runtime and PyTorch in float32, and PyTorch's `quantize_dynamic` int8. L2 per core: "
+        + (l2 > 0 ? (l2 >> 10) + " KiB" : "unknown (taken as 1 MiB)") + ".\n\n");
+    long cache = l2 > 0 ? l2 : 1 << 20;
+    List<String[]> rows = new ArrayList<>();
+    for (int h : PRECISION_HIDDEN) {
+      OptionalDouble fp32 = jmh.score("PrecisionBenchmark.step", "hidden=" + h, "precision=FP32");
+      OptionalDouble bf16 = jmh.score("PrecisionBenchmark.step", "hidden=" + h, "precision=BF16");
+      OptionalDouble int8 = jmh.score("PrecisionBenchmark.step", "hidden=" + h, "precision=INT8");
+      OptionalDouble read = jmh.score("BandwidthBenchmark.readWeights", "hidden=" + h);
+      double matrices = weights(h);
+      // bytes per step: matrices in the precision, plus the float biases (H + 64)
+      double fp32Bytes = 4 * matrices;
+      double bf16Bytes = 2 * matrices + 4 * (h + 64);
+      double int8Bytes = matrices + 4 * (h + 64) + 4 * (h + 64); // bytes, then the row scales
+      OptionalDouble ort = jmh.score("OnnxPeerBenchmark.step", "hidden=" + h, "peer=onnxruntime");
+      OptionalDouble pt = PyTorchPeer.nanos(torch, "step", h, 1);
+      OptionalDouble ptInt8 = PyTorchPeer.nanos(torch, "step-int8", h, 1);
+      rows.add(new String[] {Integer.toString(h), String.format("%.0f KiB", fp32Bytes / 1024),
+          us(fp32), percent(read, fp32),
+          us(bf16), ratio(fp32, bf16), percent(scaled(read, bf16Bytes / fp32Bytes), bf16),
+          us(int8), ratio(fp32, int8), percent(scaled(read, int8Bytes / fp32Bytes), int8),
+          us(ort), us(pt), us(ptInt8), ratio(ptInt8, int8)});
+      boolean fits = fp32Bytes <= cache;
+      double bf16Target = fits ? 1.3 : 1.8;
+      double int8Target = fits ? 1.4 : 3;
+      String where = fits ? " (FP32 weights in L2)" : " (FP32 weights past L2)";
+      target("BF16 step H=" + h + " ≥ " + bf16Target + "× FP32" + where, ratio(fp32, bf16),
+          fp32.isPresent() && bf16.isPresent(), fp32.orElse(0) / bf16.orElse(1) >= bf16Target);
+      target("INT8 step H=" + h + " ≥ " + int8Target + "× FP32" + where, ratio(fp32, int8),
+          fp32.isPresent() && int8.isPresent(), fp32.orElse(0) / int8.orElse(1) >= int8Target);
+      if (!fits) {
+        for (String[] peer : new String[][] {{"ONNX Runtime", "ort"}, {"PyTorch", "pt"}}) {
+          OptionalDouble theirs = peer[1].equals("ort") ? ort : pt;
+          for (String[] ours : new String[][] {{"BF16", "b"}, {"INT8", "i"}}) {
+            OptionalDouble mine = ours[1].equals("b") ? bf16 : int8;
+            target(ours[0] + " step H=" + h + " ≥ 2× " + peer[0] + " FP32", ratio(theirs, mine),
+                theirs.isPresent() && mine.isPresent(), theirs.orElse(0) / mine.orElse(1) >= 2);
+          }
+        }
+      }
+    }
+    table(new String[] {"H", "FP32 weights", "FP32", "of bound", "BF16", "× FP32", "of bound",
+        "INT8", "× FP32", "of bound", "ONNX Runtime FP32", "PyTorch FP32", "PyTorch int8",
+        "recur INT8 ×"}, rows);
+  }
+
+  private static OptionalDouble scaled(OptionalDouble value, double by) {
+    return value.isPresent() ? OptionalDouble.of(value.getAsDouble() * by) : value;
   }
 
   private void sequence() {
