@@ -20,39 +20,53 @@ import java.util.function.Predicate;
  */
 public final class ToyEnglish {
 
-  private static final String PEOPLE_AND_ANIMALS = "dog cat man/men woman/women child/children"
-      + " girl boy farmer bird teacher horse fox friend doctor owl king queen baker sailor"
-      + " neighbour mouse/mice rabbit wolf/wolves stranger bear student painter goose/geese"
-      + " elephant uncle aunt eagle artist officer";
-  private static final String THINGS = "letter book apple song story cake boat key coat hat cup"
-      + " lamp bell stone ball box basket egg bottle map picture flower candle umbrella";
-  private static final String PLACES = "house garden river tree road hill village city forest"
-      + " field bridge lake market kitchen school island shop station castle harbour valley"
-      + " orchard office mountain";
-  private static final String ADJECTIVES = "old little small big young happy red tired kind"
-      + " quiet tall green brown white black hungry clever sad brave strange lucky gentle angry"
-      + " empty warm cold dark bright lonely busy proud eager ugly icy";
+  private static final String PEOPLE_AND_ANIMALS = """
+      dog cat man/men woman/women child/children girl boy farmer bird teacher horse fox friend
+      doctor owl king queen baker sailor neighbour mouse/mice rabbit wolf/wolves stranger bear
+      student painter goose/geese elephant uncle aunt eagle artist officer
+      """;
+  private static final String THINGS = """
+      letter book apple song story cake boat key coat hat cup lamp bell stone ball box basket
+      egg bottle map picture flower candle umbrella
+      """;
+  private static final String PLACES = """
+      house garden river tree road hill village city forest field bridge lake market kitchen
+      school island shop station castle harbour valley orchard office mountain
+      """;
+  private static final String ADJECTIVES = """
+      old little small big young happy red tired kind quiet tall green brown white black
+      hungry clever sad brave strange lucky gentle angry empty warm cold dark bright lonely
+      busy proud eager ugly icy
+      """;
   /** base/past; the present third person is made by {@link #thirdPerson}. */
-  private static final String INTRANSITIVE = "sleep/slept run/ran sing/sang laugh/laughed"
-      + " smile/smiled wait/waited walk/walked swim/swam dance/danced cry/cried rest/rested"
-      + " shout/shouted hide/hid fall/fell work/worked play/played listen/listened"
-      + " arrive/arrived stay/stayed jump/jumped dream/dreamed wander/wandered sit/sat go/went"
-      + " come/came";
-  private static final String TRANSITIVE = "see/saw find/found like/liked watch/watched"
-      + " help/helped follow/followed carry/carried paint/painted call/called visit/visited"
-      + " keep/kept love/loved meet/met hear/heard bring/brought draw/drew take/took"
-      + " want/wanted push/pushed catch/caught hold/held miss/missed feed/fed wash/washed"
-      + " build/built";
-  private static final String THINKING = "think/thought know/knew say/said hope/hoped"
-      + " feel/felt believe/believed forget/forgot remember/remembered";
-  private static final String ADVERBS = "again quickly slowly quietly today together outside"
-      + " alone happily early late soon";
-  private static final String PREPOSITIONS = "in on near under behind with into across through"
-      + " over to from beside around toward";
-  private static final String NAMES = "Anna Tom Maria Ben Lucy Omar Nina Sam Ella Max Rosa Leo"
-      + " Ivy Hugo Mia Paul";
-  private static final String OPENERS = "Then Later Today Suddenly Soon Meanwhile Yesterday"
-      + " Sometimes Afterwards";
+  private static final String INTRANSITIVE = """
+      sleep/slept run/ran sing/sang laugh/laughed smile/smiled wait/waited walk/walked
+      swim/swam dance/danced cry/cried rest/rested shout/shouted hide/hid fall/fell
+      work/worked play/played listen/listened arrive/arrived stay/stayed jump/jumped
+      dream/dreamed wander/wandered sit/sat go/went come/came
+      """;
+  private static final String TRANSITIVE = """
+      see/saw find/found like/liked watch/watched help/helped follow/followed carry/carried
+      paint/painted call/called visit/visited keep/kept love/loved meet/met hear/heard
+      bring/brought draw/drew take/took want/wanted push/pushed catch/caught hold/held
+      miss/missed feed/fed wash/washed build/built
+      """;
+  private static final String THINKING = """
+      think/thought know/knew say/said hope/hoped feel/felt believe/believed forget/forgot
+      remember/remembered
+      """;
+  private static final String ADVERBS = """
+      again quickly slowly quietly today together outside alone happily early late soon
+      """;
+  private static final String PREPOSITIONS = """
+      in on near under behind with into across through over to from beside around toward
+      """;
+  private static final String NAMES = """
+      Anna Tom Maria Ben Lucy Omar Nina Sam Ella Max Rosa Leo Ivy Hugo Mia Paul
+      """;
+  private static final String OPENERS = """
+      Then Later Today Suddenly Soon Meanwhile Yesterday Sometimes Afterwards
+      """;
 
   private static final WordGrammar GRAMMAR = new ToyEnglish().build();
 
@@ -109,7 +123,7 @@ public final class ToyEnglish {
     Entry pp = Entry.of(preposition, 1.0);
 
     // prepositional phrases: "in the old house", "with Anna"
-    Ends ppEnds = nounBody("place", nounList(PLACES + " " + THINGS));
+    Ends ppEnds = nounBody("place", nounList(PLACES + THINGS));
     int ppName = words("name after a preposition", NAMES);
     enter(preposition, 1.0, Entry.mix(determiners("place", false), 0.9, Entry.of(ppName, 1.0), 0.1));
     List<Integer> ppLast = new ArrayList<>(ppEnds.all());
@@ -120,7 +134,7 @@ public final class ToyEnglish {
     enter(adverb, 1.0, Entry.mix(pp, 0.3, clauseEnd, 0.7));
 
     // objects: "the small cat", "Tom", "them"
-    Ends objectEnds = nounBody("object", nounList(PEOPLE_AND_ANIMALS + " " + THINGS));
+    Ends objectEnds = nounBody("object", nounList(PEOPLE_AND_ANIMALS + THINGS));
     int objectName = words("name as an object", NAMES);
     int objectPronoun = words("pronoun as an object", "him her it them us me you");
     Entry object = Entry.mix(determiners("object", false), 0.8,
@@ -184,7 +198,7 @@ public final class ToyEnglish {
   private void addVerbs(String kind, String list, double share, Entry after, Entry[] predicate) {
     List<String> base = new ArrayList<>();
     List<String> past = new ArrayList<>();
-    for (String verb : list.split(" ")) {
+    for (String verb : words(list)) {
       String[] forms = verb.split("/");
       base.add(forms[0]);
       past.add(forms[1]);
@@ -243,7 +257,7 @@ public final class ToyEnglish {
     int consonant = subset(role + " noun after 'a'", singulars, w -> !startsWithVowel(w));
     int vowel = subset(role + " noun after 'an'", singulars, ToyEnglish::startsWithVowel);
     int plural = words(role + " noun, plural", plurals, zipf(plurals.size()));
-    List<String> adjectives = List.of(ADJECTIVES.split(" "));
+    List<String> adjectives = words(ADJECTIVES);
     int anyAdjective = words(role + " adjective, number open", adjectives, zipf(adjectives.size()));
     int singularAdjective = words(role + " adjective, singular", adjectives, zipf(adjectives.size()));
     int pluralAdjective = words(role + " adjective, plural", adjectives, zipf(adjectives.size()));
@@ -279,8 +293,13 @@ public final class ToyEnglish {
   }
 
   private int words(String name, String list) {
-    List<String> words = List.of(list.split(" "));
+    List<String> words = words(list);
     return words(name, words, zipf(words.size()));
+  }
+
+  /** The words of a list written with spaces or line breaks between them. */
+  private static List<String> words(String list) {
+    return List.of(list.strip().split("\\s+"));
   }
 
   /** A slot of words each spelled with a space in front. */
@@ -299,7 +318,7 @@ public final class ToyEnglish {
     if (!capitalised) {
       return words;
     }
-    return Arrays.stream(words.split(" "))
+    return words(words).stream()
         .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1))
         .reduce((x, y) -> x + " " + y).orElseThrow();
   }
@@ -310,7 +329,7 @@ public final class ToyEnglish {
 
   /** "singular/plural" pairs as written, or a singular with its regular plural. */
   private static List<String[]> nounList(String list) {
-    return Arrays.stream(list.split(" "))
+    return words(list).stream()
         .map(n -> n.contains("/") ? n.split("/") : new String[] {n, regularPlural(n)})
         .toList();
   }
