@@ -1,20 +1,23 @@
 package dev.recur.cli;
 
 import dev.recur.Loss;
+import dev.recur.Precision;
 import dev.recur.data.AddingProblem;
+import dev.recur.data.CharCorpus;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
 import dev.recur.data.TaggedCorpus;
+import dev.recur.data.TextFiles;
 import dev.recur.data.UnspacedText;
-import dev.recur.Precision;
+import dev.recur.inference.Forecast;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.io.ModelFile;
-import dev.recur.inference.Forecast;
 import dev.recur.train.ClassScore;
 import dev.recur.train.Evaluator;
+import dev.recur.train.NextTokenLoss;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,7 +50,7 @@ import picocli.CommandLine.Spec;
         + " character of a text without its white space).")
 final class EvalCommand implements Callable<Integer> {
 
-  enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG, SEGMENT }
+  enum Task { ADDING, MACKEY_GLASS, CSV, CLASSIFY, TAG, SEGMENT, CHARS }
 
   /** Sequences per whole-sequence forward pass when scoring. */
   private static final int BATCH = 64;
@@ -96,7 +99,7 @@ final class EvalCommand implements Callable<Integer> {
         .atLeast("--input-size", inputSize, 1)
         .atLeast("--steps", steps, task == Task.ADDING ? 2 : 1);
     checkOptionsApply();
-    if ((task == Task.CLASSIFY || task == Task.TAG || task == Task.SEGMENT)
+    if ((task == Task.CLASSIFY || task == Task.TAG || task == Task.SEGMENT || task == Task.CHARS)
         && ModelFiles.isSafeTensors(model)) {
       throw new OptionChecks(spec).refuse("MODEL", "must be a recur file for --task " + task + ": it"
           + " scores with the labels, tags or vocabulary a model was trained with, which"
@@ -114,6 +117,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (task == Task.SEGMENT) {
       return segment(out);
+    }
+    if (task == Task.CHARS) {
+      return chars(out);
     }
     ModelFile.SavedModel saved = files.loadModel(model);
     dev.recur.Parameters weights = saved.weights();
@@ -169,7 +175,7 @@ final class EvalCommand implements Callable<Integer> {
             horizon, Forecast.nrmse(free, freeTruth));
       }
       case CSV -> series(new InferenceModel(weights, held), out);
-      case CLASSIFY, TAG, SEGMENT -> throw new IllegalStateException("handled before");
+      case CLASSIFY, TAG, SEGMENT, CHARS -> throw new IllegalStateException("handled before");
     }
     out.flush();
     return 0;
@@ -211,6 +217,46 @@ final class EvalCommand implements Callable<Integer> {
     out.printf("series: one-step NRMSE %.4f over %d steps × %d columns after a warm-up of %d;"
         + " persistence %.4f%n", Forecast.nrmse(predicted, truth), scored, width, steps,
         Forecast.nrmse(persistence, truth));
+  }
+
+  /**
+   * Loss per character of a character model ({@code train --task CHARS}) reading a text from the
+   * zero state: the mean cross-entropy of each next character, the figure training's smoothed
+   * loss estimates. Characters the model never saw are skipped and counted.
+   */
+  private int chars(PrintWriter out) throws IOException {
+    ModelFile.SavedModel saved = ModelFile.loadModel(model);
+    String vocabulary = saved.metadata().get(ModelFile.VOCABULARY);
+    if (vocabulary == null || saved.metadata().containsKey(ModelFile.LABELS)) {
+      throw new IllegalArgumentException(model + " is not a character model (train --task CHARS"
+          + " keeps a vocabulary and no labels)");
+    }
+    CharCorpus known = CharCorpus.of(vocabulary);
+    int[] text = TextFiles.read(data).codePoints().toArray();
+    int[] tokens = new int[text.length];
+    int[] codePoints = vocabulary.codePoints().toArray(); // sorted: token i is the i-th
+    int kept = 0;
+    for (int codePoint : text) {
+      int index = Arrays.binarySearch(codePoints, codePoint);
+      if (index >= 0) {
+        tokens[kept++] = index;
+      }
+    }
+    if (kept < 2) {
+      throw new IllegalArgumentException(data + ": " + kept + " of its characters are in the"
+          + " model's vocabulary; scoring needs at least 2");
+    }
+    Precision held = precision.of(saved);
+    if (held != Precision.FP32) {
+      out.printf("weight matrices held in %s%n", held);
+    }
+    double nats = NextTokenLoss.mean(new InferenceModel(saved.weights(), held),
+        Arrays.copyOf(tokens, kept));
+    out.printf("characters: %d scored (%d unknown to the model, skipped); loss %.4f nats = %.4f"
+        + " bits per character (a uniform guess over its %d: %.4f nats)%n", kept - 1,
+        text.length - kept, nats, nats / Math.log(2), known.vocabularySize(),
+        Math.log(known.vocabularySize()));
+    return 0;
   }
 
   /** Accuracy of a classifier trained by {@code train --task CLASSIFY} on a labelled file. */

@@ -111,6 +111,33 @@ class PrecisionCliTest {
         "int8 scores near float32, not the same: " + int8Mse + " vs " + fp32Mse);
   }
 
+  @Test
+  void evalScoresACharacterModelsLossPerCharacterInThePrecisionAsked() throws Exception {
+    Path text = dir.resolve("text.txt");
+    Files.writeString(text, "the cat sat on the mat. ".repeat(40));
+    Path model = dir.resolve("chars.recur");
+    CliRun trained = run("train", "--task", "CHARS", "--data", text.toString(), "--steps", "10",
+        "--hidden", "16", "--iterations", "300", "--no-progress", "--out", model.toString());
+    assertEquals(0, trained.status(), trained.err());
+    Path other = dir.resolve("other.txt");
+    Files.writeString(other, "the mat sat on the cat! "); // '!' is not in the vocabulary
+    CliRun int8 = run("eval", model.toString(), "--task", "CHARS", "--data", other.toString(),
+        "--precision", "INT8");
+    assertEquals(0, int8.status(), int8.err());
+    assertTrue(int8.out().contains("characters: 22 scored (1 unknown to the model, skipped)"),
+        int8.out());
+    // the figure is the library's next-character loss of the int8 model over the known characters
+    ModelFile.SavedModel saved = ModelFile.loadModel(model);
+    String vocabulary = saved.metadata().get(ModelFile.VOCABULARY);
+    int[] tokens = "the mat sat on the cat ".chars().map(vocabulary::indexOf).toArray();
+    double expected = dev.recur.train.NextTokenLoss.mean(
+        new InferenceModel(saved.weights(), Precision.INT8), tokens);
+    assertTrue(int8.out().contains(String.format(Locale.ROOT, "loss %.4f nats", expected)),
+        expected + " in " + int8.out());
+    assertTrue(expected < Math.log(vocabulary.length()), "learnt something: " + expected);
+    run("eval", dir.resolve("nothing.recur").toString(), "--task", "CHARS").refused(2, "--data");
+  }
+
   private static double mse(String out) {
     int at = out.indexOf("MSE ");
     return Double.parseDouble(out.substring(at + 4, out.indexOf(' ', at + 4)).strip());
