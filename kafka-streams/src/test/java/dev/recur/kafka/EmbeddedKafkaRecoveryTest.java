@@ -14,22 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -61,23 +54,12 @@ class EmbeddedKafkaRecoveryTest {
   @Test
   void aKilledInstanceIsReplacedAndEveryKeyEndsAsIfNothingHappened() throws Exception {
     List<Scenario.Event> events = Scenario.interleaved(EVENTS, KEYS, EmbeddedKafkaApp.INPUTS, 77);
-    try (KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-            .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-        .build()) {
-      cluster.format();
-      cluster.startup();
-      cluster.waitForReadyBrokers();
+    try (KafkaClusterTestKit cluster = EmbeddedKafkaApp.cluster(2)) {
       String bootstrap = cluster.bootstrapServers();
-      createTopics(bootstrap);
 
       Process first = launch(bootstrap, dir.resolve("first"), dir.resolve("first.log"));
       AtomicLong restored = new AtomicLong();
-      try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+      try (KafkaProducer<String, byte[]> producer = EmbeddedKafkaApp.producer(bootstrap)) {
         send(producer, events, 0, SENT_BEFORE_KILL);
         int scoredBeforeKill = awaitCommitted(bootstrap, EmbeddedKafkaApp.SCORES,
             n -> n >= SENT_BEFORE_KILL / 2,
@@ -191,23 +173,6 @@ class EmbeddedKafkaRecoveryTest {
       consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
       return records;
     }
-  }
-
-  private static void createTopics(String bootstrap) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin.createTopics(List.of(
-          new NewTopic(EmbeddedKafkaApp.EVENTS, 2, (short) 1),
-          new NewTopic(EmbeddedKafkaApp.SCORES, 2, (short) 1),
-          new NewTopic(EmbeddedKafkaApp.DEAD_LETTERS, 1, (short) 1))).all().get();
-    }
-  }
-
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-    return new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-        new StringSerializer(), new ByteArraySerializer());
   }
 
   /** The first instance: {@link EmbeddedKafkaApp#main} in a JVM of its own, so it can be killed. */
