@@ -28,6 +28,18 @@ public final class KeyedScorer {
    *     than dense float inputs, or cannot stream (it is bidirectional)
    */
   public KeyedScorer(InferenceModel model) {
+    requireScorable(model);
+    stream = model.newStream();
+    input = new float[model.config().inputSize()];
+    stateBytes = model.snapshotSize();
+    scoreBytes = Float.BYTES * model.config().outputSize();
+  }
+
+  /**
+   * Refuses a model a scorer cannot run: one that reads tokens (it has an embedding) rather than
+   * dense float inputs, or cannot stream (it is bidirectional).
+   */
+  static void requireScorable(InferenceModel model) {
     Objects.requireNonNull(model, "model");
     if (model.config().hasEmbedding()) {
       throw new IllegalArgumentException("this model reads token indices through an embedding; "
@@ -37,10 +49,6 @@ public final class KeyedScorer {
       throw new IllegalArgumentException("a bidirectional model needs each whole sequence; "
           + "the scoring processor steps one event at a time");
     }
-    stream = model.newStream();
-    input = new float[model.config().inputSize()];
-    stateBytes = model.snapshotSize();
-    scoreBytes = Float.BYTES * model.config().outputSize();
   }
 
   /** The bytes of a key's state: the model's {@link InferenceModel#snapshotSize()}. */

@@ -1,6 +1,7 @@
 package dev.recur.kafka;
 
 import dev.recur.inference.InferenceModel;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -122,7 +123,7 @@ public final class KeyedScoring<K> {
   public ProcessorSupplier<K, byte[], K, byte[]> processor() {
     return new ScoringProcessorSupplier<>(model,
         Stores.keyValueStoreBuilder(store, keys, Serdes.ByteArray())
-            .withLoggingEnabled(java.util.Map.of())
+            .withLoggingEnabled(Map.of())
             .withCachingEnabled(),
         SCORES_SINK, DEAD_LETTER_SINK);
   }

@@ -25,7 +25,7 @@ final class ScoringProcessorSupplier<K> implements ProcessorSupplier<K, byte[], 
     this.store = store;
     this.scoresChild = scoresChild;
     this.deadLetterChild = deadLetterChild;
-    new KeyedScorer(model); // refuses a model the processor cannot run now, not in a stream thread
+    KeyedScorer.requireScorable(model); // now, not later in a stream thread
   }
 
   @Override

@@ -41,6 +41,8 @@ public final class EmbeddedKafkaThroughput {
 
   private EmbeddedKafkaThroughput() {}
 
+  // The test kit's close() may throw InterruptedException, which javac warns of in a try.
+  @SuppressWarnings("try")
   public static void main(String[] args) throws Exception {
     int[] hiddenSizes = Stream.of((args.length > 0 ? args[0] : "128,512").split(","))
         .mapToInt(Integer::parseInt).toArray();
