@@ -59,7 +59,6 @@ class EmbeddedKafkaRecoveryTest {
   @SuppressWarnings("try")
   void aKilledInstanceIsReplacedAndEveryKeyEndsAsIfNothingHappened() throws Exception {
     List<Scenario.Event> events = Scenario.interleaved(EVENTS, KEYS, EmbeddedKafkaApp.INPUTS, 77);
-    List<Scenario.Event> beforeRestart = events.subList(0, RESTART_AT);
     try (KafkaClusterTestKit cluster = EmbeddedKafkaApp.cluster(2);
         KafkaProducer<String, byte[]> producer = EmbeddedKafkaApp.producer(cluster.bootstrapServers())) {
       String bootstrap = cluster.bootstrapServers();
@@ -78,27 +77,33 @@ class EmbeddedKafkaRecoveryTest {
         first.destroyForcibly();
       }
 
-      AtomicLong restored = new AtomicLong();
-      try (KafkaStreams second = EmbeddedKafkaApp.instance(bootstrap, dir.resolve("second"))) {
-        second.setGlobalStateRestoreListener(new CountingRestoreListener(restored));
-        second.start();
-        send(producer, events, SENT_BEFORE_KILL, RESTART_AT);
-        checkCommitted(bootstrap, second, beforeRestart);
-      }
-      System.out.printf("the second instance restored %d changelog records%n", restored.get());
-      assertTrue(restored.get() > 0, "the second instance restored states from the changelog");
+      Path stateDir = dir.resolve("second");
+      long restored = runUntilScored(bootstrap, producer, stateDir, events, SENT_BEFORE_KILL, RESTART_AT);
+      System.out.printf("the second instance restored %d changelog records%n", restored);
+      assertTrue(restored > 0, "the second instance restored states from the changelog");
 
       // Closed cleanly and started again on the same state folder, an instance finds its stores
       // there (with their checkpoints), so it restores nothing and scores on.
-      AtomicLong restoredOnRestart = new AtomicLong();
-      try (KafkaStreams third = EmbeddedKafkaApp.instance(bootstrap, dir.resolve("second"))) {
-        third.setGlobalStateRestoreListener(new CountingRestoreListener(restoredOnRestart));
-        third.start();
-        send(producer, events, RESTART_AT, EVENTS);
-        checkCommitted(bootstrap, third, events);
-      }
-      assertEquals(0, restoredOnRestart.get(), "changelog records restored after a clean restart");
+      assertEquals(0, runUntilScored(bootstrap, producer, stateDir, events, RESTART_AT, EVENTS),
+          "changelog records restored after a clean restart");
     }
+  }
+
+  /**
+   * Starts an instance on {@code stateDir}, sends events [from, to), checks what is committed for
+   * events [0, to) once it is all there ({@link #checkCommitted}), closes the instance and returns
+   * the changelog records it restored.
+   */
+  private static long runUntilScored(String bootstrap, KafkaProducer<String, byte[]> producer,
+      Path stateDir, List<Scenario.Event> events, int from, int to) throws Exception {
+    AtomicLong restored = new AtomicLong();
+    try (KafkaStreams instance = EmbeddedKafkaApp.instance(bootstrap, stateDir)) {
+      instance.setGlobalStateRestoreListener(new CountingRestoreListener(restored));
+      instance.start();
+      send(producer, events, from, to);
+      checkCommitted(bootstrap, instance, events.subList(0, to));
+    }
+    return restored.get();
   }
 
   /**

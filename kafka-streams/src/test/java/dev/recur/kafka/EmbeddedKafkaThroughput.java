@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -76,10 +77,11 @@ public final class EmbeddedKafkaThroughput {
         streams.start();
         double[] rates = time(admin, application, warmUp, warmUp + timed);
         streams.close();
-        streams.cleanUp(); // its stores' folders
-        Files.delete(stateDir);
         System.out.printf("%d | %.0f | %.0f | %.0f%n", hidden, rates[0], rates[1],
             scorerAlone(model, events, keyOf, keys));
+        try (Stream<Path> files = Files.walk(stateDir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
       }
     }
   }
