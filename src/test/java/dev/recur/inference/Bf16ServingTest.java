@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.recur.AllocationProbe;
 import dev.recur.Bias;
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.Inputs;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
@@ -15,7 +16,6 @@ import dev.recur.RnnConfig;
 import dev.recur.Tensor;
 import dev.recur.Workspace;
 import dev.recur.kernel.Bf16;
-import dev.recur.kernel.KernelSelection;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class Bf16ServingTest {
     // H = 37: odd (a bf16 pair without partner) and not a multiple of any vector width
     Parameters weights = Parameters.initialize(RnnConfig.builder(9, 37, 5)
         .output(OutputFunction.SOFTMAX).bias(Bias.PYTORCH_PAIR).layers(2).seed(3).build());
-    InferenceModel bf16 = new InferenceModel(weights, KernelSelection.kernels(), Precision.BF16);
+    InferenceModel bf16 = new InferenceModel(weights, Engine.PREFERRED, Precision.BF16);
     InferenceModel twin = new InferenceModel(roundedMatrices(weights));
     assertEquals(Precision.BF16, bf16.precision());
     RnnStream stream = bf16.newStream();
@@ -75,7 +75,7 @@ class Bf16ServingTest {
     for (int embedding : new int[] {0, 6}) {
       Parameters weights = Parameters.initialize(RnnConfig.builder(20, 13, 20).embedding(embedding)
           .output(OutputFunction.SOFTMAX).layers(embedding > 0 ? 3 : 1).seed(5).build());
-      InferenceModel bf16 = new InferenceModel(weights, KernelSelection.kernels(), Precision.BF16);
+      InferenceModel bf16 = new InferenceModel(weights, Engine.PREFERRED, Precision.BF16);
       InferenceModel twin = new InferenceModel(roundedMatrices(weights));
       RnnStream stream = bf16.newStream();
       RnnStream twinStream = twin.newStream();
@@ -94,7 +94,7 @@ class Bf16ServingTest {
     Parameters weights = Parameters.initialize(
         RnnConfig.builder(4, 11, 3).layers(2).bidirectional(true).seed(9).build());
     ElmanRnn bf16 =
-        new InferenceModel(weights, KernelSelection.kernels(), Precision.BF16).sequences();
+        new InferenceModel(weights, Engine.PREFERRED, Precision.BF16).sequences();
     ElmanRnn twin = new InferenceModel(roundedMatrices(weights)).sequences();
     Inputs inputs = Inputs.dense(RnnStreamTest.gaussian(new Random(2), 8 * 2 * 4), 8, 2);
     Workspace mine = bf16.workspace(8, 2);
@@ -107,7 +107,7 @@ class Bf16ServingTest {
   @Test
   void aBf16StepAllocatesNothing() {
     InferenceModel bf16 = new InferenceModel(Parameters.initialize(
-        RnnConfig.builder(16, 64, 8).layers(2).build()), KernelSelection.kernels(), Precision.BF16);
+        RnnConfig.builder(16, 64, 8).layers(2).build()), Engine.PREFERRED, Precision.BF16);
     RnnStream stream = bf16.newStream();
     StreamBatch batch = bf16.newBatch(4);
     float[] x = RnnStreamTest.gaussian(new Random(1), 16);

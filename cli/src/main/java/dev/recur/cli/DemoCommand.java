@@ -1,13 +1,13 @@
 package dev.recur.cli;
 
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.OutputFunction;
 import dev.recur.RnnConfig;
 import dev.recur.data.CharCorpus;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.LatencyRecorder;
 import dev.recur.inference.RnnStream;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.inference.Sampler;
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     int vocabulary = corpus.vocabularySize();
     out.printf("recur demo: a character model on the bundled text (%d characters, %d distinct)%n",
         corpus.tokens().length, vocabulary);
-    out.println("kernels: " + KernelSelection.kernels().description());
+    out.println("kernels: " + Engine.PREFERRED.description());
     RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
         .output(OutputFunction.SOFTMAX).seed(1).build();
     ElmanRnn model = ElmanRnn.initialize(config);
