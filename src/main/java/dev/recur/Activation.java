@@ -13,7 +13,10 @@ package dev.recur;
  * </ul>
  */
 public enum Activation {
+  /** tanh(a), in (-1, 1). */
   TANH,
+  /** 1 / (1 + e^-a), in (0, 1). */
   SIGMOID,
+  /** max(0, a). */
   RELU
 }

@@ -1,9 +1,10 @@
 package dev.recur;
 
-import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import dev.recur.layer.ElmanLayer;
 import dev.recur.layer.Embedding;
+import dev.recur.layer.EngineKernels;
+import dev.recur.layer.FrozenModels;
 import dev.recur.layer.LinearHead;
 import java.util.Arrays;
 import java.util.Objects;
@@ -48,6 +49,7 @@ public final class ElmanRnn {
   private final RnnConfig config;
   /** The live weights; null for a {@link #frozen} model. */
   private final Parameters weights;
+  private final Engine engine;
   private final Kernels kernels;
   /**
    * The layers (layer l, direction d at {@code l·D + d}), head and embedding in the kernels'
@@ -60,15 +62,28 @@ public final class ElmanRnn {
   private final Embedding embedding;
   private long refreshedVersion = -1; // guarded by this
 
-  /** A model over the given weights (held, not copied), on the kernels chosen at start-up. */
-  public ElmanRnn(Parameters weights) {
-    this(weights, KernelSelection.kernels());
+  static {
+    FrozenModels.install(ElmanRnn::ofFrozen);
   }
 
-  /** A model over the given weights on explicit kernels (the scalar ones, for instance). */
-  public ElmanRnn(Parameters weights, Kernels kernels) {
+  /**
+   * A model over the given weights (held, not copied), on {@link Engine#PREFERRED}.
+   *
+   * @throws NullPointerException if {@code weights} is null
+   */
+  public ElmanRnn(Parameters weights) {
+    this(weights, Engine.PREFERRED);
+  }
+
+  /**
+   * A model over the given weights (held, not copied), on {@code engine}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public ElmanRnn(Parameters weights, Engine engine) {
     this.weights = Objects.requireNonNull(weights, "weights");
-    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.kernels = EngineKernels.of(engine);
     this.config = weights.config();
     int directions = config.directions();
     layers = new ElmanLayer[config.layers() * directions];
@@ -80,10 +95,11 @@ public final class ElmanRnn {
     refreshedVersion = weights.version();
   }
 
-  private ElmanRnn(RnnConfig config, Kernels kernels, ElmanLayer[] layers, LinearHead head,
+  private ElmanRnn(RnnConfig config, Engine engine, ElmanLayer[] layers, LinearHead head,
       Embedding embedding) {
     this.weights = null;
-    this.kernels = kernels;
+    this.engine = engine;
+    this.kernels = EngineKernels.of(engine);
     this.config = config;
     this.layers = layers;
     this.head = head;
@@ -95,26 +111,23 @@ public final class ElmanRnn {
    * seen): whole-sequence serving, which any number of threads may share, one workspace each.
    * {@link #backward} and {@link #weights()} refuse.
    */
-  public static ElmanRnn frozen(Parameters weights, Kernels kernels) {
+  public static ElmanRnn frozen(Parameters weights, Engine engine) {
     RnnConfig config = weights.config();
-    return ofFrozen(config, kernels, ElmanLayer.frozenAll(weights, kernels, Precision.FP32),
+    Kernels kernels = EngineKernels.of(engine);
+    return ofFrozen(config, engine, ElmanLayer.frozenAll(weights, kernels, Precision.FP32),
         config.head() ? LinearHead.frozen(weights, kernels, Precision.FP32) : null,
         config.hasEmbedding() ? Embedding.frozen(weights) : null);
   }
 
-  /**
-   * A forward-only model over frozen parts already made ({@link ElmanLayer#frozen} and the like,
-   * layer l's direction d at {@code l·D + d}; the head and embedding null where the config has
-   * none), shared rather than copied: how {@link dev.recur.inference.InferenceModel} serves whole
-   * sequences with the layers its streams step.
-   */
-  public static ElmanRnn ofFrozen(RnnConfig config, Kernels kernels, ElmanLayer[] layers,
+  /** See {@link FrozenModels#of}, which calls this. */
+  private static ElmanRnn ofFrozen(RnnConfig config, Engine engine, ElmanLayer[] layers,
       LinearHead head, Embedding embedding) {
     if (layers.length != config.layers() * config.directions()
         || (head != null) != config.head() || (embedding != null) != config.hasEmbedding()) {
       throw new IllegalArgumentException("the frozen parts do not make a model of " + config);
     }
-    return new ElmanRnn(config, kernels, layers.clone(), head, embedding);
+    return new ElmanRnn(config, Objects.requireNonNull(engine, "engine"), layers.clone(), head,
+        embedding);
   }
 
   /** A model with fresh weights drawn as the config says. */
@@ -168,6 +181,7 @@ public final class ElmanRnn {
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /** The model's shape and settings. */
   public RnnConfig config() {
     return config;
   }
@@ -177,8 +191,9 @@ public final class ElmanRnn {
     return weights;
   }
 
-  public Kernels kernels() {
-    return kernels;
+  /** The engine this model computes on. */
+  public Engine engine() {
+    return engine;
   }
 
   /** Buffers for passes over {@code batch} sequences of {@code steps} steps. */

@@ -1,7 +1,7 @@
 package dev.recur;
 
-import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
+import dev.recur.layer.EngineKernels;
 import java.util.List;
 
 /** Gradient clipping, the notes' remedy for exploding gradients. Allocates nothing. */
@@ -9,16 +9,17 @@ public final class GradientClipping {
 
   private GradientClipping() {}
 
-  /** {@link #globalNorm(Parameters, Kernels)} on the kernels chosen at start-up. */
+  /** {@link #globalNorm(Parameters, Engine)} on {@link Engine#PREFERRED}. */
   public static double globalNorm(Parameters gradients) {
-    return globalNorm(gradients, KernelSelection.kernels());
+    return globalNorm(gradients, Engine.PREFERRED);
   }
 
   /**
    * The global L2 norm {@code √(Σ_tensors Σ_i g_i²)}, summed in double across tensors, on {@code
-   * kernels} (a model's own, so that a model on the scalar kernels clips with their sums).
+   * engine} (a model's own, so that a model on the scalar kernels clips with their sums).
    */
-  public static double globalNorm(Parameters gradients, Kernels kernels) {
+  public static double globalNorm(Parameters gradients, Engine engine) {
+    Kernels kernels = EngineKernels.of(engine);
     double sum = 0;
     List<Tensor> tensors = gradients.tensors();
     for (int i = 0; i < tensors.size(); i++) { // indexed: no iterator to allocate on hot paths
@@ -35,15 +36,16 @@ public final class GradientClipping {
    * @param gradients modified
    */
   public static double clipByGlobalNorm(Parameters gradients, float maxNorm) {
-    return clipByGlobalNorm(gradients, maxNorm, KernelSelection.kernels());
+    return clipByGlobalNorm(gradients, maxNorm, Engine.PREFERRED);
   }
 
-  /** {@link #clipByGlobalNorm(Parameters, float)} on {@code kernels}. */
-  public static double clipByGlobalNorm(Parameters gradients, float maxNorm, Kernels kernels) {
+  /** {@link #clipByGlobalNorm(Parameters, float)} on {@code engine}. */
+  public static double clipByGlobalNorm(Parameters gradients, float maxNorm, Engine engine) {
     if (!(maxNorm > 0f && Float.isFinite(maxNorm))) {
       throw new IllegalArgumentException("maxNorm must be finite and positive; got " + maxNorm);
     }
-    double norm = globalNorm(gradients, kernels);
+    Kernels kernels = EngineKernels.of(engine);
+    double norm = globalNorm(gradients, engine);
     if (Double.isFinite(norm) && norm > maxNorm) {
       float factor = (float) (maxNorm / (norm + 1e-6));
       List<Tensor> tensors = gradients.tensors();
@@ -61,14 +63,15 @@ public final class GradientClipping {
    * @param gradients modified
    */
   public static boolean clipByValue(Parameters gradients, float limit) {
-    return clipByValue(gradients, limit, KernelSelection.kernels());
+    return clipByValue(gradients, limit, Engine.PREFERRED);
   }
 
-  /** {@link #clipByValue(Parameters, float)} on {@code kernels}. */
-  public static boolean clipByValue(Parameters gradients, float limit, Kernels kernels) {
+  /** {@link #clipByValue(Parameters, float)} on {@code engine}. */
+  public static boolean clipByValue(Parameters gradients, float limit, Engine engine) {
     if (!(limit > 0f && Float.isFinite(limit))) {
       throw new IllegalArgumentException("limit must be finite and positive; got " + limit);
     }
+    Kernels kernels = EngineKernels.of(engine);
     boolean clipped = false;
     List<Tensor> tensors = gradients.tensors();
     for (int i = 0; i < tensors.size(); i++) {

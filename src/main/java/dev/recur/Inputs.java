@@ -66,10 +66,12 @@ public final class Inputs {
     return new Inputs(steps, batch, values, tokens, Objects.requireNonNull(mask, "mask"));
   }
 
+  /** T, the steps of each sequence. */
   public int steps() {
     return steps;
   }
 
+  /** B, the sequences in the batch. */
   public int batch() {
     return batch;
   }

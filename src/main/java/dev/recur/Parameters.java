@@ -211,6 +211,7 @@ public final class Parameters {
     }
   }
 
+  /** The model's shape and settings. */
   public RnnConfig config() {
     return config;
   }

@@ -66,6 +66,13 @@ public record RnnConfig(
   /** The most recurrent layers a model may have. */
   public static final int MAX_LAYERS = 64;
 
+  /**
+   * A configuration as given; {@link #builder} supplies the defaults.
+   *
+   * @throws IllegalArgumentException naming the first size or setting that is out of range or
+   *     contradicts another
+   * @throws NullPointerException if an enum setting is null
+   */
   public RnnConfig {
     requireSize("inputSize", inputSize);
     requireSize("hiddenSize", hiddenSize);
@@ -236,11 +243,13 @@ public record RnnConfig(
       this.outputSize = outputSize;
     }
 
+    /** The hidden layers' f (default {@link Activation#TANH}). */
     public Builder activation(Activation activation) {
       this.activation = activation;
       return this;
     }
 
+    /** The head's g. */
     public Builder output(OutputFunction output) {
       this.output = output;
       return this;
@@ -252,26 +261,31 @@ public record RnnConfig(
       return this;
     }
 
+    /** How {@link Parameters#initialize} draws the weights. */
     public Builder initializer(Initializer initializer) {
       this.initializer = initializer;
       return this;
     }
 
+    /** The diagonal value of {@link Initializer#IDENTITY}'s W_h. */
     public Builder identityScale(float identityScale) {
       this.identityScale = identityScale;
       return this;
     }
 
+    /** The seed of the initial weights and of dropout. */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
+    /** L, the recurrent layers stacked (at most {@link #MAX_LAYERS}). */
     public Builder layers(int layers) {
       this.layers = layers;
       return this;
     }
 
+    /** Whether each layer also runs backwards in time (D = 2). */
     public Builder bidirectional(boolean bidirectional) {
       this.bidirectional = bidirectional;
       return this;
@@ -301,11 +315,18 @@ public record RnnConfig(
       return this;
     }
 
+    /** The probability, in [0, 1), of zeroing an input to layers 1 and up, in training only. */
     public Builder dropout(float dropout) {
       this.dropout = dropout;
       return this;
     }
 
+    /**
+     * The configuration.
+     *
+     * @throws IllegalArgumentException as {@link RnnConfig#RnnConfig} does
+     * @throws NullPointerException if an enum setting is null
+     */
     public RnnConfig build() {
       int outputs = head ? outputSize : (bidirectional ? 2 : 1) * hiddenSize;
       boolean withHeadBias = headBias != null ? headBias : head && bias != Bias.NONE;

@@ -13,6 +13,11 @@ package dev.recur;
  */
 public record Tensor(String name, int rows, int cols, float[] values) {
 
+  /**
+   * Checks the shape (the values are held, not copied).
+   *
+   * @throws IllegalArgumentException if {@code values} does not hold {@code rows * cols} entries
+   */
   public Tensor {
     if (values.length != rows * cols) {
       throw new IllegalArgumentException(

@@ -41,6 +41,8 @@ public final class TruncatedBptt {
   private int seen;
 
   /**
+   * Truncated BPTT of {@code model} over {@code batch} parallel streams.
+   *
    * @param chunk k1, the steps per call of {@link #train}
    * @param depth k2 ≥ k1, the steps the gradient flows back
    * @param batch the number of parallel streams
@@ -169,6 +171,7 @@ public final class TruncatedBptt {
   public record State(int seen, float[] windowStart, float[] latest, int[] windowTokens,
       float[] windowValues) {}
 
+  /** A copy of what {@link #restore} needs to continue from here (for checkpoints). */
   public State state() {
     return new State(seen, windowStart.clone(), latest.clone(),
         windowTokens == null ? null : windowTokens.clone(),

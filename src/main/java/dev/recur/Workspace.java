@@ -119,10 +119,12 @@ public final class Workspace {
     lastRealStep = new int[batch];
   }
 
+  /** T, the steps this workspace holds buffers for. */
   public int steps() {
     return steps;
   }
 
+  /** B, the sequences this workspace holds buffers for. */
   public int batch() {
     return batch;
   }

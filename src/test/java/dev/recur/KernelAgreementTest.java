@@ -2,8 +2,6 @@ package dev.recur;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.recur.kernel.KernelSelection;
-import dev.recur.kernel.Kernels;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,8 +38,8 @@ class KernelAgreementTest {
       classes[r] = random.nextInt(out);
     }
 
-    Result scalar = run(weights, KernelSelection.scalar(), x, classes, steps, batch);
-    Result vector = run(weights, KernelSelection.kernels(), x, classes, steps, batch);
+    Result scalar = run(weights, Engine.SCALAR, x, classes, steps, batch);
+    Result vector = run(weights, Engine.PREFERRED, x, classes, steps, batch);
 
     assertClose("outputs", scalar.outputs(), vector.outputs());
     assertClose("hidden", scalar.hidden(), vector.hidden());
@@ -57,8 +55,8 @@ class KernelAgreementTest {
   private record Result(float[] outputs, float[] hidden, float[] inputGradient, Parameters gradients) {}
 
   private static Result run(
-      Parameters weights, Kernels kernels, float[] x, int[] classes, int steps, int batch) {
-    ElmanRnn model = new ElmanRnn(weights, kernels);
+      Parameters weights, Engine engine, float[] x, int[] classes, int steps, int batch) {
+    ElmanRnn model = new ElmanRnn(weights, engine);
     Workspace ws = model.workspace(steps, batch);
     model.forward(ws, Inputs.dense(x, steps, batch));
     Parameters gradients = Parameters.zeros(weights.config());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
-import dev.recur.kernel.KernelSelection;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -96,14 +95,14 @@ class ReducedPrecisionAccuracyTest {
   }
 
   private static RnnStream stream(Parameters weights, Precision precision) {
-    return new InferenceModel(weights, KernelSelection.kernels(), precision).newStream();
+    return new InferenceModel(weights, precision).newStream();
   }
 
   /** Whole-sequence outputs of {@code weights} held in {@code precision}. */
   private static float[] outputs(Parameters weights, Precision precision, Inputs inputs,
       float[] h0) {
     ElmanRnn model =
-        new InferenceModel(weights, KernelSelection.kernels(), precision).sequences();
+        new InferenceModel(weights, precision).sequences();
     Workspace ws = model.workspace(inputs.steps(), inputs.batch());
     model.forward(ws, inputs, h0);
     return ws.outputs().clone();

@@ -20,7 +20,12 @@ public final class CharCorpus {
     this.tokens = tokens;
   }
 
-  /** Reads a UTF-8 text file (strictly: malformed bytes and empty files are refused). */
+  /**
+   * Reads a UTF-8 text file (strictly: malformed bytes and empty files are refused).
+   *
+   * @throws BadDataException as {@link TextFiles#read} does
+   * @throws IOException if the file cannot be read
+   */
   public static CharCorpus load(Path file) throws IOException {
     return of(TextFiles.read(file));
   }

@@ -19,6 +19,13 @@ public record CsvSeries(int columns, float[] values) {
     return values.length / columns;
   }
 
+  /**
+   * Reads a file of comma-separated numbers, one time step a line, every line as many columns.
+   *
+   * @param header true to skip the first line
+   * @throws BadDataException naming the line and column of a malformed or missing value
+   * @throws IOException if the file cannot be read
+   */
   public static CsvSeries load(Path file, boolean header) throws IOException {
     List<String> lines = TextFiles.lines(file);
     int columns = -1;

@@ -19,7 +19,13 @@ import java.util.Map;
  */
 public record LabelledSequences(SequenceSet sequences, List<String> labels) {
 
-  /** Labelled sequences to train on: labels numbered in order of first appearance, two at least. */
+  /**
+   * Labelled sequences to train on: labels numbered in order of first appearance, two at least.
+   *
+   * @throws BadDataException naming the line of a malformed row, or if fewer than two labels
+   *     appear
+   * @throws IOException if the file cannot be read
+   */
   public static LabelledSequences load(Path file, int inputSize) throws IOException {
     return load(file, inputSize, null);
   }
@@ -28,6 +34,9 @@ public record LabelledSequences(SequenceSet sequences, List<String> labels) {
    * Labelled sequences to score a classifier on: {@code knownLabels} (a model's, in class-index
    * order) number the classes, a label the model does not know is an error with its line, and
    * one label alone is enough.
+   *
+   * @throws BadDataException naming the line of a malformed row or an unknown label
+   * @throws IOException if the file cannot be read
    */
   public static LabelledSequences load(Path file, int inputSize, List<String> knownLabels)
       throws IOException {

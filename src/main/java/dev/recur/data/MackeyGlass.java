@@ -13,12 +13,19 @@ package dev.recur.data;
  */
 public final class MackeyGlass {
 
+  /** β, the gain of the delayed feedback. */
   public static final double BETA = 0.2;
+  /** γ, the decay rate. */
   public static final double GAMMA = 0.1;
+  /** n, the exponent of the delayed term. */
   public static final int POWER = 10;
+  /** τ, the delay in time units. */
   public static final int TAU = 17;
+  /** The Runge-Kutta step, in time units. */
   public static final double DT = 0.1;
+  /** x(0), and the constant history x(t ≤ 0). */
   public static final double INITIAL = 1.2;
+  /** Time units integrated and discarded before the first sample. */
   public static final int TRANSIENT = 500;
 
   private static final int PER_UNIT = (int) Math.round(1 / DT);

@@ -26,6 +26,13 @@ public record SequenceSet(
     int count, int steps, int inputSize, int outputSize, boolean everyStep, float[] inputs,
     float[] targets, int[] tokens, boolean[] mask) {
 
+  /**
+   * Checks the sizes against the arrays (held, not copied).
+   *
+   * @throws IllegalArgumentException if a size is not positive or an array's length does not
+   *     match the sizes
+   * @throws NullPointerException if {@code targets} is null
+   */
   public SequenceSet {
     Objects.requireNonNull(targets, "targets");
     if (count < 1 || steps < 1 || inputSize < 1 || outputSize < 1) {
@@ -79,6 +86,7 @@ public record SequenceSet(
         Objects.requireNonNull(tokens, "tokens"), mask);
   }
 
+  /** Whether the inputs are token indices ({@link #tokens()}) rather than dense vectors. */
   public boolean isTokens() {
     return tokens != null;
   }

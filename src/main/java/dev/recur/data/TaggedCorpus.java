@@ -35,12 +35,22 @@ public final class TaggedCorpus {
     this.unknownTokens = unknownTokens;
   }
 
-  /** Reads a file, numbering the tokens and tags it finds. */
+  /**
+   * Reads a file, numbering the tokens and tags it finds.
+   *
+   * @throws BadDataException naming the line of a malformed entry
+   * @throws IOException if the file cannot be read
+   */
   public static TaggedCorpus load(Path file) throws IOException {
     return load(file, null, null);
   }
 
-  /** Reads a file whose tags must all be in {@code knownTags} (in index order). */
+  /**
+   * Reads a file whose tags must all be in {@code knownTags} (in index order).
+   *
+   * @throws BadDataException naming the line of a malformed entry or an unknown tag
+   * @throws IOException if the file cannot be read
+   */
   public static TaggedCorpus load(Path file, List<String> knownTags) throws IOException {
     return load(file, null, knownTags);
   }
@@ -48,6 +58,9 @@ public final class TaggedCorpus {
   /**
    * Reads a file against a model's vocabulary (in index order, {@link #UNKNOWN} first) and tag
    * set; either may be null to number what the file holds.
+   *
+   * @throws BadDataException naming the line of a malformed entry or an unknown tag
+   * @throws IOException if the file cannot be read
    */
   public static TaggedCorpus load(Path file, List<String> knownTokens, List<String> knownTags)
       throws IOException {
@@ -116,6 +129,7 @@ public final class TaggedCorpus {
     return indices;
   }
 
+  /** The file's sentences, in order. */
   public List<Sentence> sentences() {
     return sentences;
   }
@@ -130,6 +144,7 @@ public final class TaggedCorpus {
     return List.copyOf(tags.keySet());
   }
 
+  /** How many tokens are numbered, {@link #UNKNOWN} included. */
   public int vocabularySize() {
     return tokens.size();
   }

@@ -29,7 +29,13 @@ public final class TextFiles {
 
   private TextFiles() {}
 
-  /** The file's text, without a leading byte-order mark. */
+  /**
+   * The file's text, without a leading byte-order mark.
+   *
+   * @throws BadDataException if the file is empty, is not UTF-8 (naming the line and byte
+   *     offset) or is too large for the heap
+   * @throws IOException if the file cannot be read
+   */
   public static String read(Path file) throws IOException {
     long limit = Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_BYTE;
     byte[] bytes = FileBytes.read(file, limit, size -> new BadDataException(file,
@@ -43,7 +49,12 @@ public final class TextFiles {
     return decode(file, bytes, start);
   }
 
-  /** The file's lines (as {@link String#lines()} splits them), without a byte-order mark. */
+  /**
+   * The file's lines (as {@link String#lines()} splits them), without a byte-order mark.
+   *
+   * @throws BadDataException as {@link #read} does
+   * @throws IOException if the file cannot be read
+   */
   public static List<String> lines(Path file) throws IOException {
     return read(file).lines().toList();
   }

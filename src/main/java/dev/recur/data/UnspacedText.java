@@ -44,7 +44,12 @@ public final class UnspacedText {
     this.unknownCharacters = unknownCharacters;
   }
 
-  /** Reads a UTF-8 text (strictly, as {@link TextFiles#read}) and numbers the characters it has. */
+  /**
+   * Reads a UTF-8 text (strictly, as {@link TextFiles#read}) and numbers the characters it has.
+   *
+   * @throws BadDataException as {@link TextFiles#read} does
+   * @throws IOException if the file cannot be read
+   */
   public static UnspacedText load(Path file) throws IOException {
     return load(file, null);
   }
@@ -52,6 +57,9 @@ public final class UnspacedText {
   /**
    * Reads a UTF-8 text against a model's vocabulary ({@link #vocabulary()} of the text it was
    * trained on; null to number the characters this text has).
+   *
+   * @throws BadDataException as {@link TextFiles#read} does
+   * @throws IOException if the file cannot be read
    */
   public static UnspacedText load(Path file, String vocabulary) throws IOException {
     String text = TextFiles.read(file);

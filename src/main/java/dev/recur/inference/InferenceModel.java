@@ -1,13 +1,15 @@
 package dev.recur.inference;
 
+import dev.recur.Engine;
 import dev.recur.Parameters;
 import dev.recur.Precision;
 import dev.recur.RnnConfig;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import dev.recur.ElmanRnn;
 import dev.recur.layer.ElmanLayer;
 import dev.recur.layer.Embedding;
+import dev.recur.layer.EngineKernels;
+import dev.recur.layer.FrozenModels;
 import dev.recur.layer.LinearHead;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +29,7 @@ import java.util.Objects;
 public final class InferenceModel {
 
   private final RnnConfig config;
+  private final Engine engine;
   private final Kernels kernels;
   private final Precision precision;
   /**
@@ -41,31 +44,44 @@ public final class InferenceModel {
   /** The whole-sequence model, made on first use (see {@link #sequences}). */
   private volatile ElmanRnn sequenceModel;
 
-  /** Freezes a copy of {@code weights} on the kernels chosen at start-up. */
+  /**
+   * Freezes a copy of {@code weights} on {@link Engine#PREFERRED}, in float32.
+   *
+   * @throws NullPointerException if {@code weights} is null
+   */
   public InferenceModel(Parameters weights) {
-    this(weights, KernelSelection.kernels());
+    this(weights, Engine.PREFERRED);
   }
 
   /**
-   * Freezes a copy of {@code weights} on the kernels chosen at start-up, its weight matrices held
-   * in {@code precision} (see {@link Precision}).
+   * Freezes a copy of {@code weights} on {@link Engine#PREFERRED}, its weight matrices held in
+   * {@code precision} (see {@link Precision}).
+   *
+   * @throws NullPointerException if an argument is null
    */
   public InferenceModel(Parameters weights, Precision precision) {
-    this(weights, KernelSelection.kernels(), precision);
-  }
-
-  /** Freezes a copy of {@code weights} on explicit kernels. */
-  public InferenceModel(Parameters weights, Kernels kernels) {
-    this(weights, kernels, Precision.FP32);
+    this(weights, Engine.PREFERRED, precision);
   }
 
   /**
-   * Freezes a copy of {@code weights} on explicit kernels, its weight matrices held in {@code
-   * precision} (see {@link Precision}: a bf16 model reads half the bytes per step).
+   * Freezes a copy of {@code weights} on {@code engine}, in float32.
+   *
+   * @throws NullPointerException if an argument is null
    */
-  public InferenceModel(Parameters weights, Kernels kernels, Precision precision) {
+  public InferenceModel(Parameters weights, Engine engine) {
+    this(weights, engine, Precision.FP32);
+  }
+
+  /**
+   * Freezes a copy of {@code weights} on {@code engine}, its weight matrices held in {@code
+   * precision} (see {@link Precision}: a bf16 model reads half the bytes per step).
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public InferenceModel(Parameters weights, Engine engine, Precision precision) {
     Objects.requireNonNull(weights, "weights");
-    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.kernels = EngineKernels.of(engine);
     this.precision = Objects.requireNonNull(precision, "precision");
     config = weights.config();
     layers = ElmanLayer.frozenAll(weights, kernels, precision);
@@ -74,12 +90,14 @@ public final class InferenceModel {
     fingerprint = ModelFingerprint.of(weights);
   }
 
+  /** The model's shape and settings. */
   public RnnConfig config() {
     return config;
   }
 
-  public Kernels kernels() {
-    return kernels;
+  /** The engine this model computes on. */
+  public Engine engine() {
+    return engine;
   }
 
   /** How the weight matrices are held. */
@@ -121,7 +139,7 @@ public final class InferenceModel {
       synchronized (this) {
         model = sequenceModel;
         if (model == null) {
-          model = ElmanRnn.ofFrozen(config, kernels, layers, head, embedding); // shared
+          model = FrozenModels.of(config, engine, layers, head, embedding); // shared
           sequenceModel = model;
         }
       }

@@ -19,6 +19,9 @@ public final class LatencyRecorder {
 
   private final Recorder recorder = new Recorder(1, HIGHEST_NANOS, 3);
 
+  /** An empty recorder: values from 1 ns to {@link #HIGHEST_NANOS}, 3 significant digits. */
+  public LatencyRecorder() {}
+
   /** Records one latency (negative values count as 0). */
   public void record(long nanos) {
     recorder.recordValue(Math.clamp(nanos, 1, HIGHEST_NANOS));

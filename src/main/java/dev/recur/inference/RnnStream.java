@@ -40,6 +40,7 @@ public final class RnnStream implements AutoCloseable {
     snapshots = new StreamSnapshot(model);
   }
 
+  /** The model this stream steps. */
   public InferenceModel model() {
     return model;
   }

@@ -13,6 +13,11 @@ public final class Sampler {
   private final InferenceModel model;
   private final SplitMix64 random;
 
+  /**
+   * A sampler of {@code model}'s outputs, its draws seeded by {@code seed}.
+   *
+   * @throws NullPointerException if {@code model} is null
+   */
   public Sampler(InferenceModel model, long seed) {
     this.model = Objects.requireNonNull(model, "model");
     this.random = new SplitMix64(seed);

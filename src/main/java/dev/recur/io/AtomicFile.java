@@ -31,7 +31,12 @@ public final class AtomicFile {
     void write(FileChannel channel, ByteBuffer bytes) throws IOException;
   }
 
-  /** Replaces {@code path}'s content with the remaining bytes of {@code bytes}. */
+  /**
+   * Replaces {@code path}'s content with the remaining bytes of {@code bytes}: written to a
+   * temporary file beside it, forced to disk, then renamed over it.
+   *
+   * @throws IOException if it cannot be written; {@code path} then keeps its previous content
+   */
   public static void write(Path path, ByteBuffer bytes) throws IOException {
     write(path, bytes, FileChannel::write);
   }
@@ -65,6 +70,9 @@ public final class AtomicFile {
    * ones) to the file they point at, since a rename would replace the link itself; and never a
    * device, a pipe or a folder, which a rename would replace by a plain file ({@code /dev/null}
    * among them). Every writer that renames into place resolves its target here.
+   *
+   * @throws IOException if {@code path} names a folder, a device or a pipe, or a link cannot be
+   *     read
    */
   public static Path writtenFile(Path path) throws IOException {
     Path target = Objects.requireNonNull(path, "path").toAbsolutePath();

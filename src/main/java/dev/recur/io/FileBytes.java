@@ -22,6 +22,8 @@ public final class FileBytes {
   @FunctionalInterface
   public interface TooLong {
     /**
+     * The exception to throw for a file over the limit.
+     *
      * @param knownSize the file's size in bytes, or -1 where it is only known to pass the limit
      */
     IOException refuse(long knownSize);
@@ -30,10 +32,19 @@ public final class FileBytes {
   /** Checks the first bytes of a file before the rest is read (a format's magic number). */
   @FunctionalInterface
   public interface HeadCheck {
+    /**
+     * Checks {@code head[0, length)}.
+     *
+     * @throws IOException saying why the file is not of the expected kind
+     */
     void check(byte[] head, int length) throws IOException;
   }
 
-  /** The file's bytes, or {@code tooLong}'s exception once more than {@code limit} bytes come. */
+  /**
+   * The file's bytes, or {@code tooLong}'s exception once more than {@code limit} bytes come.
+   *
+   * @throws IOException {@code tooLong}'s, or if the file is a folder or cannot be read
+   */
   public static byte[] read(Path file, long limit, TooLong tooLong) throws IOException {
     return read(file, limit, tooLong, (head, length) -> {});
   }
@@ -42,6 +53,9 @@ public final class FileBytes {
    * As {@link #read(Path, long, TooLong)}, with {@code headCheck} run on the first block read (the
    * whole of a regular file, the first 8 KiB of a stream), so that a stream that is not of the
    * expected kind is refused before it is read to the limit.
+   *
+   * @throws IOException {@code tooLong}'s or {@code headCheck}'s, or if the file is a folder or
+   *     cannot be read
    */
   public static byte[] read(Path file, long limit, TooLong tooLong, HeadCheck headCheck)
       throws IOException {

@@ -75,6 +75,11 @@ public final class ModelFile {
    * served in (the weights hold the values that precision stands for).
    */
   public record SavedModel(Parameters weights, Map<String, String> metadata, Precision precision) {
+    /**
+     * Checks the parts; the metadata is copied.
+     *
+     * @throws NullPointerException if an argument is null
+     */
     public SavedModel {
       Objects.requireNonNull(weights, "weights");
       metadata = Map.copyOf(metadata);
@@ -110,12 +115,22 @@ public final class ModelFile {
 
   private ModelFile() {}
 
-  /** Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights. */
+  /**
+   * Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights.
+   *
+   * @throws IllegalArgumentException if a weight is NaN or infinite
+   * @throws IOException if the file cannot be written (the previous content stays whole)
+   */
   public static void save(Path path, Parameters weights) throws IOException {
     save(path, new SavedModel(weights, Map.of()));
   }
 
-  /** Writes a model and its metadata to {@code path} atomically. */
+  /**
+   * Writes a model and its metadata to {@code path} atomically.
+   *
+   * @throws IllegalArgumentException if a weight is NaN or infinite
+   * @throws IOException if the file cannot be written (the previous content stays whole)
+   */
   public static void save(Path path, SavedModel model) throws IOException {
     AtomicFile.write(path, encode(Objects.requireNonNull(model, "model")));
   }
@@ -127,6 +142,8 @@ public final class ModelFile {
 
   /**
    * Reads bytes made by {@link #toBytes}; {@code source} names where they came from in messages.
+   *
+   * @throws InvalidModelFileException if the bytes are not a whole, valid model
    */
   public static Parameters fromBytes(Path source, byte[] bytes) throws InvalidModelFileException {
     return decode(source, bytes).weights();
@@ -215,12 +232,22 @@ public final class ModelFile {
     out.putShort((short) bytes.length).put(bytes);
   }
 
-  /** Reads a model written by {@link #save}; see {@link InvalidModelFileException}. */
+  /**
+   * Reads a model written by {@link #save}.
+   *
+   * @throws InvalidModelFileException if the file is not a whole, valid model
+   * @throws IOException if the file cannot be read
+   */
   public static Parameters load(Path path) throws IOException {
     return loadModel(path).weights();
   }
 
-  /** Reads a model and its metadata. */
+  /**
+   * Reads a model and its metadata.
+   *
+   * @throws InvalidModelFileException if the file is not a whole, valid model
+   * @throws IOException if the file cannot be read
+   */
   public static SavedModel loadModel(Path path) throws IOException {
     Objects.requireNonNull(path, "path");
     // the bytes and the tensors decoded from them are both in memory for a moment

@@ -51,6 +51,11 @@ public record PyTorchNames(
   /** Layer numbers of more digits than this are read as "too many" without being parsed. */
   private static final int LAYER_DIGITS = 6;
 
+  /**
+   * Checks the prefixes.
+   *
+   * @throws NullPointerException if a prefix is null
+   */
   public PyTorchNames {
     Objects.requireNonNull(rnnPrefix, "rnnPrefix");
     Objects.requireNonNull(headPrefix, "headPrefix");

@@ -9,8 +9,11 @@ import java.util.Arrays;
  * of as corrupt.
  */
 public enum RecurFileKind {
+  /** A model ({@link ModelFile}). */
   MODEL("recurRNN", "a recur model file"),
+  /** A {@link dev.recur.train.Trainer} checkpoint. */
   TRAINING_CHECKPOINT("recurCKP", "a recur training checkpoint (train --checkpoint)"),
+  /** A {@link dev.recur.train.StreamTrainer} checkpoint. */
   STREAM_CHECKPOINT("recurSTR", "a recur character-stream checkpoint (train --task CHARS --checkpoint)");
 
   private final byte[] magic;

@@ -61,6 +61,7 @@ public final class SafeTensorsFile {
    *
    * @throws IllegalArgumentException if {@code names} are {@code nn.RNNCell}'s (no layer suffix)
    *     and the model has more than one layer or two directions
+   * @throws IOException if the file cannot be written (the previous content stays whole)
    */
   public static void write(Path path, Parameters weights, PyTorchNames names) throws IOException {
     Objects.requireNonNull(weights, "weights");
@@ -163,7 +164,11 @@ public final class SafeTensorsFile {
     shapes.put(name, shape);
   }
 
-  /** Reads a PyTorch model whose file holds only the tensors recur reads; see the next method. */
+  /**
+   * Reads a PyTorch model whose file holds only the tensors recur reads; see the next method.
+   *
+   * @throws IOException as the next method does
+   */
   public static Parameters read(
       Path path, PyTorchNames names, Activation activation, OutputFunction output,
       boolean keepBothBiases) throws IOException {
@@ -187,6 +192,8 @@ public final class SafeTensorsFile {
    *     num_batches_tracked}; none of them may be one recur reads
    * @throws IllegalArgumentException if {@code ignoredTensors} names a tensor recur reads: any
    *     recurrent parameter under the names' prefix, the embedding's or the head's weight or bias
+   * @throws IOException if the file cannot be read, is not valid safetensors, or does not hold a
+   *     model recur can run (the message names the tensor)
    */
   public static Parameters read(
       Path path, PyTorchNames names, Activation activation, OutputFunction output,

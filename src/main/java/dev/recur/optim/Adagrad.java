@@ -24,6 +24,13 @@ public final class Adagrad extends TensorwiseOptimizer {
     this(config, 1e-10f, 0f);
   }
 
+  /**
+   * Adagrad with explicit settings.
+   *
+   * @param epsilon added to the square root of the summed squared gradients (PyTorch's eps)
+   * @param weightDecay λ ≥ 0, added to the gradient (L2)
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public Adagrad(RnnConfig config, float epsilon, float weightDecay) {
     super(List.of(Parameters.zeros(config)));
     requireNonNegative("epsilon", epsilon);

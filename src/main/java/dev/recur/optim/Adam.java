@@ -31,7 +31,12 @@ public final class Adam extends TensorwiseOptimizer {
     return new Adam(config, 0.9f, 0.999f, 1e-8f, 0.01f, true);
   }
 
-  /** @param decoupled true for AdamW's decay of the weights, false for Adam's L2 on the gradient */
+  /**
+   * Adam or AdamW with explicit settings (PyTorch's betas, eps and weight_decay).
+   *
+   * @param decoupled true for AdamW's decay of the weights, false for Adam's L2 on the gradient
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public Adam(
       RnnConfig config, float beta1, float beta2, float epsilon, float weightDecay,
       boolean decoupled) {

@@ -22,6 +22,14 @@ public final class RmsProp extends TensorwiseOptimizer {
     this(config, 0.99f, 1e-8f, 0f);
   }
 
+  /**
+   * RMSProp with explicit settings.
+   *
+   * @param alpha the smoothing constant of the squared-gradient average (PyTorch's alpha)
+   * @param epsilon added to the root mean square (PyTorch's eps)
+   * @param weightDecay λ ≥ 0, added to the gradient (L2)
+   * @throws IllegalArgumentException if a value is out of range
+   */
   public RmsProp(RnnConfig config, float alpha, float epsilon, float weightDecay) {
     super(List.of(Parameters.zeros(config)));
     requireFraction("alpha", alpha);

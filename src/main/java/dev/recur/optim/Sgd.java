@@ -26,6 +26,8 @@ public final class Sgd extends TensorwiseOptimizer {
   }
 
   /**
+   * SGD with explicit settings (PyTorch's momentum, nesterov and weight_decay).
+   *
    * @param momentum μ in [0, 1); 0 for none
    * @param nesterov Nesterov momentum (needs μ > 0)
    * @param weightDecay λ ≥ 0, added to the gradient (L2)

@@ -1,9 +1,9 @@
 package dev.recur.train;
 
+import dev.recur.Engine;
 import dev.recur.GradientClipping;
 import dev.recur.Parameters;
 import dev.recur.Tensor;
-import dev.recur.kernel.Kernels;
 
 /**
  * Watches every update for a NaN or infinite loss or gradient and applies a {@link
@@ -21,12 +21,12 @@ final class DivergenceGuard {
   private double lastFiniteLoss = Double.NaN;
   private double norm;
 
-  private final Kernels kernels;
+  private final Engine engine;
 
-  /** @param kernels the model's, which the gradient norm is summed on */
-  DivergenceGuard(DivergencePolicy policy, Kernels kernels) {
+  /** @param engine the model's, which the gradient norm is summed on */
+  DivergenceGuard(DivergencePolicy policy, Engine engine) {
     this.policy = java.util.Objects.requireNonNull(policy, "policy");
-    this.kernels = java.util.Objects.requireNonNull(kernels, "kernels");
+    this.engine = java.util.Objects.requireNonNull(engine, "engine");
   }
 
   void policy(DivergencePolicy policy) {
@@ -51,7 +51,7 @@ final class DivergenceGuard {
     if (!Double.isFinite(loss)) {
       problem = "the loss is " + loss;
     } else {
-      norm = GradientClipping.globalNorm(gradients, kernels);
+      norm = GradientClipping.globalNorm(gradients, engine);
       problem = Double.isFinite(norm) ? null : gradientProblem(gradients);
     }
     if (problem == null) {

@@ -13,6 +13,11 @@ public record DivergencePolicy(int maxInARow) {
   /** Stop at the first non-finite loss or gradient. */
   public static final DivergencePolicy STOP = new DivergencePolicy(0);
 
+  /**
+   * Checks the count.
+   *
+   * @throws IllegalArgumentException if {@code maxInARow} is negative
+   */
   public DivergencePolicy {
     if (maxInARow < 0) {
       throw new IllegalArgumentException("updates to skip in a row must be ≥ 0; got " + maxInARow);

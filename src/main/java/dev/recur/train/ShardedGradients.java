@@ -7,6 +7,7 @@ import dev.recur.Tensor;
 import dev.recur.Workspace;
 import dev.recur.data.SequenceSet;
 import dev.recur.kernel.Kernels;
+import dev.recur.layer.EngineKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,7 @@ final class ShardedGradients implements AutoCloseable {
       int threads) {
     this.model = model;
     this.loss = loss;
-    this.kernels = model.kernels();
+    this.kernels = EngineKernels.of(model.engine());
     int count = shards;
     batches = new Minibatches[count];
     gradients = new Parameters[count];

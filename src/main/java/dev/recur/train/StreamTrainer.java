@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class StreamTrainer {
 
   /**
+   * One chunk's report.
+   *
    * @param loss the loss per character of one chunk (mean over streams of the chunk's summed
    *     cross-entropy, divided by k1)
    * @param smoothLoss an exponential moving average of {@code loss} (weight 0.999 on the past),
@@ -60,6 +62,8 @@ public final class StreamTrainer {
   private Map<String, String> described = Map.of();
 
   /**
+   * A trainer of {@code model} on one long token stream.
+   *
    * @param tokens the stream, indices in the model's vocabulary (held, not copied)
    * @param streams B, the number of parts of the stream read in parallel
    * @param chunk k1
@@ -70,7 +74,7 @@ public final class StreamTrainer {
       ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int[] tokens,
       int streams, int chunk, int depth, float clipValue) {
     this.model = Objects.requireNonNull(model, "model");
-    this.guard = new DivergenceGuard(DivergencePolicy.STOP, model.kernels());
+    this.guard = new DivergenceGuard(DivergencePolicy.STOP, model.engine());
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
     this.schedule = Objects.requireNonNull(schedule, "schedule");
     if (model.config().inputSize() != model.config().outputSize()) {
@@ -155,6 +159,8 @@ public final class StreamTrainer {
    * Writes everything needed to continue exactly from here (atomically: a crash mid-write leaves
    * the previous file whole). {@link #resume} on a trainer built the same way, then training on,
    * gives the weights an uninterrupted run would have.
+   *
+   * @throws IOException if the file cannot be written (the previous content stays whole)
    */
   public void save(Path checkpoint) throws IOException {
     new StreamCheckpoint(runSettings(), model.weights(), optimizer.steps(), optimizer.state(),
@@ -169,6 +175,9 @@ public final class StreamTrainer {
    * saved it (model shape, activation, initialisation, optimizer kind, the same stream, B, k1,
    * k2, clipping, and what {@link #describedBy} adds); a difference is refused, each one named.
    * The number of chunks still to train and the divergence policy may change.
+   *
+   * @throws IllegalArgumentException naming each difference
+   * @throws IOException if the checkpoint cannot be read or is not valid
    */
   public void resume(Path checkpoint) throws IOException {
     StreamCheckpoint saved = StreamCheckpoint.read(checkpoint);
@@ -253,7 +262,7 @@ public final class StreamTrainer {
       }
       double norm = guard.norm();
       boolean clipped =
-          clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue, model.kernels());
+          clipValue > 0 && GradientClipping.clipByValue(gradients, clipValue, model.engine());
       if (updates != null) {
         updates.accept(new Trainer.Update(iteration, loss, norm, clipped,
             Trainer.Update.of(bptt.workspace(), model.config())));

@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 public final class Trainer {
 
   /**
+   * What a {@link Trainer} does: build with {@link #builder}.
+   *
    * @param batchSize sequences per update
    * @param epochs passes over the training set at most
    * @param loss the per-step loss
@@ -121,6 +123,11 @@ public final class Trainer {
       }
     }
 
+    /**
+     * Checks the settings.
+     *
+     * @throws IllegalArgumentException naming the first setting out of range
+     */
     public Settings {
       if (shards < 1 || threads < 1 || threads > shards) {
         throw new IllegalArgumentException(
@@ -185,6 +192,11 @@ public final class Trainer {
   private DivergencePolicy divergence = DivergencePolicy.STOP;
   private Map<String, String> described = Map.of();
 
+  /**
+   * A trainer of {@code model}'s weights (changed in place) by {@code optimizer}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
   public Trainer(ElmanRnn model, Optimizer optimizer, Settings settings) {
     this.model = Objects.requireNonNull(model, "model");
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -201,6 +213,12 @@ public final class Trainer {
    *     updates in total (0: no limit) — a time budget, or a planned interruption
    */
   public record Checkpoints(Path file, long everyUpdates, long stopAfterUpdates) {
+    /**
+     * Checks the counts.
+     *
+     * @throws IllegalArgumentException if a count is negative
+     * @throws NullPointerException if {@code file} is null
+     */
     public Checkpoints {
       Objects.requireNonNull(file, "file");
       if (everyUpdates < 0 || stopAfterUpdates < 0) {
@@ -242,7 +260,11 @@ public final class Trainer {
     }
   }
 
-  /** As {@link #fit(SequenceSet, SequenceSet, Consumer)}, writing checkpoints as configured. */
+  /**
+   * As {@link #fit(SequenceSet, SequenceSet, Consumer)}, writing checkpoints as configured.
+   *
+   * @throws IOException if a checkpoint cannot be written
+   */
   public Result fit(
       SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
       Checkpoints checkpoints) throws IOException {
@@ -256,6 +278,10 @@ public final class Trainer {
    * the run never having stopped. A checkpoint made with other settings (see {@link
    * #describedBy}) or on other data is refused, naming each difference; the epoch total and the
    * thread count may change, and so may the divergence policy.
+   *
+   * @throws IllegalArgumentException naming each setting or data difference
+   * @throws IOException if the checkpoint cannot be read or is not valid, or a new one cannot be
+   *     written
    */
   public Result resume(
       Path checkpoint, SequenceSet training, SequenceSet validation, Consumer<Epoch> progress,
@@ -327,7 +353,7 @@ public final class Trainer {
   }
 
   private DivergenceGuard guard() {
-    return new DivergenceGuard(divergence, model.kernels());
+    return new DivergenceGuard(divergence, model.engine());
   }
 
   /**
@@ -406,11 +432,11 @@ public final class Trainer {
           run.norm = run.guard.norm();
           boolean clipped = false;
           if (settings.clipNorm() > 0) {
-            GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm(), model.kernels());
+            GradientClipping.clipByGlobalNorm(gradients, settings.clipNorm(), model.engine());
             clipped = run.norm > settings.clipNorm();
           }
           if (settings.clipValue() > 0) {
-            clipped |= GradientClipping.clipByValue(gradients, settings.clipValue(), model.kernels());
+            clipped |= GradientClipping.clipByValue(gradients, settings.clipValue(), model.engine());
           }
           if (updates != null) {
             updates.accept(new Update(optimizer.steps() + 1, loss, run.norm, clipped,

@@ -10,6 +10,7 @@ public final class TrainingDivergedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The update at which the run stopped. */
   private final long update;
   /** Not serialized: a diverged run's weights belong in a model file, not in an exception. */
   private transient Trainer.Result partial;

@@ -15,7 +15,6 @@ import dev.recur.RnnConfig;
 import dev.recur.Tensor;
 import dev.recur.Workspace;
 import dev.recur.kernel.Bf16;
-import dev.recur.kernel.KernelSelection;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,7 +89,7 @@ class ReducedPrecisionServingTest {
     // H = 37: odd (a bf16 pair without partner) and not a multiple of any vector width
     Parameters weights = Parameters.initialize(RnnConfig.builder(9, 37, 5)
         .output(OutputFunction.SOFTMAX).bias(Bias.PYTORCH_PAIR).layers(2).seed(3).build());
-    InferenceModel reduced = new InferenceModel(weights, KernelSelection.kernels(), precision);
+    InferenceModel reduced = new InferenceModel(weights, precision);
     InferenceModel twin = new InferenceModel(twin(weights, precision));
     assertEquals(precision, reduced.precision());
     RnnStream stream = reduced.newStream();
@@ -133,7 +132,7 @@ class ReducedPrecisionServingTest {
     for (int embedding : new int[] {0, 6}) {
       Parameters weights = Parameters.initialize(RnnConfig.builder(20, 13, 20).embedding(embedding)
           .output(OutputFunction.SOFTMAX).layers(embedding > 0 ? 3 : 1).seed(5).build());
-      InferenceModel reduced = new InferenceModel(weights, KernelSelection.kernels(), precision);
+      InferenceModel reduced = new InferenceModel(weights, precision);
       InferenceModel twin = new InferenceModel(twin(weights, precision));
       RnnStream stream = reduced.newStream();
       RnnStream twinStream = twin.newStream();
@@ -155,7 +154,7 @@ class ReducedPrecisionServingTest {
     Parameters weights = Parameters.initialize(
         RnnConfig.builder(4, 11, 3).layers(2).bidirectional(true).seed(9).build());
     ElmanRnn reduced =
-        new InferenceModel(weights, KernelSelection.kernels(), precision).sequences();
+        new InferenceModel(weights, precision).sequences();
     ElmanRnn twin = new InferenceModel(twin(weights, precision)).sequences();
     Inputs inputs = Inputs.dense(RnnStreamTest.gaussian(new Random(2), 8 * 2 * 4), 8, 2);
     Workspace mine = reduced.workspace(8, 2);
@@ -169,7 +168,7 @@ class ReducedPrecisionServingTest {
   @EnumSource(value = Precision.class, names = {"BF16", "INT8"})
   void aStepAllocatesNothing(Precision precision) {
     InferenceModel reduced = new InferenceModel(Parameters.initialize(
-        RnnConfig.builder(16, 64, 8).layers(2).build()), KernelSelection.kernels(), precision);
+        RnnConfig.builder(16, 64, 8).layers(2).build()), precision);
     RnnStream stream = reduced.newStream();
     StreamBatch batch = reduced.newBatch(4);
     float[] x = RnnStreamTest.gaussian(new Random(1), 16);

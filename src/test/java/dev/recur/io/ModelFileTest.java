@@ -12,7 +12,6 @@ import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
-import dev.recur.kernel.KernelSelection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -126,9 +125,9 @@ class ModelFileTest {
     long saved = precision == Precision.BF16 ? 2 * matrixEntries : matrixEntries + 4 * rows;
     assertEquals(Files.size(fp32) - 4 * matrixEntries + saved, Files.size(reduced));
 
-    InferenceModel served = new InferenceModel(original, KernelSelection.kernels(), precision);
+    InferenceModel served = new InferenceModel(original, precision);
     InferenceModel reloaded =
-        new InferenceModel(loaded.weights(), KernelSelection.kernels(), precision);
+        new InferenceModel(loaded.weights(), precision);
     for (int i = 0; i < original.tensors().size(); i++) {
       assertArrayEquals(served.weights().tensors().get(i).values(),
           reloaded.weights().tensors().get(i).values(), original.tensors().get(i).name());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recur.Activation;
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.Initializer;
 import dev.recur.Loss;
 import dev.recur.OutputFunction;
@@ -16,7 +17,6 @@ import dev.recur.RnnConfig;
 import dev.recur.data.AddingProblem;
 import dev.recur.data.CharCorpus;
 import dev.recur.data.SequenceSet;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Adagrad;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.optim.Sgd;
@@ -118,7 +118,7 @@ class DivergenceTest {
     gradients.recurrentWeights()[3] = 3e20f;
     gradients.recurrentWeights()[5] = -4e20f;
     TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-        () -> new DivergenceGuard(DivergencePolicy.STOP, KernelSelection.kernels()).admit(7, 0.5, gradients));
+        () -> new DivergenceGuard(DivergencePolicy.STOP, Engine.PREFERRED).admit(7, 0.5, gradients));
     assertEquals("update 7: the gradient norm is Infinity (largest entry W_h[5] = -4.0E20);"
         + " no finite loss before it", e.getMessage());
   }

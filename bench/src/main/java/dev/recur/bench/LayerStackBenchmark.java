@@ -51,7 +51,7 @@ public class LayerStackBenchmark {
   @Setup
   public void setUp() {
     RnnConfig config = RnnConfig.builder(64, hidden, 64).layers(layers).seed(1).build();
-    InferenceModel model = new InferenceModel(Parameters.initialize(config), Impl.kernels(impl));
+    InferenceModel model = new InferenceModel(Parameters.initialize(config), Impl.engine(impl));
     stream = model.newStream();
     batch = model.newBatch(8);
     SplittableRandom random = new SplittableRandom(2);

@@ -44,7 +44,7 @@ public class PrecisionBenchmark {
   @Setup
   public void setUp() {
     RnnConfig config = RnnConfig.builder(64, hidden, 64).seed(1).build();
-    stream = new InferenceModel(Parameters.initialize(config), Impl.kernels("vector"), precision)
+    stream = new InferenceModel(Parameters.initialize(config), Impl.engine("vector"), precision)
         .newStream();
     input = Impl.uniform(new SplittableRandom(2), 64, 1f);
   }

@@ -54,11 +54,11 @@ public class SequenceBenchmark {
   @Setup
   public void setUp() {
     Parameters weights = Parameters.initialize(RnnConfig.builder(64, hidden, 64).seed(1).build());
-    model = new ElmanRnn(weights, Impl.kernels(impl));
+    model = new ElmanRnn(weights, Impl.engine(impl));
     workspace = model.workspace(STEPS, 1);
     values = Impl.uniform(new SplittableRandom(3), STEPS * 64, 1f);
     inputs = Inputs.dense(values, STEPS, 1);
-    stream = new InferenceModel(weights, Impl.kernels(impl)).newStream();
+    stream = new InferenceModel(weights, Impl.engine(impl)).newStream();
     outputs = new float[STEPS * 64];
   }
 

@@ -51,7 +51,7 @@ public class StreamStepBenchmark {
     InferenceModel model =
         new InferenceModel(
             Parameters.initialize(config),
-            Impl.kernels(impl));
+            Impl.engine(impl));
     stream = model.newStream();
     batch = model.newBatch(8);
     batch32 = model.newBatch(32);

@@ -58,7 +58,7 @@ public class TrainingBenchmark {
   @Setup
   public void setUp() {
     RnnConfig config = RnnConfig.builder(64, hidden, 64).seed(1).build();
-    model = new ElmanRnn(Parameters.initialize(config), Impl.kernels(impl));
+    model = new ElmanRnn(Parameters.initialize(config), Impl.engine(impl));
     workspace = model.workspace(STEPS, batch);
     SplittableRandom random = new SplittableRandom(5);
     inputs = Inputs.dense(Impl.uniform(random, STEPS * batch * 64, 1f), STEPS, batch);

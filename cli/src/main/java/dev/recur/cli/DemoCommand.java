@@ -1,6 +1,7 @@
 package dev.recur.cli;
 
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.OutputFunction;
 import dev.recur.RnnConfig;
 import dev.recur.data.CharCorpus;
@@ -10,7 +11,6 @@ import dev.recur.inference.InferenceModel;
 import dev.recur.inference.LatencyRecorder;
 import dev.recur.inference.RnnStream;
 import dev.recur.inference.Sampler;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Adam;
 import dev.recur.optim.LearningRateSchedule;
 import dev.recur.train.NextTokenLoss;
@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         + " recur (%d slots, %d characters)%n", grammar.slotCount(), vocabulary);
     out.printf("training text: %,d characters (seed %d); held-out text: %,d characters (seed %d),"
         + " never trained on%n", training.length, TRAINING_SEED, heldOut.length, HELD_OUT_SEED);
-    out.println("kernels: " + KernelSelection.kernels().description());
+    out.println("kernels: " + Engine.PREFERRED.description());
     RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
         .output(OutputFunction.SOFTMAX).seed(1).build();
     ElmanRnn model = ElmanRnn.initialize(config);

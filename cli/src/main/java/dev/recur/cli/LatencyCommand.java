@@ -1,6 +1,7 @@
 package dev.recur.cli;
 
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.Inputs;
 import dev.recur.Loss;
 import dev.recur.Parameters;
@@ -12,7 +13,6 @@ import dev.recur.inference.InferenceModel;
 import dev.recur.inference.LatencyRecorder;
 import dev.recur.inference.RnnStream;
 import dev.recur.io.AtomicFile;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.optim.Sgd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -147,7 +147,7 @@ final class LatencyCommand implements Callable<Integer> {
     }
     PrintWriter console = spec.commandLine().getOut();
     console.printf("%s; %s %s; %d cores; I=%d, O=%d, tanh, batch 1, %s weights; µs per timestep%n",
-        KernelSelection.kernels().description(), System.getProperty("java.vm.name"),
+        Engine.PREFERRED.description(), System.getProperty("java.vm.name"),
         Runtime.version(), Runtime.getRuntime().availableProcessors(), inputSize, outputSize,
         precision);
     console.printf("%-22s %10s %8s %8s %8s %8s %8s %8s%n", "measurement", "count", "p50", "p90",

@@ -2,6 +2,7 @@ package dev.recur.cli;
 
 import dev.recur.Activation;
 import dev.recur.ElmanRnn;
+import dev.recur.Engine;
 import dev.recur.Initializer;
 import dev.recur.Loss;
 import dev.recur.RnnConfig;
@@ -11,7 +12,6 @@ import dev.recur.data.AddingProblem;
 import dev.recur.data.CharCorpus;
 import dev.recur.io.AtomicFile;
 import dev.recur.io.ModelFile;
-import dev.recur.kernel.KernelSelection;
 import dev.recur.train.StreamTrainer;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.LabelledSequences;
@@ -343,7 +343,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** Per-character word-end scores of a segmenter on the held-out windows. */
   private static String segmentation(Parameters weights, SequenceSet heldOut) {
-    ClassScore score = ClassScore.of(ElmanRnn.frozen(weights, KernelSelection.kernels()),
+    ClassScore score = ClassScore.of(ElmanRnn.frozen(weights, Engine.PREFERRED),
         heldOut, UnspacedText.WORD_END, 64);
     return String.format(Locale.ROOT, "held-out text (the last fifth, %,d characters, %,d word"
             + " ends): word end precision %.4f, recall %.4f, F1 %.4f (per-character accuracy %.4f)",
