@@ -11,26 +11,25 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+#define SIMD(op) _mm512_##op
 typedef __m512 vec;
 enum { LANES = 16 };
-static inline vec vload(const float *p) { return _mm512_loadu_ps(p); }
-static inline void vstore(float *p, vec v) { _mm512_storeu_ps(p, v); }
-static inline vec vbroadcast(float x) { return _mm512_set1_ps(x); }
-static inline vec vzero(void) { return _mm512_setzero_ps(); }
-static inline vec vfma(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
-static inline vec vadd(vec a, vec b) { return _mm512_add_ps(a, b); }
 #define VECTOR_KIND "AVX-512 intrinsics, 16 lanes"
 #elif defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
+#define SIMD(op) _mm256_##op
 typedef __m256 vec;
 enum { LANES = 8 };
-static inline vec vload(const float *p) { return _mm256_loadu_ps(p); }
-static inline void vstore(float *p, vec v) { _mm256_storeu_ps(p, v); }
-static inline vec vbroadcast(float x) { return _mm256_set1_ps(x); }
-static inline vec vzero(void) { return _mm256_setzero_ps(); }
-static inline vec vfma(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
-static inline vec vadd(vec a, vec b) { return _mm256_add_ps(a, b); }
 #define VECTOR_KIND "AVX2 intrinsics, 8 lanes"
+#endif
+
+#ifdef SIMD
+static inline vec vload(const float *p) { return SIMD(loadu_ps)(p); }
+static inline void vstore(float *p, vec v) { SIMD(storeu_ps)(p, v); }
+static inline vec vbroadcast(float x) { return SIMD(set1_ps)(x); }
+static inline vec vzero(void) { return SIMD(setzero_ps)(); }
+static inline vec vfma(vec a, vec b, vec c) { return SIMD(fmadd_ps)(a, b, c); }
+static inline vec vadd(vec a, vec b) { return SIMD(add_ps)(a, b); }
 #else
 typedef float vec;
 enum { LANES = 1 };

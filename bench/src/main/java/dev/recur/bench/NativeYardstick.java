@@ -39,6 +39,16 @@ final class NativeYardstick {
   private NativeYardstick() {}
 
   /**
+   * The yardstick alone, printed and saved in {@code bench/target/native/native.tsv}, nothing
+   * under docs/ touched: {@code mvn -q package -DskipTests exec:exec@harness
+   * -Dharness=NativeYardstick [-Dharness.args=quick]}.
+   */
+  public static void main(String[] args) throws Exception {
+    Path root = Report.repositoryRoot();
+    measure(root, root.resolve("bench/target/native/native.tsv"), List.of(args).contains("quick"));
+  }
+
+  /**
    * Builds the harnesses into {@code out}: the hand-written one wherever gcc can build a C
    * program, the OpenBLAS one where OpenBLAS links too.
    *

@@ -331,7 +331,7 @@ final class ReportWriter {
         + " through OpenBLAS's `sgemv` (the step's products) and `sgemm` on one thread"
         + " (`OPENBLAS_NUM_THREADS=1`). Both C steps use recur's tanh (Cephes' tanhf) as a loop"
         + " gcc vectorises. C figures: the median ns per call of the repetitions (fastest–slowest"
-        + " in brackets); recur: JMH as above. *÷ C*, *÷ OpenBLAS*: recur's time over theirs"
+        + " in brackets); recur: JMH as above. *recur ÷ C*, *recur ÷ OpenBLAS*: recur's time over theirs"
         + " (above 1: recur is slower), rounded down.");
     if (nativeFigures.isEmpty()) {
       md.append("\n\nNot measured in this run (it has no `docs/benchmarks/native.tsv`).\n");
@@ -373,8 +373,8 @@ final class ReportWriter {
       }
       rows.add(row.toArray(String[]::new));
     }
-    table(new String[] {"H", "recur step", "C step", "÷ C", "OpenBLAS step", "÷ OpenBLAS",
-        "recur product", "C product", "÷ C", "OpenBLAS product", "÷ OpenBLAS"}, rows);
+    table(new String[] {"H", "recur step", "C step", "recur ÷ C", "OpenBLAS step", "recur ÷ OpenBLAS",
+        "recur product", "C product", "recur ÷ C", "OpenBLAS product", "recur ÷ OpenBLAS"}, rows);
   }
 
   private void activations() {
