@@ -45,7 +45,8 @@ final class NativeYardstick {
    */
   public static void main(String[] args) throws Exception {
     Path root = Report.repositoryRoot();
-    measure(root, root.resolve("bench/target/native/native.tsv"), List.of(args).contains("quick"));
+    Files.write(root.resolve("bench/target/native/native.tsv"),
+        measure(root, List.of(args).contains("quick")));
   }
 
   /**
@@ -102,9 +103,10 @@ final class NativeYardstick {
 
   /**
    * The report's part: builds, runs at {@link #HIDDEN} (short repetitions in a quick run), prints
-   * and saves the output with the reasons for anything skipped into {@code file}.
+   * the output and returns it, with a {@code # skipped} line for anything skipped, for {@code
+   * native.tsv}.
    */
-  static void measure(Path root, Path file, boolean quick) throws IOException, InterruptedException {
+  static List<String> measure(Path root, boolean quick) throws IOException, InterruptedException {
     Build build = build(root, root.resolve("bench/target/native"));
     List<String> saved = new ArrayList<>();
     for (String reason : build.skipped()) {
@@ -120,7 +122,7 @@ final class NativeYardstick {
       lines.forEach(line -> System.out.println("native: " + line));
       saved.addAll(lines);
     }
-    Files.write(file, saved);
+    return saved;
   }
 
   private static String sizes() {

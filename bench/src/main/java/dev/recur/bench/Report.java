@@ -120,6 +120,8 @@ public final class Report {
     }
     List<String> names = new ArrayList<>(List.of(classes.split("\\|")));
     boolean yardstick = names.remove(NativeYardstick.RERUN);
+    // the yardstick first: a failed check stops the rerun before anything is replaced
+    List<String> nativeLines = yardstick ? NativeYardstick.measure(root, false) : List.of();
     List<String> includes = new ArrayList<>();
     if (!names.isEmpty()) {
       includes.add("dev\\.recur\\.bench\\.(" + String.join("|", names) + ")Benchmark\\.");
@@ -134,7 +136,7 @@ public final class Report {
     Figures.load(figures.resolve("figures.tsv")).replacedBy(newer).save(figures.resolve("figures.tsv"));
     List<String> measured = new ArrayList<>(newer.benchmarks());
     if (yardstick) {
-      NativeYardstick.measure(root, nativeFigures(figures), false);
+      Files.write(nativeFigures(figures), nativeLines);
       measured.add(NATIVE_FIGURES);
     }
     // an earlier rerun whose benchmarks were all measured again now is superseded
@@ -160,6 +162,7 @@ public final class Report {
     machine.save(figures.resolve("machine.properties"));
     Files.writeString(figures.resolve("run.txt"), (quick ? "quick " : "full ") + LocalDate.now() + "\n");
     Files.deleteIfExists(reruns(figures));
+    Files.deleteIfExists(nativeFigures(figures)); // an earlier run's must not pass for this one's
     try (var stale = Files.newDirectoryStream(figures, "jmh-rerun*.json")) {
       for (Path rerun : stale) { // a full run supersedes every earlier rerun
         Files.delete(rerun);
@@ -174,7 +177,6 @@ public final class Report {
     Collection<RunResult> jmh =
         runJmh(quick, include, pytorch.isPresent(), peers, figures.resolve("jmh.json"));
     Figures.of(jmh).save(figures.resolve("figures.tsv"));
-    NativeYardstick.measure(root, nativeFigures(figures), quick);
     Path torch = figures.resolve("pytorch.jsonl");
     if (pytorch.isPresent()) {
       Files.write(torch, pytorch.get().bench(PEER_SIZES, quick ? 0.5 : 2));
@@ -193,6 +195,8 @@ public final class Report {
     DataParallelSpeedup.Speedup parallel = DataParallelSpeedup.measure(256, System.out);
     Files.writeString(figures.resolve("parallel.txt"),
         parallel.hidden() + " " + parallel.oneThread() + " " + parallel.twoThreads() + "\n");
+    // last, so that a failed check there costs no other figure (rerun=Native measures it again)
+    Files.write(nativeFigures(figures), NativeYardstick.measure(root, quick));
   }
 
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
