@@ -336,6 +336,10 @@ static struct settings parse(int argc, char **argv) {
     const char *value = argv[++i];
     if (strcmp(option, "--hidden") == 0) {
       char copy[256];
+      if (strlen(value) >= sizeof copy) {
+        fprintf(stderr, "yardstick: --hidden takes a list of at most 255 characters\n");
+        exit(2);
+      }
       snprintf(copy, sizeof copy, "%s", value);
       s.sizes = 0;
       for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
