@@ -10,6 +10,8 @@
                  step      one step at batch 1, hidden state fed back; the fastest of eager
                            nn.RNNCell + nn.Linear, the same under TorchScript, and hand-written
                            addmm/tanh into preallocated tensors (named in "variant")
+                 step-int8 the step after quantize_dynamic (qint8 weights of nn.RNNCell
+                           and nn.Linear), where PyTorch has a quantized engine
                  sequence  nn.RNN + nn.Linear over T=128, batch 1, per step
                  train     forward + backward + SGD step, T=64, MSE at every step, batch 1 and
                            32, per timestep (of the whole minibatch)
@@ -151,6 +153,24 @@ def step_variants(m):
     return {"eager": eager, "torchscript": torchscript, "preallocated": preallocated}
 
 
+def int8_step(m):
+    """The step with dynamic int8 quantization (nn.RNNCell and nn.Linear weights in qint8,
+    activations quantized on the fly), as a call that feeds its state back; None where this
+    PyTorch has no quantized engine."""
+    if torch.backends.quantized.engine == "none":
+        return None
+    step = torch.ao.quantization.quantize_dynamic(
+        Step(m).eval(), {torch.nn.RNNCell, torch.nn.Linear}, dtype=torch.qint8)
+    x = torch.randn(1, INPUT)
+    state = {"h": torch.zeros(1, m.rnn.hidden_size)}
+
+    def call():
+        y, state["h"] = step(x, state["h"])
+        return y
+
+    return call
+
+
 def bench(sizes, seconds):
     torch.set_num_threads(1)
     torch.set_grad_enabled(False)
@@ -162,6 +182,11 @@ def bench(sizes, seconds):
         fastest = min(times, key=times.get)
         emit("step", hidden, 1, times[fastest] * 1e9, fastest,
              {k: round(v * 1e9, 1) for k, v in times.items()}, environment)
+
+        quantized = int8_step(m)
+        if quantized is not None:
+            emit("step-int8", hidden, 1, per_call(quantized, seconds) * 1e9,
+                 "quantize_dynamic qint8, " + torch.backends.quantized.engine, None, environment)
 
         x = torch.randn(SEQUENCE, 1, INPUT)
         emit("sequence", hidden, 1, per_call(lambda: m(x), seconds) * 1e9 / SEQUENCE, "nn.RNN",

@@ -3,7 +3,8 @@
 
   export   writes PyTorch models (a module with fields `rnn` = nn.RNN, `head` = nn.Linear)
            as safetensors, with inputs and PyTorch's outputs, into
-           src/test/resources/dev/recur/interop/ for SafeTensorsInteropTest.
+           src/test-fixtures/resources/dev/recur/interop/ for SafeTensorsInteropTest
+           (and the CLI's tests).
   check F...  loads each safetensors file written by recur (F) into a PyTorch module with
            fields `embedding` = nn.Embedding (if F has embedding.weight), `rnn` = nn.RNN
            (num_layers and bidirectional from the rnn.*_l<n>[_reverse] names) and `head` =
@@ -25,7 +26,7 @@ import sys
 import torch
 
 HERE = os.path.dirname(__file__)
-OUT_DIR = os.path.join(HERE, "..", "resources", "dev", "recur", "interop")
+OUT_DIR = os.path.join(HERE, "..", "..", "test-fixtures", "resources", "dev", "recur", "interop")
 BOUND = 1e-4
 
 
@@ -61,13 +62,21 @@ class DeepModel(torch.nn.Module):
         return torch.softmax(z, dim=-1) if softmax else z
 
 
+DTYPES = {torch.float32: "F32", torch.float16: "F16", torch.bfloat16: "BF16",
+          torch.float64: "F64"}
+
+
 def write_safetensors(path, tensors, metadata):
+    """Each tensor in its own dtype (F32, F16, BF16 or F64), little-endian."""
     header = {"__metadata__": metadata}
     offset = 0
     blobs = []
     for name, tensor in tensors.items():
-        data = tensor.detach().to(torch.float32).contiguous().numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensor.shape),
+        tensor = tensor.detach().contiguous()
+        # numpy has no bfloat16: its bits travel as int16
+        raw = tensor.view(torch.int16) if tensor.dtype == torch.bfloat16 else tensor
+        data = raw.numpy().tobytes()
+        header[name] = {"dtype": DTYPES[tensor.dtype], "shape": list(tensor.shape),
                         "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
         blobs.append(data)
@@ -110,7 +119,23 @@ def export():
             f.write(f"steps {steps}\n")
             f.write("inputs " + " ".join(f"{v:.9g}" for v in x.reshape(-1).tolist()) + "\n")
             f.write("outputs " + " ".join(f"{v:.17g}" for v in y.reshape(-1).tolist()) + "\n")
-    print(f"wrote {len(cases)} cases to {os.path.normpath(OUT_DIR)}", file=sys.stderr)
+    # the first model again, saved as PyTorch users save half, bfloat16 and double models
+    name, n_in, hidden, n_out, nonlinearity, bias, softmax = cases[0]
+    for dtype, suffix in ((torch.float16, "f16"), (torch.bfloat16, "bf16"), (torch.float64, "f64")):
+        torch.manual_seed(100)
+        model = Model(n_in, hidden, n_out, nonlinearity, bias).to(dtype)
+        write_safetensors(os.path.join(OUT_DIR, f"{name}-{suffix}.safetensors"), model.state_dict(),
+                          {"format": "pt", "recur.activation": nonlinearity.upper(),
+                           "recur.output": "SOFTMAX" if softmax else "IDENTITY"})
+        steps = 12
+        x = torch.randn(steps, 1, n_in)
+        with torch.no_grad():
+            y = model.double()(x.double(), softmax)  # the saved values, computed in float64
+        with open(os.path.join(OUT_DIR, f"{name}-{suffix}.io.txt"), "w") as f:
+            f.write(f"steps {steps}\n")
+            f.write("inputs " + " ".join(f"{v:.9g}" for v in x.reshape(-1).tolist()) + "\n")
+            f.write("outputs " + " ".join(f"{v:.17g}" for v in y.reshape(-1).tolist()) + "\n")
+    print(f"wrote {len(cases) + 3} cases to {os.path.normpath(OUT_DIR)}", file=sys.stderr)
 
 
 def check(path):

@@ -47,32 +47,13 @@ class PyTorchDeepGoldenTest {
   void matchesPyTorch(Path file) throws IOException {
     PyTorchGolden golden = PyTorchGolden.read(file);
     boolean crossEntropy = golden.meta("loss").equals("ce");
-    boolean head = golden.meta("head").equals("yes");
-    RnnConfig.Builder builder =
-        RnnConfig.builder(golden.size("input"), golden.size("hidden"), golden.size("output"))
-            .activation(golden.meta("activation").equals("relu") ? Activation.RELU : Activation.TANH)
-            .output(crossEntropy ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY)
-            .bias(golden.meta("layer_bias").equals("two") ? Bias.PYTORCH_PAIR : Bias.NONE)
-            .layers(golden.size("layers"))
-            .bidirectional(golden.meta("bidirectional").equals("yes"))
-            .embedding(golden.size("embedding"));
-    RnnConfig config = (head ? builder.headBias(golden.meta("head_bias").equals("yes"))
-        : builder.noHead()).build();
+    RnnConfig config = config(golden);
     assertEquals(golden.size("output"), config.outputSize());
-    Parameters weights = Parameters.zeros(config);
-    for (Tensor t : weights.tensors()) {
-      copy(golden.tensor(pyTorchName(t.name())), t.values());
-    }
+    Parameters weights = weights(golden, config);
     int steps = golden.size("steps");
     int batch = golden.size("batch");
-    boolean masked = golden.meta("masked").equals("yes");
-    boolean[] mask = masked ? toMask(golden.tensor("mask")) : null;
-    Inputs inputs = config.hasEmbedding()
-        ? Inputs.tokens(toInts(golden.tensor("tokens")), steps, batch)
-        : Inputs.dense(toFloat(golden.tensor("x")), steps, batch);
-    if (mask != null) {
-      inputs = inputs.withMask(mask);
-    }
+    boolean[] mask = mask(golden);
+    Inputs inputs = inputs(golden, config);
     boolean everyStep = golden.meta("targets").equals("every");
     double[] targetValues = golden.tensor("targets");
     Targets targets;
@@ -103,6 +84,46 @@ class PyTorchDeepGoldenTest {
       assertClose("grad_x", golden.tensor("grad_x"), ws.inputGradient());
     }
     assertClose("grad_h0", golden.tensor("grad_h0"), ws.initialHiddenGradient());
+  }
+
+  /** The model a case describes. */
+  static RnnConfig config(PyTorchGolden golden) {
+    boolean head = golden.meta("head").equals("yes");
+    RnnConfig.Builder builder =
+        RnnConfig.builder(golden.size("input"), golden.size("hidden"), golden.size("output"))
+            .activation(golden.meta("activation").equals("relu") ? Activation.RELU : Activation.TANH)
+            .output(golden.meta("loss").equals("ce") ? OutputFunction.SOFTMAX : OutputFunction.IDENTITY)
+            .bias(golden.meta("layer_bias").equals("two") ? Bias.PYTORCH_PAIR : Bias.NONE)
+            .layers(golden.size("layers"))
+            .bidirectional(golden.meta("bidirectional").equals("yes"))
+            .embedding(golden.size("embedding"));
+    return (head ? builder.headBias(golden.meta("head_bias").equals("yes"))
+        : builder.noHead()).build();
+  }
+
+  /** The case's weights, under recur's names. */
+  static Parameters weights(PyTorchGolden golden, RnnConfig config) {
+    Parameters weights = Parameters.zeros(config);
+    for (Tensor t : weights.tensors()) {
+      copy(golden.tensor(pyTorchName(t.name())), t.values());
+    }
+    return weights;
+  }
+
+  /** The case's inputs (tokens or dense), with its mask when it has one. */
+  static Inputs inputs(PyTorchGolden golden, RnnConfig config) {
+    int steps = golden.size("steps");
+    int batch = golden.size("batch");
+    Inputs inputs = config.hasEmbedding()
+        ? Inputs.tokens(toInts(golden.tensor("tokens")), steps, batch)
+        : Inputs.dense(toFloat(golden.tensor("x")), steps, batch);
+    boolean[] mask = mask(golden);
+    return mask == null ? inputs : inputs.withMask(mask);
+  }
+
+  /** Which rows are real steps; null when the case is unmasked. */
+  static boolean[] mask(PyTorchGolden golden) {
+    return golden.meta("masked").equals("yes") ? toMask(golden.tensor("mask")) : null;
   }
 
   /** recur's tensor name as the generator's module calls it. */

@@ -46,6 +46,14 @@ public final class InferenceModel {
     this(weights, KernelSelection.kernels());
   }
 
+  /**
+   * Freezes a copy of {@code weights} on the kernels chosen at start-up, its weight matrices held
+   * in {@code precision} (see {@link Precision}).
+   */
+  public InferenceModel(Parameters weights, Precision precision) {
+    this(weights, KernelSelection.kernels(), precision);
+  }
+
   /** Freezes a copy of {@code weights} on explicit kernels. */
   public InferenceModel(Parameters weights, Kernels kernels) {
     this(weights, kernels, Precision.FP32);

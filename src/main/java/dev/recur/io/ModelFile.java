@@ -5,6 +5,7 @@ import dev.recur.Bias;
 import dev.recur.Initializer;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import dev.recur.Tensor;
 import java.io.IOException;
@@ -21,18 +22,21 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * recur's native model file, format version 2. All numbers little-endian:
+ * recur's native model file, format version 3. All numbers little-endian:
  *
  * <pre>
  * magic     8 bytes   "recurRNN"
- * version   u32       2
+ * version   u32       3
  * config    i32 inputSize, i32 hiddenSize, i32 outputSize,
  *           string activation, string output, string bias, string initializer
  *           (enum names; string = u16 byte length + UTF-8), f32 identityScale, i64 seed,
  *           i32 layers, u8 structure (bit 0 bidirectional, bit 1 head, bit 2 head bias; the
- *           other bits 0), i32 embeddingSize (0 for none), f32 dropout
- * tensors   u32 count, then per tensor: string name, i32 rows, i32 cols, rows·cols f32
- *           (the {@link Parameters} tensors, in their order and row-major layout)
+ *           other bits 0), i32 embeddingSize (0 for none), f32 dropout, u8 precision
+ *           (0 fp32, 1 bf16, 2 int8: how the weight matrices below are held)
+ * tensors   u32 count, then per tensor: string name, i32 rows, i32 cols, then its values
+ *           (the {@link Parameters} tensors, in their order and row-major layout): rows·cols
+ *           f32, except for the weight matrices W_x, W_h, W_y of a bf16 or int8 model: rows·cols
+ *           u16 (bf16) or rows f32 scales, then rows·cols i8 (int8, one scale per row)
  * metadata  u32 count, then per entry: string key, string value (e.g. a character model's
  *           vocabulary under {@value #VOCABULARY})
  * checksum  u32       CRC32C of every byte before it
@@ -40,7 +44,12 @@ import java.util.zip.CRC32C;
  *
  * Version 1 (recur before stacked models) had the config without the fields from {@code layers}
  * on; it still loads, as a one-layer unidirectional model with a head whose bias follows the
- * layer's.
+ * layer's. Version 2 had no precision byte (every tensor f32); it loads as fp32.
+ *
+ * <p>A bf16 or int8 model loads as the float values its matrices stand for, with its {@link
+ * SavedModel#precision}; freezing those values in that precision ({@link
+ * dev.recur.inference.InferenceModel}) gives back exactly the saved bf16 or int8 weights, as both
+ * roundings return their own results unchanged.
  *
  * Writes are atomic: the bytes go to a temporary file in the same folder, are forced to disk,
  * and the temporary file is renamed over the target, so a crash leaves the previous file whole.
@@ -61,11 +70,20 @@ public final class ModelFile {
   /** The metadata key of a tagger's vocabulary, one token per line in index order. */
   public static final String TOKENS = "recur.tokens";
 
-  /** A model and the metadata saved with it. */
-  public record SavedModel(Parameters weights, Map<String, String> metadata) {
+  /**
+   * A model, the metadata saved with it, and the precision its weight matrices are saved and
+   * served in (the weights hold the values that precision stands for).
+   */
+  public record SavedModel(Parameters weights, Map<String, String> metadata, Precision precision) {
     public SavedModel {
       Objects.requireNonNull(weights, "weights");
       metadata = Map.copyOf(metadata);
+      Objects.requireNonNull(precision, "precision");
+    }
+
+    /** A float32 model. */
+    public SavedModel(Parameters weights, Map<String, String> metadata) {
+      this(weights, metadata, Precision.FP32);
     }
 
     /** The newline-separated list under {@code key} ({@link #LABELS}, {@link #TOKENS}), or null. */
@@ -76,10 +94,13 @@ public final class ModelFile {
   }
 
   static final byte[] MAGIC = RecurFileKind.MODEL.magic();
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Format 1: the config ends at the seed; a single layer with the notes' bias rule. */
   private static final int FIRST_VERSION = 1;
+
+  /** Format 2: no precision byte; every tensor f32. */
+  private static final int FLOAT_ONLY_VERSION = 2;
 
   private static final int BIDIRECTIONAL = 1;
   private static final int HEAD = 2;
@@ -119,8 +140,9 @@ public final class ModelFile {
     Parameters weights = model.weights();
     RnnConfig config = weights.config();
     List<Tensor> tensors = weights.tensors();
-    // magic, version, sizes, identity scale, seed, structure (13), tensor count, checksum
-    long size = MAGIC.length + 4 + 12 + 4 + 8 + 13 + 4 + 4;
+    Precision precision = model.precision();
+    // magic, version, sizes, identity scale, seed, structure (13), precision, tensor count, checksum
+    long size = MAGIC.length + 4 + 12 + 4 + 8 + 13 + 1 + 4 + 4;
     String[] enums = {
       config.activation().name(), config.output().name(), config.bias().name(),
       config.initializer().name()
@@ -130,7 +152,8 @@ public final class ModelFile {
     }
     for (Tensor t : tensors) {
       requireFinite(t);
-      size += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 8 + 4L * t.size();
+      size += 2 + t.name().getBytes(StandardCharsets.UTF_8).length + 8
+          + TensorCodec.of(t, precision).bytes(t.rows(), t.cols());
     }
     size += 4;
     for (Map.Entry<String, String> e : model.metadata().entrySet()) {
@@ -150,13 +173,12 @@ public final class ModelFile {
     out.put((byte) ((config.bidirectional() ? BIDIRECTIONAL : 0) | (config.head() ? HEAD : 0)
         | (config.headBias() ? HEAD_BIAS : 0)));
     out.putInt(config.embeddingSize()).putFloat(config.dropout());
+    out.put((byte) precision.ordinal());
     out.putInt(tensors.size());
     for (Tensor t : tensors) {
       putString(out, t.name());
       out.putInt(t.rows()).putInt(t.cols());
-      for (float v : t.values()) {
-        out.putFloat(v);
-      }
+      TensorCodec.of(t, precision).write(t, out);
     }
     out.putInt(model.metadata().size());
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(model.metadata()).entrySet()) {
@@ -230,7 +252,7 @@ public final class ModelFile {
           path, RecurFileKind.mismatch(RecurFileKind.MODEL, magic, magic.length));
     }
     int version = in.getInt();
-    if (version != VERSION && version != FIRST_VERSION) {
+    if (version < FIRST_VERSION || version > VERSION) {
       throw new InvalidModelFileException(
           path,
           version > VERSION
@@ -245,19 +267,21 @@ public final class ModelFile {
     }
     ByteBuffer body = in.slice(in.position(), bytes.length - 4 - in.position()).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      Parameters parameters = readBody(path, body, version);
+      RnnConfig config = readConfig(path, body, version);
+      Precision precision = version > FLOAT_ONLY_VERSION ? readPrecision(path, body) : Precision.FP32;
+      Parameters parameters = readTensors(path, body, config, precision);
       Map<String, String> metadata = readMetadata(path, body);
       if (body.hasRemaining()) {
         throw new InvalidModelFileException(
             path, body.remaining() + " unexpected bytes after the metadata");
       }
-      return new SavedModel(parameters, metadata);
+      return new SavedModel(parameters, metadata, precision);
     } catch (BufferUnderflowException e) {
       throw new InvalidModelFileException(path, "truncated: the header promises more than the file holds", e);
     }
   }
 
-  private static Parameters readBody(Path path, ByteBuffer in, int version)
+  private static RnnConfig readConfig(Path path, ByteBuffer in, int version)
       throws InvalidModelFileException {
     int inputSize = in.getInt();
     int hiddenSize = in.getInt();
@@ -282,16 +306,29 @@ public final class ModelFile {
             path, "unknown structure bits 0x" + Integer.toHexString(structure));
       }
     }
-    RnnConfig config;
     try {
-      config =
-          new RnnConfig(
-              inputSize, hiddenSize, outputSize, activation, output, bias, initializer,
-              identityScale, seed, layers, (structure & BIDIRECTIONAL) != 0, embeddingSize,
-              (structure & HEAD) != 0, (structure & HEAD_BIAS) != 0, dropout);
+      return new RnnConfig(
+          inputSize, hiddenSize, outputSize, activation, output, bias, initializer,
+          identityScale, seed, layers, (structure & BIDIRECTIONAL) != 0, embeddingSize,
+          (structure & HEAD) != 0, (structure & HEAD_BIAS) != 0, dropout);
     } catch (IllegalArgumentException e) {
       throw new InvalidModelFileException(path, "invalid configuration: " + e.getMessage(), e);
     }
+  }
+
+  private static Precision readPrecision(Path path, ByteBuffer in)
+      throws InvalidModelFileException {
+    int code = Byte.toUnsignedInt(in.get());
+    Precision[] all = Precision.values();
+    if (code >= all.length) {
+      throw new InvalidModelFileException(path, "unknown precision code " + code
+          + " (this recur reads 0 to " + (all.length - 1) + ": " + java.util.Arrays.toString(all) + ")");
+    }
+    return all[code];
+  }
+
+  private static Parameters readTensors(Path path, ByteBuffer in, RnnConfig config,
+      Precision precision) throws InvalidModelFileException {
     int count = in.getInt();
     // Sized from the config alone, before anything is allocated for the tensors.
     int expectedCount = tensorCount(config);
@@ -303,10 +340,10 @@ public final class ModelFile {
     }
     // Nothing is allocated for the weights until the file is known to hold them all: a header
     // that claims a huge model in a small file is refused here, not by an OutOfMemoryError.
-    long weights = config.parameterCount();
-    if (weights * 4 > in.remaining()) {
+    long weightBytes = weightBytes(config, precision);
+    if (weightBytes > in.remaining()) {
       throw new InvalidModelFileException(
-          path, "truncated: the configuration needs " + weights * 4 + " bytes of weights, "
+          path, "truncated: the configuration needs " + weightBytes + " bytes of weights, "
               + in.remaining() + " remain");
     }
     Parameters parameters = Parameters.zeros(config);
@@ -319,14 +356,16 @@ public final class ModelFile {
             path, "tensor " + name + " " + rows + "×" + cols + " where the config needs "
                 + target.name() + " " + target.rows() + "×" + target.cols());
       }
-      if ((long) target.size() * 4 > in.remaining()) {
+      TensorCodec codec = TensorCodec.of(target, precision);
+      long needed = codec.bytes(rows, cols);
+      if (needed > in.remaining()) {
         throw new InvalidModelFileException(
-            path, "truncated: tensor " + name + " needs " + 4L * target.size() + " bytes, "
+            path, "truncated: tensor " + name + " needs " + needed + " bytes, "
                 + in.remaining() + " remain");
       }
+      codec.read(in, target);
       float[] values = target.values();
       for (int i = 0; i < values.length; i++) {
-        values[i] = in.getFloat();
         if (!Float.isFinite(values[i])) {
           throw new InvalidModelFileException(path, "weight " + name + "[" + i + "] is " + values[i]);
         }
@@ -350,6 +389,28 @@ public final class ModelFile {
       }
     }
     return metadata;
+  }
+
+  /**
+   * The bytes the tensors of a model of this configuration take in {@code precision}, from the
+   * configuration alone: each layer's W_x (H × I_l) and W_h (H × H) and the head's W_y (O × D·H)
+   * in the precision, the rest in float.
+   */
+  private static long weightBytes(RnnConfig c, Precision precision) {
+    long hidden = c.hiddenSize();
+    long matrixEntries = 0;
+    long bytes = 0;
+    for (int l = 0; l < c.layers(); l++) {
+      long entries = hidden * c.layerInputSize(l) + hidden * hidden;
+      matrixEntries += c.directions() * entries;
+      bytes += c.directions() * (TensorCodec.of("W_x", precision).bytes(hidden, c.layerInputSize(l))
+          + TensorCodec.of("W_h", precision).bytes(hidden, hidden));
+    }
+    if (c.head()) {
+      matrixEntries += (long) c.outputSize() * c.stateWidth();
+      bytes += TensorCodec.of("W_y", precision).bytes(c.outputSize(), c.stateWidth());
+    }
+    return bytes + 4 * (c.parameterCount() - matrixEntries);
   }
 
   /** The number of tensors of a model of this configuration (see {@link Parameters}). */

@@ -1,5 +1,6 @@
 package dev.recur.io;
 
+import dev.recur.kernel.Bf16;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,12 +28,14 @@ final class SafeTensorsData {
   }
 
   /**
-   * Reads an F32 or F64 tensor of {@code into.length} values (its count, checked by the caller)
-   * into {@code into}, as float; refuses NaN and infinite values, naming the first.
+   * Reads a tensor of {@code into.length} values (its count, checked by the caller) in one of the
+   * {@link TensorDtype#readable} dtypes into {@code into}, as float: F16 and BF16 widen exactly,
+   * F64 rounds to the nearest float. Refuses NaN and infinite values, and doubles beyond float's
+   * range, naming the first.
    */
   void readFloats(SafeTensorsHeader.Entry tensor, float[] into) throws IOException {
-    boolean doubles = tensor.dtype() == TensorDtype.F64;
-    int width = tensor.dtype().width;
+    TensorDtype dtype = tensor.dtype();
+    int width = dtype.width;
     ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     long position = dataStart + tensor.begin();
     int i = 0;
@@ -43,11 +46,17 @@ final class SafeTensorsData {
       position += (long) values * width;
       chunk.flip();
       for (int end = i + values; i < end; i++) {
-        float v = doubles ? (float) chunk.getDouble() : chunk.getFloat();
-        if (!Float.isFinite(v)) {
-          throw new InvalidModelFileException(path, "weight " + tensor.name() + "[" + i + "] is " + v);
+        double v = switch (dtype) {
+          case F64 -> chunk.getDouble();
+          case F16 -> Float.float16ToFloat(chunk.getShort());
+          case BF16 -> Bf16.toFloat(chunk.getShort());
+          default -> chunk.getFloat();
+        };
+        if (!Float.isFinite((float) v)) {
+          throw new InvalidModelFileException(path, "weight " + tensor.name() + "[" + i + "] is "
+              + v + (Double.isFinite(v) ? ", beyond float's range" : ""));
         }
-        into[i] = v;
+        into[i] = (float) v;
       }
     }
   }

@@ -201,12 +201,11 @@ public final class SafeTensorsFile {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       SafeTensorsHeader header = SafeTensorsHeader.read(path, channel);
       // before the layout: a tensor in a dtype recur cannot read is named as such, not as a
-      // byte range that does not fit its F32-sized shape
+      // byte range that does not fit its shape
       for (Entry tensor : header.tensors().values()) {
-        if (tensor.dtype() != TensorDtype.F32 && tensor.dtype() != TensorDtype.F64
-            && names.isRead(tensor.name())) {
-          throw new InvalidModelFileException(
-              path, tensor.name() + " has dtype " + tensor.dtype() + "; recur reads F32 and F64");
+        if (!tensor.dtype().readable() && names.isRead(tensor.name())) {
+          throw new InvalidModelFileException(path, tensor.name() + " has dtype " + tensor.dtype()
+              + "; recur reads " + TensorDtype.READABLE);
         }
       }
       SafeTensorsData data = header.checkLayout(channel);

@@ -65,6 +65,22 @@ public interface Kernels {
   void addBf16Row(int[] pairs, int row, int cols, float[] y, int yOff);
 
   /**
+   * {@code y[j] += scales[j] · Σ_i q[i·cols + j] x[i]} for A ({@code rows × cols}) held in int8
+   * with one scale per column ({@link Int8#quantizeColumns}): a quarter of {@link #matTransVec}'s
+   * bytes. Each y entry is the chain of fused multiply-adds {@code acc = fma(q, x_i, acc)} over the
+   * rows in order from 0, then {@code y = fma(scale, acc, y)}, so every implementation gives the
+   * same bits.
+   */
+  void matTransVecInt8(
+      byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * {@code y[j] = fma(scales[j], q[row·cols + j], y[j])}: a token's column of an int8 weight
+   * matrix ({@link Int8#quantizeColumns}), the int8 twin of {@link #addBf16Row}.
+   */
+  void addInt8Row(byte[] q, float[] scales, int row, int cols, float[] y, int yOff);
+
+  /**
    * {@code y += Aᵀ x + Bᵀ u}, A {@code aRows × cols} and B {@code bRows × cols}: the two
    * products of one batch-1 recurrent step ({@code W_xᵀ x_t} and {@code W_hᵀ h_{t-1}}) in one
    * pass over y. Every y entry gets exactly the bits of {@link #matTransVec} with A, then with

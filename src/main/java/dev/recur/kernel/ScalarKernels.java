@@ -102,6 +102,25 @@ public final class ScalarKernels implements Kernels {
   }
 
   @Override
+  public void matTransVecInt8(
+      byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    for (int j = 0; j < cols; j++) {
+      float acc = 0f;
+      for (int i = 0; i < rows; i++) {
+        acc = Math.fma(q[i * cols + j], x[xOff + i], acc);
+      }
+      y[yOff + j] = Math.fma(scales[j], acc, y[yOff + j]);
+    }
+  }
+
+  @Override
+  public void addInt8Row(byte[] q, float[] scales, int row, int cols, float[] y, int yOff) {
+    for (int j = 0; j < cols; j++) {
+      y[yOff + j] = Math.fma(scales[j], q[row * cols + j], y[yOff + j]);
+    }
+  }
+
+  @Override
   public void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     for (int i = 0; i < m; i++) {

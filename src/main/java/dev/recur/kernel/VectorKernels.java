@@ -1,8 +1,10 @@
 package dev.recur.kernel;
 
 import static dev.recur.kernel.VectorMath.sumLanes;
+import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.MAX;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -38,6 +40,17 @@ final class VectorKernels implements Kernels {
 
   /** Ints of the float species' shape: a packed bf16 row pair per lane ({@link Bf16}). */
   private static final VectorSpecies<Integer> PAIRS = VectorSpecies.of(int.class, F.vectorShape());
+
+  /**
+   * Bytes loaded to widen one float vector of int8 weights: the float species' lane count, but
+   * never under 64 bits (the narrowest byte vector), so a 128-bit species loads 8 bytes and
+   * widens the first 4.
+   */
+  private static final VectorSpecies<Byte> BYTES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * Byte.SIZE)));
+
+  /** Bytes a load reads past those it widens: loops stop this far before a row's end. */
+  private static final int BYTES_BEYOND = BYTES.length() - LANES;
 
   /** 0, 1, 2, … in the lanes: compared with a count, the lanes from that count on. */
   static final FloatVector LANE_INDEX = laneIndex();
@@ -404,6 +417,84 @@ final class VectorKernels implements Kernels {
 
   /** Column vectors of y {@link #matTransVecBf16} keeps in registers at once. */
   private static final int BF16_BLOCK = 4;
+
+  /**
+   * Blocks of {@value #INT8_BLOCK} column vectors of y, as {@link #matTransVecBf16}: per row, one
+   * byte load per vector widened to floats ({@code B2F}, exact), and an FMA into that vector's own
+   * accumulator; the scales are applied once, after the last row. Leftover vectors go one at a
+   * time, and the last columns take the same chain in scalar code. (The widening is written out
+   * at each use: a helper returning a vector would be boxed where C2 declines to inline it, see
+   * VectorInliningTest.)
+   */
+  @Override
+  public void matTransVecInt8(
+      byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    if (cols < LANES + BYTES_BEYOND) {
+      SCALAR.matTransVecInt8(q, scales, rows, cols, x, xOff, y, yOff);
+      return;
+    }
+    int c = 0;
+    for (int block = INT8_BLOCK * LANES; c + block + BYTES_BEYOND <= cols; c += block) {
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
+      for (int i = 0, row = c; i < rows; i++, row += cols) {
+        FloatVector xi = FloatVector.broadcast(F, x[xOff + i]);
+        acc0 = ByteVector.fromArray(BYTES, q, row).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc0);
+        acc1 = ByteVector.fromArray(BYTES, q, row + LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc1);
+        acc2 = ByteVector.fromArray(BYTES, q, row + 2 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc2);
+        acc3 = ByteVector.fromArray(BYTES, q, row + 3 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc3);
+      }
+      int at = yOff + c;
+      FloatVector.fromArray(F, scales, c).fma(acc0, FloatVector.fromArray(F, y, at))
+          .intoArray(y, at);
+      FloatVector.fromArray(F, scales, c + LANES)
+          .fma(acc1, FloatVector.fromArray(F, y, at + LANES)).intoArray(y, at + LANES);
+      FloatVector.fromArray(F, scales, c + 2 * LANES)
+          .fma(acc2, FloatVector.fromArray(F, y, at + 2 * LANES)).intoArray(y, at + 2 * LANES);
+      FloatVector.fromArray(F, scales, c + 3 * LANES)
+          .fma(acc3, FloatVector.fromArray(F, y, at + 3 * LANES)).intoArray(y, at + 3 * LANES);
+    }
+    for (; c + LANES + BYTES_BEYOND <= cols; c += LANES) {
+      FloatVector acc = FloatVector.zero(F);
+      for (int i = 0, row = c; i < rows; i++, row += cols) {
+        acc = ByteVector.fromArray(BYTES, q, row).convertShape(B2F, F, 0).reinterpretAsFloats()
+            .fma(FloatVector.broadcast(F, x[xOff + i]), acc);
+      }
+      FloatVector.fromArray(F, scales, c).fma(acc, FloatVector.fromArray(F, y, yOff + c))
+          .intoArray(y, yOff + c);
+    }
+    for (; c < cols; c++) {
+      float acc = 0f;
+      for (int i = 0; i < rows; i++) {
+        acc = Math.fma(q[i * cols + c], x[xOff + i], acc);
+      }
+      y[yOff + c] = Math.fma(scales[c], acc, y[yOff + c]);
+    }
+  }
+
+  @Override
+  public void addInt8Row(byte[] q, float[] scales, int row, int cols, float[] y, int yOff) {
+    int from = row * cols;
+    int c = 0;
+    for (; c + LANES + BYTES_BEYOND <= cols; c += LANES) {
+      FloatVector w = ByteVector.fromArray(BYTES, q, from + c).convertShape(B2F, F, 0)
+          .reinterpretAsFloats();
+      FloatVector.fromArray(F, scales, c).fma(w, FloatVector.fromArray(F, y, yOff + c))
+          .intoArray(y, yOff + c);
+    }
+    for (; c < cols; c++) {
+      y[yOff + c] = Math.fma(scales[c], q[from + c], y[yOff + c]);
+    }
+  }
+
+  /** Column vectors of y {@link #matTransVecInt8} keeps in registers at once. */
+  private static final int INT8_BLOCK = 4;
 
   @Override
   public void matTransVecPair(

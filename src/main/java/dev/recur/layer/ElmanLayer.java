@@ -4,8 +4,6 @@ import dev.recur.Bias;
 import dev.recur.Parameters;
 import dev.recur.Precision;
 import dev.recur.RnnConfig;
-import dev.recur.Transpose;
-import dev.recur.kernel.Bf16;
 import dev.recur.kernel.Kernels;
 import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
@@ -32,12 +30,9 @@ public final class ElmanLayer {
   private final Nonlinearity activation;
   private final Bias biasKind;
   private final Kernels kernels;
-  /** W_xᵀ and W_hᵀ in float; null in a bf16 serving layer, which holds {@link #inputPairs}. */
-  private final float[] inputWeightsTransposed;
-  private final float[] recurrentWeightsTransposed;
-  /** W_xᵀ and W_hᵀ in bf16 as row pairs ({@link Bf16}); null unless frozen in bf16. */
-  private final int[] inputPairs;
-  private final int[] recurrentPairs;
+  /** W_xᵀ (I_l × H) and W_hᵀ (H × H), in float for training, in any precision for serving. */
+  private final TransposedMatrix inputWeights;
+  private final TransposedMatrix recurrentWeights;
   private final float[] bias;
   /**
    * The live W_x, W_h, b_ih and b_hh a training layer is made from ({@link #refresh} derives
@@ -58,11 +53,8 @@ public final class ElmanLayer {
       case RELU -> Nonlinearity.RELU;
     };
     biasKind = config.bias();
-    boolean bf16 = precision == Precision.BF16;
-    inputWeightsTransposed = bf16 ? null : new float[inputSize * hiddenSize];
-    recurrentWeightsTransposed = bf16 ? null : new float[hiddenSize * hiddenSize];
-    inputPairs = bf16 ? new int[Bf16.packedSize(inputSize, hiddenSize)] : null;
-    recurrentPairs = bf16 ? new int[Bf16.packedSize(hiddenSize, hiddenSize)] : null;
+    inputWeights = TransposedMatrix.of(precision, inputSize, hiddenSize);
+    recurrentWeights = TransposedMatrix.of(precision, hiddenSize, hiddenSize);
     bias = new float[hiddenSize];
     this.live = live;
   }
@@ -110,18 +102,8 @@ public final class ElmanLayer {
   }
 
   private void derive(Parameters.LayerWeights weights) {
-    if (inputPairs != null) { // bf16: W_xᵀ and W_hᵀ rounded and packed, once
-      float[] transposed = new float[inputSize * hiddenSize];
-      Transpose.into(weights.inputWeights(), hiddenSize, inputSize, transposed);
-      Bf16.packRowPairs(transposed, 0, inputSize, hiddenSize, inputPairs);
-      transposed = new float[hiddenSize * hiddenSize];
-      Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize, transposed);
-      Bf16.packRowPairs(transposed, 0, hiddenSize, hiddenSize, recurrentPairs);
-    } else {
-      Transpose.into(weights.inputWeights(), hiddenSize, inputSize, inputWeightsTransposed);
-      Transpose.into(weights.recurrentWeights(), hiddenSize, hiddenSize,
-          recurrentWeightsTransposed);
-    }
+    inputWeights.set(weights.inputWeights());
+    recurrentWeights.set(weights.recurrentWeights());
     float[] first = weights.firstBias();
     float[] second = weights.secondBias();
     for (int i = 0; i < hiddenSize; i++) {
@@ -143,41 +125,20 @@ public final class ElmanLayer {
   /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of {@code I_l} inputs. */
   public void inputPreActivations(int rows, float[] x, int xOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
-    if (inputPairs != null) {
-      addBf16Products(rows, inputSize, x, xOff, inputPairs, a, aOff);
-    } else {
-      addProduct(rows, hiddenSize, inputSize, x, xOff, inputWeightsTransposed, a, aOff);
-    }
-  }
-
-  /** {@code out_r += x_r · Wᵀ} row by row, Wᵀ ({@code k × H}) in bf16 pairs. */
-  private void addBf16Products(int rows, int k, float[] x, int xOff, int[] pairs, float[] out,
-      int outOff) {
-    for (int r = 0; r < rows; r++) {
-      kernels.matTransVecBf16(pairs, k, hiddenSize, x, xOff + r * k, out, outOff + r * hiddenSize);
-    }
+    inputWeights.addProducts(kernels, rows, x, xOff, a, aOff);
   }
 
   /** {@code a_r = b_h + W_x e_{token_r}}: column {@code token_r} of {@code W_x}, for token rows. */
   public void tokenPreActivations(int rows, int[] tokens, int tokenOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
     for (int r = 0; r < rows; r++) {
-      if (inputPairs != null) {
-        kernels.addBf16Row(inputPairs, tokens[tokenOff + r], hiddenSize, a, aOff + r * hiddenSize);
-      } else {
-        kernels.axpy(1f, inputWeightsTransposed, tokens[tokenOff + r] * hiddenSize, a,
-            aOff + r * hiddenSize, hiddenSize);
-      }
+      inputWeights.addRow(kernels, tokens[tokenOff + r], a, aOff + r * hiddenSize);
     }
   }
 
   /** {@code a_r += W_h h_r} for {@code rows} rows of previous states. */
   public void addRecurrent(int rows, float[] h, int hOff, float[] a, int aOff) {
-    if (recurrentPairs != null) {
-      addBf16Products(rows, hiddenSize, h, hOff, recurrentPairs, a, aOff);
-    } else {
-      addProduct(rows, hiddenSize, hiddenSize, h, hOff, recurrentWeightsTransposed, a, aOff);
-    }
+    recurrentWeights.addProducts(kernels, rows, h, hOff, a, aOff);
   }
 
   /**
@@ -186,12 +147,13 @@ public final class ElmanLayer {
    */
   public void preActivation(float[] x, int xOff, float[] h, int hOff, float[] a, int aOff) {
     System.arraycopy(bias, 0, a, aOff, hiddenSize);
-    if (inputPairs != null) { // the same chain per entry: b_h, then W_x's rows, then W_h's
-      kernels.matTransVecBf16(inputPairs, inputSize, hiddenSize, x, xOff, a, aOff);
-      kernels.matTransVecBf16(recurrentPairs, hiddenSize, hiddenSize, h, hOff, a, aOff);
-    } else {
-      kernels.matTransVecPair(inputWeightsTransposed, 0, inputSize, x, xOff,
-          recurrentWeightsTransposed, 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
+    if (inputWeights instanceof TransposedMatrix.Fp32 input
+        && recurrentWeights instanceof TransposedMatrix.Fp32 recurrent) {
+      kernels.matTransVecPair(input.values(), 0, inputSize, x, xOff,
+          recurrent.values(), 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
+    } else { // the same sums, one product after the other
+      inputWeights.addProducts(kernels, 1, x, xOff, a, aOff);
+      recurrentWeights.addProducts(kernels, 1, h, hOff, a, aOff);
     }
   }
 
@@ -207,8 +169,9 @@ public final class ElmanLayer {
    */
   public void backwardStep(int rows, float[] h, int hOff, float[] delta, int current, int previous) {
     kernels.activationBackward(activation, h, hOff, delta, current, delta, current, rows * hiddenSize);
-    addProduct(rows, hiddenSize, hiddenSize, delta, current, requireLive().recurrentWeights(),
-        delta, previous);
+    // W_hᵀ da as rows of W_h (the live, untransposed matrix) scaled and added
+    addProduct(kernels, rows, hiddenSize, hiddenSize, delta, current,
+        requireLive().recurrentWeights(), delta, previous);
   }
 
   /**
@@ -267,16 +230,8 @@ public final class ElmanLayer {
   /** Writes {@code W_x}, {@code W_h} and {@code b_h} (as one bias) back into {@code weights}. */
   public void copyInto(Parameters weights) {
     Parameters.LayerWeights target = weights.layer(index, direction);
-    float[] input = inputWeightsTransposed;
-    float[] recurrent = recurrentWeightsTransposed;
-    if (inputPairs != null) { // the bf16 values, widened
-      input = new float[inputSize * hiddenSize];
-      Bf16.unpackRowPairs(inputPairs, inputSize, hiddenSize, input);
-      recurrent = new float[hiddenSize * hiddenSize];
-      Bf16.unpackRowPairs(recurrentPairs, hiddenSize, hiddenSize, recurrent);
-    }
-    Transpose.into(input, inputSize, hiddenSize, target.inputWeights());
-    Transpose.into(recurrent, hiddenSize, hiddenSize, target.recurrentWeights());
+    inputWeights.copyTo(target.inputWeights());
+    recurrentWeights.copyTo(target.recurrentWeights());
     if (biasKind != Bias.NONE) {
       System.arraycopy(bias, 0, target.firstBias(), 0, hiddenSize);
       java.util.Arrays.fill(target.secondBias(), 0f); // b_hh's share is in b_h already
@@ -294,11 +249,6 @@ public final class ElmanLayer {
     } else {
       kernels.matMul(rows, n, k, x, xOff, transposed, 0, out, outOff);
     }
-  }
-
-  private void addProduct(int rows, int n, int k, float[] x, int xOff, float[] transposed,
-      float[] out, int outOff) {
-    addProduct(kernels, rows, n, k, x, xOff, transposed, out, outOff);
   }
 
   /** Copies {@code row} into {@code rows} consecutive rows of {@code target} from {@code off}. */

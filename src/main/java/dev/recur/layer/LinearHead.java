@@ -4,8 +4,6 @@ import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.Precision;
 import dev.recur.RnnConfig;
-import dev.recur.Transpose;
-import dev.recur.kernel.Bf16;
 import dev.recur.kernel.Kernels;
 import dev.recur.kernel.Nonlinearity;
 import java.util.Objects;
@@ -24,10 +22,8 @@ public final class LinearHead {
   private final OutputFunction output;
   private final boolean hasBias;
   private final Kernels kernels;
-  /** W_yᵀ in float, or null in a bf16 serving head, which holds {@link #weightPairs}. */
-  private final float[] weightsTransposed;
-  /** W_yᵀ in bf16 as row pairs; null unless frozen in bf16. */
-  private final int[] weightPairs;
+  /** W_yᵀ (H × O), in float for training, in any precision for serving. */
+  private final TransposedMatrix weights;
   private final float[] bias;
   /** The live W_y and b_y of a training head ({@link #refresh}, backward); null when frozen. */
   private final float[] outputWeights;
@@ -43,9 +39,7 @@ public final class LinearHead {
     outputSize = config.outputSize();
     output = config.output();
     hasBias = config.headBias();
-    boolean bf16 = precision == Precision.BF16;
-    weightsTransposed = bf16 ? null : new float[hiddenSize * outputSize];
-    weightPairs = bf16 ? new int[Bf16.packedSize(hiddenSize, outputSize)] : null;
+    weights = TransposedMatrix.of(precision, hiddenSize, outputSize);
     bias = new float[outputSize];
     this.outputWeights = outputWeights;
     this.outputBias = outputBias;
@@ -76,13 +70,7 @@ public final class LinearHead {
   }
 
   private void derive(float[] wy, float[] by) {
-    if (weightPairs != null) {
-      float[] transposed = new float[hiddenSize * outputSize];
-      Transpose.into(wy, outputSize, hiddenSize, transposed);
-      Bf16.packRowPairs(transposed, 0, hiddenSize, outputSize, weightPairs);
-    } else {
-      Transpose.into(wy, outputSize, hiddenSize, weightsTransposed);
-    }
+    weights.set(wy);
     if (hasBias) {
       System.arraycopy(by, 0, bias, 0, outputSize);
     }
@@ -94,15 +82,7 @@ public final class LinearHead {
    */
   public void outputs(int rows, float[] h, int hOff, float[] logits, float[] outputs, int off) {
     ElmanLayer.fillRows(bias, rows, logits, off);
-    if (weightPairs != null) { // row by row, each the chain of a single-row product
-      for (int r = 0; r < rows; r++) {
-        kernels.matTransVecBf16(weightPairs, hiddenSize, outputSize, h, hOff + r * hiddenSize,
-            logits, off + r * outputSize);
-      }
-    } else {
-      ElmanLayer.addProduct(kernels, rows, outputSize, hiddenSize, h, hOff, weightsTransposed,
-          logits, off);
-    }
+    weights.addProducts(kernels, rows, h, hOff, logits, off);
     applyOutputFunction(kernels, output, rows, outputSize, logits, outputs, off);
   }
 
@@ -134,12 +114,7 @@ public final class LinearHead {
 
   /** Writes {@code W_y} and {@code b_y} back into {@code weights}. */
   public void copyInto(Parameters weights) {
-    float[] transposed = weightsTransposed;
-    if (weightPairs != null) { // the bf16 values, widened
-      transposed = new float[hiddenSize * outputSize];
-      Bf16.unpackRowPairs(weightPairs, hiddenSize, outputSize, transposed);
-    }
-    Transpose.into(transposed, hiddenSize, outputSize, weights.outputWeights());
+    this.weights.copyTo(weights.outputWeights());
     if (hasBias) {
       System.arraycopy(bias, 0, weights.outputBias(), 0, outputSize);
     }

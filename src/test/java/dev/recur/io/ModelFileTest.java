@@ -8,7 +8,11 @@ import dev.recur.Activation;
 import dev.recur.Bias;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
+import dev.recur.inference.InferenceModel;
+import dev.recur.inference.RnnStream;
+import dev.recur.kernel.KernelSelection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -80,6 +84,67 @@ class ModelFileTest {
     assertEquals("neg\npos\nmixed", saved.metadata().get(ModelFile.LABELS));
   }
 
+  /**
+   * {@code format-v2.recur} was written by the format-2 writer (before precisions) from {@code
+   * Parameters.initialize} of the config below, with a labels entry: it loads as fp32.
+   */
+  @Test
+  void aFileOfFormatVersionTwoStillLoads() throws Exception {
+    Path fixture = Path.of(ModelFileTest.class.getResource("format-v2.recur").toURI());
+    ModelFile.SavedModel saved = ModelFile.loadModel(fixture);
+    RnnConfig expected = RnnConfig.builder(5, 7, 3).layers(2).activation(Activation.TANH)
+        .output(OutputFunction.SOFTMAX).bias(Bias.PYTORCH_PAIR).seed(20261202L).build();
+    assertEquals(expected, saved.weights().config());
+    assertEquals(Precision.FP32, saved.precision());
+    Parameters drawn = Parameters.initialize(expected);
+    for (int i = 0; i < drawn.tensors().size(); i++) {
+      assertArrayEquals(drawn.tensors().get(i).values(), saved.weights().tensors().get(i).values());
+    }
+    assertEquals("a\nb\nc", saved.metadata().get(ModelFile.LABELS));
+  }
+
+  /**
+   * A bf16 or int8 file holds the matrices in that precision (2 or 1 byte per weight and a scale
+   * per row), loads as the values they stand for, and freezing those in the same precision gives
+   * a model that steps with exactly the bits of the model that was saved.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Precision.class, names = {"BF16", "INT8"})
+  void aReducedPrecisionFileServesExactlyTheSavedWeights(Precision precision) throws IOException {
+    Parameters original = Parameters.initialize(RnnConfig.builder(6, 33, 4).layers(2)
+        .embedding(0).bias(Bias.PYTORCH_PAIR).seed(8).build());
+    Path fp32 = dir.resolve("fp32.recur");
+    Path reduced = dir.resolve("reduced.recur");
+    ModelFile.save(fp32, new ModelFile.SavedModel(original, java.util.Map.of("k", "v")));
+    ModelFile.save(reduced, new ModelFile.SavedModel(original, java.util.Map.of("k", "v"), precision));
+    ModelFile.SavedModel loaded = ModelFile.loadModel(reduced);
+    assertEquals(precision, loaded.precision());
+    assertEquals("v", loaded.metadata().get("k"));
+    // the matrices' bytes shrink to a half (bf16) or a quarter plus a scale per row (int8)
+    long matrixEntries = 33L * 6 + 33 * 33 + 33L * 33 + 33 * 33 + 4 * 33;
+    long rows = 33 * 4 + 4;
+    long saved = precision == Precision.BF16 ? 2 * matrixEntries : matrixEntries + 4 * rows;
+    assertEquals(Files.size(fp32) - 4 * matrixEntries + saved, Files.size(reduced));
+
+    InferenceModel served = new InferenceModel(original, KernelSelection.kernels(), precision);
+    InferenceModel reloaded =
+        new InferenceModel(loaded.weights(), KernelSelection.kernels(), precision);
+    for (int i = 0; i < original.tensors().size(); i++) {
+      assertArrayEquals(served.weights().tensors().get(i).values(),
+          reloaded.weights().tensors().get(i).values(), original.tensors().get(i).name());
+    }
+    RnnStream a = served.newStream();
+    RnnStream b = reloaded.newStream();
+    java.util.Random random = new java.util.Random(3);
+    for (int t = 0; t < 20; t++) {
+      float[] x = new float[6];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) random.nextGaussian();
+      }
+      assertArrayEquals(a.step(x).clone(), b.step(x), "step " + t);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Bias.class)
   void roundTripKeepsEveryBitAndTheConfig(Bias bias) throws IOException {
@@ -142,7 +207,7 @@ class ModelFileTest {
     byte[] magic = good.clone();
     magic[0] = 'R';
     assertRejected(magic, "not a recur model file (wrong magic bytes)");
-    assertRejected(withChecksum(withInt(good, 8, 3)), "format version 3 is newer than this recur reads (2)");
+    assertRejected(withChecksum(withInt(good, 8, 4)), "format version 4 is newer than this recur reads (3)");
     assertRejected(withChecksum(withInt(good, 8, 0)), "format version 0 is not one recur ever wrote");
     byte[] flipped = good.clone();
     flipped[100] ^= 0x10;
@@ -162,12 +227,16 @@ class ModelFileTest {
     ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(firstWeight, Float.NaN);
     assertRejected(withChecksum(nan), "weight W_x[0] is NaN");
 
-    int layers = firstWeightOffset(good) - (2 + "W_x".length() + 8) - 4 - 13;
+    int layers = firstWeightOffset(good) - (2 + "W_x".length() + 8) - 4 - 1 - 13;
     assertRejected(withChecksum(withInt(good, layers, 3)),
         "5 tensors, the configuration (3 layers, head with bias, layer bias SINGLE) has 11");
     byte[] unknownBit = good.clone();
     unknownBit[layers + 4] |= 8;
     assertRejected(withChecksum(unknownBit), "unknown structure bits 0xe");
+    byte[] unknownPrecision = good.clone();
+    unknownPrecision[layers + 13] = 3;
+    assertRejected(withChecksum(unknownPrecision),
+        "unknown precision code 3 (this recur reads 0 to 2: [FP32, BF16, INT8])");
     byte[] noHead = good.clone();
     noHead[layers + 4] = 0;
     assertRejected(withChecksum(noHead), "invalid configuration: without a head the outputs are the "
@@ -193,7 +262,7 @@ class ModelFileTest {
       offset += 2 + Short.toUnsignedInt(in.getShort(offset));
     }
     offset += 4 + 8; // identityScale, seed
-    offset += 4 + 1 + 4 + 4; // layers, structure, embedding size, dropout
+    offset += 4 + 1 + 4 + 4 + 1; // layers, structure, embedding size, dropout, precision
     offset += 4; // tensor count
     offset += 2 + Short.toUnsignedInt(in.getShort(offset)) + 8;
     return offset;

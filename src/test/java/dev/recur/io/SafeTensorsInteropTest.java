@@ -13,6 +13,8 @@ import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.inference.InferenceModel;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,9 @@ class SafeTensorsInteropTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0} keepBothBiases={1}")
-  @CsvSource({"tanh-softmax-bias, true", "tanh-softmax-bias, false", "relu-identity-nobias, false"})
+  @CsvSource({"tanh-softmax-bias, true", "tanh-softmax-bias, false", "relu-identity-nobias, false",
+      // the same model saved by PyTorch in half, bfloat16 and double precision
+      "tanh-softmax-bias-f16, true", "tanh-softmax-bias-bf16, true", "tanh-softmax-bias-f64, true"})
   void recurMatchesPyTorchOnItsOwnFile(String name, boolean keepBothBiases) throws Exception {
     Path file = Path.of(getClass().getResource("/dev/recur/interop/" + name + ".safetensors").toURI());
     Parameters weights =
@@ -60,6 +64,19 @@ class SafeTensorsInteropTest {
     assertEquals(
         name.contains("nobias") ? Bias.NONE : keepBothBiases ? Bias.PYTORCH_PAIR : Bias.SINGLE,
         weights.config().bias());
+  }
+
+  /** A double weight that no float holds is refused by name, value and reason. */
+  @Test
+  void aDoubleBeyondFloatsRangeIsNamed() throws IOException {
+    String header = "{\"__metadata__\":{\"recur.activation\":\"TANH\",\"recur.output\":\"IDENTITY\"},"
+        + "\"rnn.weight_ih_l0\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[0,8]},"
+        + "\"rnn.weight_hh_l0\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[8,16]},"
+        + "\"head.weight\":{\"dtype\":\"F64\",\"shape\":[1,1],\"data_offsets\":[16,24]}}";
+    ByteBuffer data = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    data.putDouble(0.5).putDouble(1e300).putDouble(0.25);
+    assertRejected(SafeTensorsBytes.of(header, data.array()),
+        "weight rnn.weight_hh_l0[0] is 1.0E300, beyond float's range");
   }
 
   @ParameterizedTest
@@ -151,7 +168,8 @@ class SafeTensorsInteropTest {
     // W_x 3×2, W_h 3×3, two biases of 3, W_y 2×3: head.bias starts at 4·27 = 108 bytes
     assertRejected(Arrays.copyOf(good, good.length - 4),
         "head.bias: data_offsets 108..116 do not hold 2 values of F32 within 112 data bytes");
-    assertRejected(replace(good, "\"F32\"", "\"F16\""), "rnn.weight_ih_l0 has dtype F16; recur reads F32 and F64");
+    assertRejected(replace(good, "\"F32\"", "\"I32\""),
+        "rnn.weight_ih_l0 has dtype I32; recur reads F32, F64, F16 and BF16");
     assertRejected(replace(good, "rnn.weight_hh_l0", "rnn.weight_hh_l9"),
         "has no tensor 'rnn.weight_hh_l0'; it has [rnn.weight_ih_l0, rnn.weight_hh_l9, rnn.bias_ih_l0, rnn.bias_hh_l0, head.weight, head.bias]");
     assertRejected(replace(good, "{\"__metadata__\"", "[\"__metadata__\""),

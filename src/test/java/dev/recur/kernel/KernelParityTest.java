@@ -151,6 +151,62 @@ class KernelParityTest {
     }
   }
 
+  /**
+   * int8 weights: the vector kernel gives exactly the scalar twin's bits (the same FMA chain per
+   * entry, then the scale), including column tails and the shapes past the bf16 kernel's cached
+   * size; and the product is {@code y + s_j Σ_i q_ij x_i}, checked against a double sum.
+   */
+  @ParameterizedTest
+  @MethodSource("bf16Shapes")
+  void int8TransposedProductGivesTheScalarBits(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 6271L + cols);
+    float[] a = random(random, rows * cols);
+    byte[] q = new byte[rows * cols];
+    float[] scales = new float[cols];
+    Int8.quantizeColumns(a, OFFSET, rows, cols, q, scales);
+    float[] x = random(random, rows);
+    float[] y = random(random, cols);
+    float[] yScalar = y.clone();
+    float[] yVector = y.clone();
+    scalar.matTransVecInt8(q, scales, rows, cols, x, OFFSET, yScalar, OFFSET);
+    vector.matTransVecInt8(q, scales, rows, cols, x, OFFSET, yVector, OFFSET);
+    assertEquals(Arrays.toString(yScalar), Arrays.toString(yVector), rows + " × " + cols);
+    for (int j = 0; j < cols; j++) {
+      double sum = 0;
+      double magnitude = 0;
+      for (int i = 0; i < rows; i++) {
+        sum += q[i * cols + j] * (double) x[OFFSET + i];
+        magnitude += Math.abs(q[i * cols + j] * (double) x[OFFSET + i]);
+      }
+      double exact = y[OFFSET + j] + scales[j] * sum;
+      double bound = sumBound(rows + 1, scales[j] * magnitude + Math.abs(y[OFFSET + j]));
+      assertClose(exact, yScalar[OFFSET + j], bound);
+    }
+  }
+
+  /** A token's row of an int8 matrix: the scalar twin's bits, and exactly fma(s_j, q, y). */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void int8RowAddGivesTheScalarBits(int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(rows * 37L + cols);
+    float[] a = random(random, rows * cols);
+    byte[] q = new byte[rows * cols];
+    float[] scales = new float[cols];
+    Int8.quantizeColumns(a, OFFSET, rows, cols, q, scales);
+    for (int row : new int[] {0, rows - 1, rows / 2}) {
+      float[] y = random(random, cols);
+      float[] yScalar = y.clone();
+      float[] yVector = y.clone();
+      scalar.addInt8Row(q, scales, row, cols, yScalar, OFFSET);
+      vector.addInt8Row(q, scales, row, cols, yVector, OFFSET);
+      assertEquals(Arrays.toString(yScalar), Arrays.toString(yVector), "row " + row);
+      for (int j = 0; j < cols; j++) {
+        double exact = y[OFFSET + j] + (double) scales[j] * q[row * cols + j];
+        assertEquals((float) exact, yScalar[OFFSET + j], "one rounding of y + s·q");
+      }
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("shapes")
   void matVecAndTranspose(int rows, int cols) {

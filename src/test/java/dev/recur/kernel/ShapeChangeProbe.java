@@ -59,6 +59,15 @@ final class ShapeChangeProbe {
     calls.put("matTransVec", () -> k.matTransVec(a, 0, n, n, x, 0, y, 0));
     calls.put("matTransVecPair", pair(k, n, n));
     calls.put("matMul", () -> k.matMul(m, n, n, a, 0, b, 0, c, 0));
+    int[] pairs = new int[Bf16.packedSize(n, n)];
+    Bf16.packRowPairs(a, 0, n, n, pairs);
+    calls.put("matTransVecBf16", () -> k.matTransVecBf16(pairs, n, n, x, 0, y, 0));
+    calls.put("addBf16Row", () -> k.addBf16Row(pairs, n - 1, n, y, 0));
+    byte[] q = new byte[n * n];
+    float[] scales = new float[n];
+    Int8.quantizeColumns(a, 0, n, n, q, scales);
+    calls.put("matTransVecInt8", () -> k.matTransVecInt8(q, scales, n, n, x, 0, y, 0));
+    calls.put("addInt8Row", () -> k.addInt8Row(q, scales, n - 1, n, y, 0));
     calls.put("matMulTransA", () -> k.matMulTransA(m, n, n, a, 0, b, 0, c, 0));
     calls.put("matMulTransB", () -> k.matMulTransB(m, n, n, a, 0, b, 0, c, 0));
     for (Nonlinearity f : Nonlinearity.values()) {

@@ -1,6 +1,7 @@
 package dev.recur.bench;
 
 import dev.recur.kernel.Bf16;
+import dev.recur.kernel.Int8;
 import dev.recur.kernel.KernelSelection;
 import dev.recur.kernel.Kernels;
 import java.util.SplittableRandom;
@@ -51,6 +52,9 @@ public class KernelBenchmark {
   private float[] matrix;
   /** {@link #matrix} in bf16, packed as row pairs. */
   private int[] bf16Pairs;
+  /** {@link #matrix} in int8, one scale per column. */
+  private byte[] int8Values;
+  private float[] int8Scales;
   private float[] x;
   private float[] y;
   private float[] rows;
@@ -64,6 +68,9 @@ public class KernelBenchmark {
     matrix = Impl.uniform(random, size * size, 1f / size);
     bf16Pairs = new int[Bf16.packedSize(size, size)];
     Bf16.packRowPairs(matrix, 0, size, size, bf16Pairs);
+    int8Values = new byte[size * size];
+    int8Scales = new float[size];
+    Int8.quantizeColumns(matrix, 0, size, size, int8Values, int8Scales);
     x = Impl.uniform(random, size, 1f);
     y = new float[size];
     rows = Impl.uniform(random, BATCH * size, 1f);
@@ -88,6 +95,13 @@ public class KernelBenchmark {
   @Benchmark
   public float[] matTransVecBf16() {
     kernels.matTransVecBf16(bf16Pairs, size, size, x, 0, y, 0);
+    return y;
+  }
+
+  /** {@link #matTransVec} over the same matrix in int8 with a scale per column: a quarter. */
+  @Benchmark
+  public float[] matTransVecInt8() {
+    kernels.matTransVecInt8(int8Values, int8Scales, size, size, x, 0, y, 0);
     return y;
   }
 

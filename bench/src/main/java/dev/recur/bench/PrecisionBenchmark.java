@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One streaming step (I = O = 64, batch 1) with the weights held in FP32 or BF16, on the selected
- * kernels: the ratio from one run is what bf16 buys where the step reads every weight once.
+ * One streaming step (I = O = 64, batch 1) with the weight matrices held in FP32, BF16 or INT8, on
+ * the vector kernels: the ratios from one run are what each precision buys where the step reads
+ * every weight once.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,7 +35,7 @@ public class PrecisionBenchmark {
   @Param({"256", "512", "1024", "2048"})
   public int hidden;
 
-  @Param({"FP32", "BF16"})
+  @Param({"FP32", "BF16", "INT8"})
   public Precision precision;
 
   private RnnStream stream;

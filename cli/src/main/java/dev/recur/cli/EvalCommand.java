@@ -1,6 +1,5 @@
 package dev.recur.cli;
 
-import dev.recur.ElmanRnn;
 import dev.recur.Loss;
 import dev.recur.data.AddingProblem;
 import dev.recur.data.CsvSeries;
@@ -9,6 +8,7 @@ import dev.recur.data.MackeyGlass;
 import dev.recur.data.SequenceSet;
 import dev.recur.data.TaggedCorpus;
 import dev.recur.data.UnspacedText;
+import dev.recur.Precision;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.RnnStream;
 import dev.recur.io.ModelFile;
@@ -83,6 +83,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ModelFiles files;
 
+  @Mixin ServingPrecision precision;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -113,7 +115,12 @@ final class EvalCommand implements Callable<Integer> {
     if (task == Task.SEGMENT) {
       return segment(out);
     }
-    dev.recur.Parameters weights = files.load(model);
+    ModelFile.SavedModel saved = files.loadModel(model);
+    dev.recur.Parameters weights = saved.weights();
+    Precision held = precision.of(saved);
+    if (held != Precision.FP32) {
+      out.printf("weight matrices held in %s%n", held);
+    }
     if ((task == Task.MACKEY_GLASS || task == Task.CSV) && weights.config().bidirectional()) {
       throw new IllegalArgumentException(model + " is bidirectional: its output at each step"
           + " reads later inputs, and a forecast's later input is its target; " + task
@@ -136,14 +143,14 @@ final class EvalCommand implements Callable<Integer> {
     switch (task) {
       case ADDING -> {
         SequenceSet test = AddingProblem.generate(count, steps, seed);
-        double mse = new Evaluator(new ElmanRnn(weights), Loss.MEAN_SQUARED_ERROR, 256)
-            .meanLoss(test);
+        double mse = new Evaluator(new InferenceModel(weights, held).sequences(),
+            Loss.MEAN_SQUARED_ERROR, 256).meanLoss(test);
         out.printf("adding problem T=%d, %d test sequences: MSE %.5f (always answering 1: %.5f)%n",
             steps, count, mse, AddingProblem.BASELINE_MSE);
       }
       case MACKEY_GLASS -> {
         float[] x = MackeyGlass.centred(MackeyGlass.TASK_LENGTH); // as train feeds it
-        InferenceModel frozen = new InferenceModel(weights);
+        InferenceModel frozen = new InferenceModel(weights, held);
         RnnStream stream = frozen.newStream();
         int heldOut = HELD_OUT;
         for (int t = 0; t < heldOut; t++) {
@@ -161,7 +168,7 @@ final class EvalCommand implements Callable<Integer> {
             + " %.4f after teacher forcing%n", Forecast.nrmse(predicted, truth), predicted.length,
             horizon, Forecast.nrmse(free, freeTruth));
       }
-      case CSV -> series(weights, out);
+      case CSV -> series(new InferenceModel(weights, held), out);
       case CLASSIFY, TAG, SEGMENT -> throw new IllegalStateException("handled before");
     }
     out.flush();
@@ -174,12 +181,13 @@ final class EvalCommand implements Callable<Integer> {
    * prediction after the first {@code --steps} (the warm-up, as long as a training window) is
    * scored, beside persistence (predicting that the next step repeats this one).
    */
-  private void series(dev.recur.Parameters weights, PrintWriter out) throws IOException {
+  private void series(InferenceModel frozen, PrintWriter out) throws IOException {
+    dev.recur.RnnConfig config = frozen.config();
     CsvSeries series = CsvSeries.load(data, header);
     int width = series.columns();
-    if (width != weights.config().inputSize() || width != weights.config().outputSize()) {
+    if (width != config.inputSize() || width != config.outputSize()) {
       throw new IllegalArgumentException(data + " has " + width + " columns; the model takes "
-          + weights.config().inputSize() + " and gives " + weights.config().outputSize());
+          + config.inputSize() + " and gives " + config.outputSize());
     }
     int scored = series.length() - 1 - steps;
     if (scored < 2) {
@@ -191,7 +199,7 @@ final class EvalCommand implements Callable<Integer> {
     float[] persistence = Arrays.copyOfRange(series.values(), steps * width, (series.length() - 1) * width);
     float[] step = new float[width];
     float[] next = new float[width];
-    try (RnnStream stream = new InferenceModel(weights).newStream()) {
+    try (RnnStream stream = frozen.newStream()) {
       for (int t = 0; t < series.length() - 1; t++) {
         System.arraycopy(series.values(), t * width, step, 0, width);
         stream.step(step, next);
@@ -224,7 +232,7 @@ final class EvalCommand implements Callable<Integer> {
           + " values: give --input-size " + modelInputs + " (it was " + inputSize + ")");
     }
     LabelledSequences test = LabelledSequences.load(data, inputSize, labels);
-    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights(), precision.of(saved)).sequences(),
         test.sequences(), 0, BATCH);
     out.printf("classification: %d of %d correct, accuracy %.4f%n", score.correct(),
         score.steps(), score.accuracy());
@@ -238,7 +246,7 @@ final class EvalCommand implements Callable<Integer> {
     List<String> tags = lines(saved, ModelFile.LABELS, "a tagger");
     List<String> tokens = lines(saved, ModelFile.TOKENS, "a tagger");
     TaggedCorpus test = TaggedCorpus.load(data, tokens, tags);
-    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights(), precision.of(saved)).sequences(),
         test.sequences(), 0, BATCH);
     out.printf("tagging: %d of %d tokens correct, accuracy %.4f (%d sentences, %d tokens unknown"
         + " to the model)%n", score.correct(), score.steps(), score.accuracy(),
@@ -274,7 +282,7 @@ final class EvalCommand implements Callable<Integer> {
         MemoryBudget.floats(Math.min(BATCH, windows), window + 1L,
             MemoryBudget.valuesPerRow(saved.weights().config()))),
         "scoring " + text.length() + " characters in windows of " + window, "--steps");
-    ClassScore score = ClassScore.of(new InferenceModel(saved.weights()).sequences(),
+    ClassScore score = ClassScore.of(new InferenceModel(saved.weights(), precision.of(saved)).sequences(),
         text.windows(window), UnspacedText.WORD_END, BATCH);
     out.printf(Locale.ROOT, "segmentation: %d characters (%d unknown to the model), %d word"
         + " ends; word end precision %.4f, recall %.4f, F1 %.4f (per-character accuracy %.4f)%n",

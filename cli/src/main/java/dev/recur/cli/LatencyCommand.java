@@ -7,6 +7,7 @@ import dev.recur.Parameters;
 import dev.recur.RnnConfig;
 import dev.recur.Targets;
 import dev.recur.TruncatedBptt;
+import dev.recur.Precision;
 import dev.recur.inference.InferenceModel;
 import dev.recur.inference.LatencyRecorder;
 import dev.recur.inference.RnnStream;
@@ -93,6 +94,11 @@ final class LatencyCommand implements Callable<Integer> {
       description = "steps per second for the fixed-rate run; 0: half the flat-out rate (default)")
   double rate;
 
+  @Option(names = "--precision", paramLabel = "FP32|BF16|INT8", defaultValue = "FP32",
+      description = "weight matrices of the stepped model in float32, bfloat16 or int8"
+          + " (default ${DEFAULT-VALUE}); training always runs in float32")
+  Precision precision;
+
   @Option(names = "--no-train", description = "skip the training measurement")
   boolean noTrain;
 
@@ -140,9 +146,10 @@ final class LatencyCommand implements Callable<Integer> {
       throw checks.refuse("--out", "must be a folder (for the .hgrm files and latency.png)", out);
     }
     PrintWriter console = spec.commandLine().getOut();
-    console.printf("%s; %s %s; %d cores; I=%d, O=%d, tanh, batch 1; µs per timestep%n",
+    console.printf("%s; %s %s; %d cores; I=%d, O=%d, tanh, batch 1, %s weights; µs per timestep%n",
         KernelSelection.kernels().description(), System.getProperty("java.vm.name"),
-        Runtime.version(), Runtime.getRuntime().availableProcessors(), inputSize, outputSize);
+        Runtime.version(), Runtime.getRuntime().availableProcessors(), inputSize, outputSize,
+        precision);
     console.printf("%-22s %10s %8s %8s %8s %8s %8s %8s%n", "measurement", "count", "p50", "p90",
         "p99", "p99.9", "p99.99", "max");
     Files.createDirectories(out);
@@ -150,7 +157,7 @@ final class LatencyCommand implements Callable<Integer> {
     for (int hidden : hiddenSizes) {
       RnnConfig config = RnnConfig.builder(inputSize, hidden, outputSize).seed(1).build();
       Parameters weights = Parameters.initialize(config);
-      RnnStream stream = new InferenceModel(weights).newStream();
+      RnnStream stream = new InferenceModel(weights, precision).newStream();
       float[] input = uniform(new SplittableRandom(2), inputSize);
       Measured flat = report(console, new Measured("step H=" + hidden + " flat", flatOut(stream, input)));
       double stepsPerSecond = rate > 0 ? rate

@@ -7,6 +7,7 @@ import dev.recur.Workspace;
 import dev.recur.data.DecimalNumbers;
 import dev.recur.data.TextFiles;
 import dev.recur.inference.InferenceModel;
+import dev.recur.io.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,13 +47,16 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin ModelFiles files;
 
+  @Mixin ServingPrecision precision;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     new CommandFiles(spec).input("MODEL", model).input("--input", input).check();
     files.requireSafeTensorsAmong(model);
-    InferenceModel frozen = new InferenceModel(files.load(model));
+    ModelFile.SavedModel saved = files.loadModel(model);
+    InferenceModel frozen = new InferenceModel(saved.weights(), precision.of(saved));
     RnnConfig config = frozen.config();
     boolean byToken = tokens || config.hasEmbedding(); // an embedding reads nothing else
     int in = config.inputSize();

@@ -104,6 +104,16 @@ final class ModelFiles {
 
   /** Saves with metadata; safetensors cannot hold a vocabulary, so token models must go native. */
   void save(Path file, Parameters weights, Map<String, String> metadata) throws IOException {
+    save(file, new ModelFile.SavedModel(weights, metadata));
+  }
+
+  /**
+   * Saves a model in its precision; safetensors holds neither a vocabulary nor a reduced
+   * precision (the caller refuses the latter), so such models must go native.
+   */
+  void save(Path file, ModelFile.SavedModel model) throws IOException {
+    Parameters weights = model.weights();
+    Map<String, String> metadata = model.metadata();
     if (isSafeTensors(file)) {
       if (!metadata.isEmpty()) {
         throw new IllegalArgumentException(file + ": safetensors cannot hold this model's "
@@ -112,7 +122,7 @@ final class ModelFiles {
       }
       SafeTensorsFile.write(file, weights, names());
     } else {
-      ModelFile.save(file, new ModelFile.SavedModel(weights, metadata));
+      ModelFile.save(file, model);
     }
   }
 }

@@ -38,6 +38,7 @@ public final class RecurCli implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     return new CommandLine(new RecurCli())
+        .setCaseInsensitiveEnumValuesAllowed(true) // --precision int8 as well as INT8
         .setExecutionStrategy(RecurCli::runReportingErrors)
         .setParameterExceptionHandler(RecurCli::usageError)
         .setExecutionExceptionHandler(

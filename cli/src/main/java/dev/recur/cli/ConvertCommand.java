@@ -1,10 +1,13 @@
 package dev.recur.cli;
 
+import dev.recur.Precision;
 import dev.recur.io.ModelFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +31,12 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Mixin ModelFiles files;
 
+  @Option(names = "--precision", paramLabel = "FP32|BF16|INT8",
+      description = "recur's format: store the weight matrices in float32, bfloat16 (2 bytes) or"
+          + " int8 (1 byte and a scale per row); a model served from the file runs in it"
+          + " (default: IN's precision)")
+  Precision precision;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -35,11 +44,18 @@ final class ConvertCommand implements Callable<Integer> {
     new CommandFiles(spec).input("IN", input).output("OUT", output).check();
     files.requireSafeTensorsAmong(input, output);
     ModelFile.SavedModel model = files.loadModel(input);
-    files.save(output, model.weights(), model.metadata()); // keeps vocabulary, labels, tags
+    Precision stored = precision != null ? precision : model.precision();
+    if (ModelFiles.isSafeTensors(output) && stored != Precision.FP32) {
+      throw new ParameterException(spec.commandLine(), "OUT " + output + " is safetensors, which"
+          + " recur writes in float32; a " + stored + " model goes to recur's format (a file name"
+          + " not ending in .safetensors)" + (precision == null ? ", or add --precision FP32" : ""));
+    }
+    // keeps vocabulary, labels, tags
+    files.save(output, new ModelFile.SavedModel(model.weights(), model.metadata(), stored));
     var c = model.weights().config();
     spec.commandLine().getOut().printf(
-        "%s -> %s: I=%d H=%d O=%d %s %s, bias %s; %s%n", input, output, c.inputSize(), c.hiddenSize(),
-        c.outputSize(), c.activation(), c.output(), c.bias(), c.structure());
+        "%s -> %s: I=%d H=%d O=%d %s %s, bias %s; %s; %s%n", input, output, c.inputSize(),
+        c.hiddenSize(), c.outputSize(), c.activation(), c.output(), c.bias(), c.structure(), stored);
     return 0;
   }
 }
