@@ -1,7 +1,6 @@
 package dev.recur.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,13 +34,13 @@ final class PyTorchPeer {
       System.out.println("report: no " + PYTHON + ": the PyTorch and ONNX Runtime peers are skipped");
       return Optional.empty();
     }
-    Run probe = run(List.of(PYTHON, "-c", "import torch; print(torch.__version__)"));
-    if (probe.status != 0) {
+    ProcessRun probe = run(List.of(PYTHON, "-c", "import torch; print(torch.__version__)"));
+    if (probe.status() != 0) {
       System.out.println("report: PyTorch is not installed (apt-get install python3-torch"
           + " libopenblas0-pthread): the PyTorch and ONNX Runtime peers are skipped");
       return Optional.empty();
     }
-    return Optional.of(new PyTorchPeer(script, probe.out.strip()));
+    return Optional.of(new PyTorchPeer(script, probe.out().strip()));
   }
 
   String version() {
@@ -50,20 +49,20 @@ final class PyTorchPeer {
 
   /** Writes the models recur and ONNX Runtime load into {@code folder}. */
   void export(Path folder, String hiddenSizes) throws IOException, InterruptedException {
-    Run run = run(List.of(PYTHON, script.toString(), "export", folder.toString(), "--hidden", hiddenSizes));
-    if (run.status != 0) {
-      throw new IOException("peers.py export failed:\n" + run.out);
+    ProcessRun run = run(List.of(PYTHON, script.toString(), "export", folder.toString(), "--hidden", hiddenSizes));
+    if (run.status() != 0) {
+      throw new IOException("peers.py export failed:\n" + run.out());
     }
   }
 
   /** Times PyTorch (one thread) and returns its output: one JSON object per line. */
   List<String> bench(String hiddenSizes, double seconds) throws IOException, InterruptedException {
-    Run run = run(List.of(PYTHON, script.toString(), "bench", "--hidden", hiddenSizes, "--seconds",
+    ProcessRun run = run(List.of(PYTHON, script.toString(), "bench", "--hidden", hiddenSizes, "--seconds",
         Double.toString(seconds)));
-    if (run.status != 0) {
-      throw new IOException("peers.py bench failed:\n" + run.out);
+    if (run.status() != 0) {
+      throw new IOException("peers.py bench failed:\n" + run.out());
     }
-    List<String> lines = run.out.lines().filter(line -> line.startsWith("{")).toList();
+    List<String> lines = run.out().lines().filter(line -> line.startsWith("{")).toList();
     lines.forEach(line -> System.out.println("pytorch: " + line));
     return lines;
   }
@@ -94,11 +93,7 @@ final class PyTorchPeer {
         .map(Figure::variant).findFirst();
   }
 
-  private record Run(int status, String out) {}
-
-  private static Run run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return new Run(process.waitFor(), out);
+  private static ProcessRun run(List<String> command) throws IOException, InterruptedException {
+    return ProcessRun.of(new ProcessBuilder(command).redirectErrorStream(true));
   }
 }

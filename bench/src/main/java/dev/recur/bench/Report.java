@@ -28,12 +28,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=quick   # 1 fork, short iterations
  * mvn -q package -DskipTests exec:exec@report -Dreport.args="quick include=FmaPeak"  # a try-out
  * mvn -q package -DskipTests exec:exec@report -Dreport.args=replay  # rewrite from the saved figures
- * mvn -q package -DskipTests exec:exec@report -Dreport.args=rerun=Activation  # re-measure some</pre>
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=rerun=Activation  # re-measure some
+ * mvn -q package -DskipTests exec:exec@report -Dreport.args=rerun=Native  # C and OpenBLAS only</pre>
  *
  * The raw figures are saved in {@code docs/benchmarks/} (figures.tsv, pytorch.jsonl, latency.txt,
- * parallel.txt, machine.properties, and JMH's own jmh.json, with jmh-rerun-CLASSES.json for each
- * rerun since; jmh-rerun.json is from before reruns were named) and the report is written from
- * them.
+ * parallel.txt, native.tsv, machine.properties, and JMH's own jmh.json, with jmh-rerun-CLASSES.json
+ * for each rerun since; jmh-rerun.json is from before reruns were named) and the report is written
+ * from them. {@code rerun=Native} ({@link NativeYardstick}) times the C yardstick again together
+ * with the two recur benchmarks its table divides by, so that table stays one run's.
  *
  * Run it on a quiet machine: every figure is single-threaded except the data-parallel one.
  */
@@ -43,6 +45,9 @@ public final class Report {
   static final String PEER_SIZES = "128,256,512,1024,2048";
   /** The sizes {@code recur latency} measures in a report run. */
   static final String LATENCY_SIZES = "128,256,512";
+
+  /** How the report's list of figures measured again names the native yardstick's. */
+  private static final String NATIVE_FIGURES = "the C and OpenBLAS yardstick (bench/native)";
 
   private Report() {}
 
@@ -66,9 +71,11 @@ public final class Report {
     List<String> torchLines = Files.exists(torch) ? Files.readAllLines(torch) : List.of();
     Optional<String> torchVersion = torchLines.stream().findFirst()
         .map(line -> line.replaceAll(".*\"torch\": \"([^\"]*)\".*", "$1"));
+    Path nativeFile = nativeFigures(figures);
     Path report = root.resolve("docs/BENCHMARKS.md");
     new ReportWriter(Machine.load(figures.resolve("machine.properties")),
         Figures.load(figures.resolve("figures.tsv")), PyTorchPeer.parse(torchLines), torchVersion,
+        Files.exists(nativeFile) ? Optional.of(NativeFigures.load(nativeFile)) : Optional.empty(),
         String.join("\n", latency),
         new DataParallelSpeedup.Speedup(Integer.parseInt(parallel[0]),
             Double.parseDouble(parallel[1]), Double.parseDouble(parallel[2])),
@@ -97,32 +104,54 @@ public final class Report {
     return figures.resolve("reruns.tsv");
   }
 
+  /** The native yardstick's saved output ({@link NativeYardstick}). */
+  private static Path nativeFigures(Path figures) {
+    return figures.resolve("native.tsv");
+  }
+
   /**
    * Measures again, with the full run's settings, the benchmark classes {@code classes} (a regex
    * such as {@code Activation|FmaPeak}) names, replaces their figures and records that they come
    * from a later run of their own (the report says so). Every table still compares figures of
-   * one run: a table draws on one benchmark class, or on classes measured again together.
+   * one run: a table draws on one benchmark class, or on classes measured again together. {@code
+   * Native} among them times the C yardstick and the recur benchmarks its table compares with.
    */
   private static void remeasure(Path root, Path figures, String classes) throws Exception {
     if (run(figures)[0].equals("quick")) {
       throw new IllegalStateException("rerun= replaces figures of a full run; the saved run is quick");
     }
-    Collection<RunResult> jmh = runJmh(false, "dev\\.recur\\.bench\\.(" + classes + ")Benchmark\\.",
-        false, root.resolve("bench/target/peers"),
+    List<String> names = new ArrayList<>(List.of(classes.split("\\|")));
+    boolean yardstick = names.remove(NativeYardstick.RERUN);
+    // the yardstick first: a failed check stops the rerun before anything is replaced
+    List<String> nativeLines = yardstick ? NativeYardstick.measure(root, false) : List.of();
+    List<String> includes = new ArrayList<>();
+    if (!names.isEmpty()) {
+      includes.add("dev\\.recur\\.bench\\.(" + String.join("|", names) + ")Benchmark\\.");
+    }
+    if (yardstick) {
+      includes.add(NativeYardstick.RECUR_BENCHMARKS);
+    }
+    Collection<RunResult> jmh = runJmh(false, String.join("|", includes), false,
+        root.resolve("bench/target/peers"),
         figures.resolve("jmh-rerun-" + classes.replaceAll("[^A-Za-z0-9]+", "-") + ".json"));
     Figures newer = Figures.of(jmh);
     Figures.load(figures.resolve("figures.tsv")).replacedBy(newer).save(figures.resolve("figures.tsv"));
+    List<String> measured = new ArrayList<>(newer.benchmarks());
+    if (yardstick) {
+      Files.write(nativeFigures(figures), nativeLines);
+      measured.add(NATIVE_FIGURES);
+    }
     // an earlier rerun whose benchmarks were all measured again now is superseded
     List<String> lines = new ArrayList<>();
     if (Files.exists(reruns(figures))) {
       for (String line : Files.readAllLines(reruns(figures))) {
-        if (!newer.benchmarks().containsAll(List.of(line.split("\t")[2].split(", ")))) {
+        if (!measured.containsAll(List.of(line.split("\t")[2].split(", ")))) {
           lines.add(line);
         }
       }
     }
     // the processor behind this machine kind changes between days: say which one this run had
-    lines.add(LocalDate.now() + "\t" + classes + "\t" + String.join(", ", newer.benchmarks())
+    lines.add(LocalDate.now() + "\t" + classes + "\t" + String.join(", ", measured)
         + "\t" + Machine.describe().cpu());
     Files.write(reruns(figures), lines);
   }
@@ -135,6 +164,7 @@ public final class Report {
     machine.save(figures.resolve("machine.properties"));
     Files.writeString(figures.resolve("run.txt"), (quick ? "quick " : "full ") + LocalDate.now() + "\n");
     Files.deleteIfExists(reruns(figures));
+    Files.deleteIfExists(nativeFigures(figures)); // an earlier run's must not pass for this one's
     try (var stale = Files.newDirectoryStream(figures, "jmh-rerun*.json")) {
       for (Path rerun : stale) { // a full run supersedes every earlier rerun
         Files.delete(rerun);
@@ -167,6 +197,8 @@ public final class Report {
     DataParallelSpeedup.Speedup parallel = DataParallelSpeedup.measure(256, System.out);
     Files.writeString(figures.resolve("parallel.txt"),
         parallel.hidden() + " " + parallel.oneThread() + " " + parallel.twoThreads() + "\n");
+    // last, so that a failed check there costs no other figure (rerun=Native measures it again)
+    Files.write(nativeFigures(figures), NativeYardstick.measure(root, quick));
   }
 
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
@@ -188,7 +220,7 @@ public final class Report {
   }
 
   /** The folder holding {@code jvm.config}: the working directory or one above it (bench/). */
-  private static Path repositoryRoot() throws IOException {
+  static Path repositoryRoot() throws IOException {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.exists(dir.resolve("jvm.config")) && Files.isDirectory(dir.resolve("bench"))) {
         return dir;

@@ -30,6 +30,8 @@ final class ReportWriter {
   private final Figures jmh;
   private final List<PyTorchPeer.Figure> torch;
   private final Optional<String> torchVersion;
+  /** What bench/native printed; empty for a run from before it. */
+  private final Optional<NativeFigures> nativeFigures;
   private final String latency;
   private final DataParallelSpeedup.Speedup parallel;
   private final boolean quick;
@@ -41,12 +43,13 @@ final class ReportWriter {
   private final List<String[]> targets = new ArrayList<>();
 
   ReportWriter(Machine machine, Figures jmh, List<PyTorchPeer.Figure> torch,
-      Optional<String> torchVersion, String latency, DataParallelSpeedup.Speedup parallel,
-      boolean quick, String measured, List<String> reruns) {
+      Optional<String> torchVersion, Optional<NativeFigures> nativeFigures, String latency,
+      DataParallelSpeedup.Speedup parallel, boolean quick, String measured, List<String> reruns) {
     this.machine = machine;
     this.jmh = jmh;
     this.torch = torch;
     this.torchVersion = torchVersion;
+    this.nativeFigures = nativeFigures;
     this.latency = latency;
     this.parallel = parallel;
     this.quick = quick;
@@ -64,6 +67,7 @@ final class ReportWriter {
     sequence();
     training(figures);
     kernels();
+    nativeYardstick();
     activations();
     latencySection();
     dataParallel();
@@ -381,6 +385,64 @@ final class ReportWriter {
         "× scalar", "GFLOP/s (of peak)", "matMulTransA", "× scalar", "GFLOP/s (of peak)"}, rows);
   }
 
+  private void nativeYardstick() {
+    md.append("\n## What Java costs: recur against C and OpenBLAS (µs)\n\n`bench/native`, built and"
+        + " run by the report: the batch-1 step above (I = O = 64, tanh, the same transposed"
+        + " layouts) and `KernelBenchmark.matMulBatch`'s product (C += A W, A of "
+        + KernelBenchmark.BATCH + " rows, W H × H), written in C with vector intrinsics, and"
+        + " through OpenBLAS's `sgemv` (the step's products) and `sgemm` on one thread"
+        + " (`OPENBLAS_NUM_THREADS=1`). Both C steps use recur's tanh (Cephes' tanhf) as a loop"
+        + " gcc vectorises. The C step is recur's algorithm (8 vectors of columns held in registers"
+        + " up to 1 MiB of weights, rows streamed in memory order past it), so its column is the"
+        + " language's cost; the C product has a 4 × 4-vector register tile with k blocked by 256"
+        + " where recur's is 4 × 2 and unblocked, so its column is what a better tile in C gets."
+        + " C figures: the median ns per call of the repetitions (fastest–slowest"
+        + " in brackets); recur: JMH as above. *recur ÷ C*, *recur ÷ OpenBLAS*: recur's time over theirs"
+        + " (above 1: recur is slower), rounded down.");
+    if (nativeFigures.isEmpty()) {
+      md.append("\n\nNot measured in this run (it has no `docs/benchmarks/native.tsv`).\n");
+      return;
+    }
+    NativeFigures c = nativeFigures.get();
+    for (String reason : c.skipped()) {
+      md.append(" Skipped in this run: ").append(reason).append('.');
+    }
+    md.append("\n\n");
+    List<String[]> build = new ArrayList<>();
+    for (String fact : List.of("cpu", "compiler", "flags", "kernels", "openblas", "tanh", "timing")) {
+      c.fact(fact).ifPresent(value -> build.add(new String[] {fact, value}));
+    }
+    c.figures().stream().max((x, y) -> Double.compare(x.maxError() / x.errorBound(),
+        y.maxError() / y.errorBound())).ifPresent(worst -> build.add(new String[] {"checked",
+        String.format("every shape against double loops before timing: largest error %.2g of the"
+            + " summed terms' magnitude (%s %s H=%d; its bound, float rounding: %.2g)",
+            worst.maxError(), worst.impl(), worst.what(), worst.hidden(), worst.errorBound())}));
+    table(new String[] {"native build", ""}, build);
+    md.append('\n');
+    List<String[]> rows = new ArrayList<>();
+    for (int h : NativeYardstick.HIDDEN) {
+      List<String> row = new ArrayList<>(List.of(Integer.toString(h)));
+      String[][] recur = {{"StreamStepBenchmark.step", "hidden=" + h, "impl=vector"},
+          {"KernelBenchmark.matMulBatch", "size=" + h, "impl=vector"}};
+      String[] what = {"step", "product"};
+      for (int k = 0; k < 2; k++) {
+        OptionalDouble ours = jmh.score(recur[k][0], recur[k][1], recur[k][2]);
+        row.add(us(ours) + " ± " + us(jmh.error(recur[k][0], recur[k][1], recur[k][2])));
+        for (String impl : List.of("native", "openblas")) {
+          Optional<NativeFigures.Figure> theirs = c.find(impl, what[k], h);
+          row.add(theirs.map(f -> us(OptionalDouble.of(f.medianNanos())) + " ("
+              + us(OptionalDouble.of(f.minNanos())) + "–" + us(OptionalDouble.of(f.maxNanos())) + ")")
+              .orElse("—"));
+          row.add(hundredths(ours, theirs.map(f -> OptionalDouble.of(f.medianNanos()))
+              .orElse(OptionalDouble.empty())));
+        }
+      }
+      rows.add(row.toArray(String[]::new));
+    }
+    table(new String[] {"H", "recur step", "C step", "recur ÷ C", "OpenBLAS step", "recur ÷ OpenBLAS",
+        "recur product", "C product", "recur ÷ C", "OpenBLAS product", "recur ÷ OpenBLAS"}, rows);
+  }
+
   private void activations() {
     md.append("\n## tanh (ns per call of H values; `ActivationBenchmark`)\n\n`recur`: the library's"
         + " vector tanh (same bits interpreted and compiled); `mathTanh`: the scalar twin, `Math.tanh` per element;"
@@ -541,6 +603,13 @@ final class ReportWriter {
   private static String ratio(OptionalDouble slow, OptionalDouble fast) {
     return slow.isPresent() && fast.isPresent()
         ? String.format("%.1f×", Math.floor(10 * slow.getAsDouble() / fast.getAsDouble()) / 10)
+        : "—";
+  }
+
+  /** {@code a / b} to two decimals, rounded down, as {@link #ratio} but finer. */
+  private static String hundredths(OptionalDouble a, OptionalDouble b) {
+    return a.isPresent() && b.isPresent()
+        ? String.format("%.2f×", Math.floor(100 * a.getAsDouble() / b.getAsDouble()) / 100)
         : "—";
   }
 
