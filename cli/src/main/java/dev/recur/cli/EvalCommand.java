@@ -3,7 +3,6 @@ package dev.recur.cli;
 import dev.recur.Loss;
 import dev.recur.Precision;
 import dev.recur.data.AddingProblem;
-import dev.recur.data.CharCorpus;
 import dev.recur.data.CsvSeries;
 import dev.recur.data.LabelledSequences;
 import dev.recur.data.MackeyGlass;
@@ -231,7 +230,6 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " is not a character model (train --task CHARS"
           + " keeps a vocabulary and no labels)");
     }
-    CharCorpus known = CharCorpus.of(vocabulary);
     int[] text = TextFiles.read(data).codePoints().toArray();
     int[] tokens = new int[text.length];
     int[] codePoints = vocabulary.codePoints().toArray(); // sorted: token i is the i-th
@@ -254,8 +252,8 @@ final class EvalCommand implements Callable<Integer> {
         Arrays.copyOf(tokens, kept));
     out.printf("characters: %d scored (%d unknown to the model, skipped); loss %.4f nats = %.4f"
         + " bits per character (a uniform guess over its %d: %.4f nats)%n", kept - 1,
-        text.length - kept, nats, nats / Math.log(2), known.vocabularySize(),
-        Math.log(known.vocabularySize()));
+        text.length - kept, nats, nats / Math.log(2), codePoints.length,
+        Math.log(codePoints.length));
     return 0;
   }
 
