@@ -634,14 +634,14 @@ final class VectorKernels implements Kernels {
   public void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     // A(i, p) = a[aOff + i*k + p]
-    addProducts(m, n, k, a, aOff, k, 1, b, bOff, c, cOff);
+    VectorProducts.add(m, n, k, a, aOff, k, 1, b, bOff, c, cOff);
   }
 
   @Override
   public void matMulTransA(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     // A is stored k × m, so the (i, p) entry of Aᵀ is a[aOff + p*m + i]
-    addProducts(m, n, k, a, aOff, 1, m, b, bOff, c, cOff);
+    VectorProducts.add(m, n, k, a, aOff, 1, m, b, bOff, c, cOff);
   }
 
   @Override
@@ -667,148 +667,6 @@ final class VectorKernels implements Kernels {
       }
     }
   }
-
-  /**
-   * {@code C(i, j) += Σ_p A(i, p) B(p, j)}, with {@code A(i, p)} read at {@code aOff + i*rowStride
-   * + p*colStride} (so one kernel serves A and Aᵀ) and B, C row-major ({@code k × n}, {@code m ×
-   * n}). A register tile of four rows of C by two vectors of columns (then one, at the edge)
-   * stays in registers over the whole sum on p; each load of B feeds four FMAs and each broadcast
-   * of A two. Every entry is one chain of FMAs over p in order, whatever the tile.
-   */
-  private static void addProducts(
-      int m,
-      int n,
-      int k,
-      float[] a,
-      int aOff,
-      int rowStride,
-      int colStride,
-      float[] b,
-      int bOff,
-      float[] c,
-      int cOff) {
-    int bound = F.loopBound(n);
-    int i = 0;
-    if (bound == 0) {
-      addProductsScalar(m, n, k, a, aOff, rowStride, colStride, b, bOff, c, cOff);
-      return;
-    }
-    for (; i + ROW_TILE <= m; i += ROW_TILE) {
-      int a0 = aOff + i * rowStride;
-      int a1 = a0 + rowStride;
-      int a2 = a1 + rowStride;
-      int a3 = a2 + rowStride;
-      int c0 = cOff + i * n;
-      int c1 = c0 + n;
-      int c2 = c1 + n;
-      int c3 = c2 + n;
-      int j = 0;
-      // 4 rows × 2 vectors: each broadcast of A feeds two FMAs, each load of B four
-      for (; j + 2 * LANES <= bound; j += 2 * LANES) {
-        FloatVector acc0 = FloatVector.fromArray(F, c, c0 + j);
-        FloatVector acc1 = FloatVector.fromArray(F, c, c1 + j);
-        FloatVector acc2 = FloatVector.fromArray(F, c, c2 + j);
-        FloatVector acc3 = FloatVector.fromArray(F, c, c3 + j);
-        FloatVector acc4 = FloatVector.fromArray(F, c, c0 + j + LANES);
-        FloatVector acc5 = FloatVector.fromArray(F, c, c1 + j + LANES);
-        FloatVector acc6 = FloatVector.fromArray(F, c, c2 + j + LANES);
-        FloatVector acc7 = FloatVector.fromArray(F, c, c3 + j + LANES);
-        for (int p = 0; p < k; p++) {
-          int bp = bOff + p * n + j;
-          FloatVector left = FloatVector.fromArray(F, b, bp);
-          FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
-          int ap = p * colStride;
-          FloatVector s0 = FloatVector.broadcast(F, a[a0 + ap]);
-          FloatVector s1 = FloatVector.broadcast(F, a[a1 + ap]);
-          FloatVector s2 = FloatVector.broadcast(F, a[a2 + ap]);
-          FloatVector s3 = FloatVector.broadcast(F, a[a3 + ap]);
-          acc0 = left.fma(s0, acc0);
-          acc1 = left.fma(s1, acc1);
-          acc2 = left.fma(s2, acc2);
-          acc3 = left.fma(s3, acc3);
-          acc4 = right.fma(s0, acc4);
-          acc5 = right.fma(s1, acc5);
-          acc6 = right.fma(s2, acc6);
-          acc7 = right.fma(s3, acc7);
-        }
-        acc0.intoArray(c, c0 + j);
-        acc1.intoArray(c, c1 + j);
-        acc2.intoArray(c, c2 + j);
-        acc3.intoArray(c, c3 + j);
-        acc4.intoArray(c, c0 + j + LANES);
-        acc5.intoArray(c, c1 + j + LANES);
-        acc6.intoArray(c, c2 + j + LANES);
-        acc7.intoArray(c, c3 + j + LANES);
-      }
-      // Then one vector at a time; past the last whole vector, the vector ending at column n,
-      // whose lanes below j (done already) get back the values they started from.
-      for (; j < n; j += LANES) {
-        int at = Math.min(j, n - LANES);
-        FloatVector start0 = FloatVector.fromArray(F, c, c0 + at);
-        FloatVector start1 = FloatVector.fromArray(F, c, c1 + at);
-        FloatVector start2 = FloatVector.fromArray(F, c, c2 + at);
-        FloatVector start3 = FloatVector.fromArray(F, c, c3 + at);
-        FloatVector acc0 = start0;
-        FloatVector acc1 = start1;
-        FloatVector acc2 = start2;
-        FloatVector acc3 = start3;
-        for (int p = 0; p < k; p++) {
-          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + at);
-          int ap = p * colStride;
-          acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
-          acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
-          acc2 = bs.fma(FloatVector.broadcast(F, a[a2 + ap]), acc2);
-          acc3 = bs.fma(FloatVector.broadcast(F, a[a3 + ap]), acc3);
-        }
-        if (at != j) {
-          VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, j - at);
-          acc0 = start0.blend(acc0, fresh);
-          acc1 = start1.blend(acc1, fresh);
-          acc2 = start2.blend(acc2, fresh);
-          acc3 = start3.blend(acc3, fresh);
-        }
-        acc0.intoArray(c, c0 + at);
-        acc1.intoArray(c, c1 + at);
-        acc2.intoArray(c, c2 + at);
-        acc3.intoArray(c, c3 + at);
-      }
-    }
-    for (; i < m; i++) {
-      int ai = aOff + i * rowStride;
-      int ci = cOff + i * n;
-      for (int j = 0; j < n; j += LANES) { // the last vector as above
-        int at = Math.min(j, n - LANES);
-        FloatVector start = FloatVector.fromArray(F, c, ci + at);
-        FloatVector acc = start;
-        for (int p = 0; p < k; p++) {
-          FloatVector bs = FloatVector.fromArray(F, b, bOff + p * n + at);
-          acc = bs.fma(FloatVector.broadcast(F, a[ai + p * colStride]), acc);
-        }
-        if (at != j) {
-          acc = start.blend(acc, LANE_INDEX.compare(VectorOperators.GE, j - at));
-        }
-        acc.intoArray(c, ci + at);
-      }
-    }
-  }
-
-  /** {@link #addProducts} for fewer columns than one vector holds. */
-  private static void addProductsScalar(
-      int m, int n, int k, float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff,
-      float[] c, int cOff) {
-    for (int i = 0; i < m; i++) {
-      // p outside, so B's rows are read in memory order; each entry's chain is still p = 0, 1, …
-      for (int p = 0; p < k; p++) {
-        float ap = a[aOff + i * rowStride + p * colStride];
-        int bp = bOff + p * n;
-        int ci = cOff + i * n;
-        for (int j = 0; j < n; j++) {
-          c[ci + j] = Math.fma(ap, b[bp + j], c[ci + j]);
-        }
-      }
-    }
-  }
-
 
   @Override
   public void activate(Nonlinearity f, float[] in, int inOff, float[] out, int outOff, int n) {

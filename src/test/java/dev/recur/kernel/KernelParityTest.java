@@ -41,7 +41,7 @@ class KernelParityTest {
         .flatMap(r -> sizes().filter(c -> c <= 257).mapToObj(c -> Arguments.of(r, c)));
   }
 
-  /** Matrix products m × n × k. */
+  /** Matrix products m × n × k, around the row tiles (4 and 8) and the column vectors. */
   static Stream<Arguments> products() {
     return Stream.of(
         Arguments.of(1, 1, 1),
@@ -53,7 +53,12 @@ class KernelParityTest {
         Arguments.of(9, 65, 31),
         Arguments.of(13, 127, 2),
         Arguments.of(32, 257, 17),
-        Arguments.of(63, 15, 100));
+        Arguments.of(63, 15, 100),
+        // around the 8-row tile: 8-, 4- and 1-row tiles in one call, pairs of vectors and edges
+        Arguments.of(13, 97, 40),
+        Arguments.of(16, 64, 1),
+        Arguments.of(23, 33, 129),
+        Arguments.of(32, 207, 207));
   }
 
   @ParameterizedTest
@@ -287,6 +292,7 @@ class KernelParityTest {
     float[] b = random(random, k * n);
     compareProduct(c, m, n, k, (i, p) -> a[OFFSET + i * k + p], (p, j) -> b[OFFSET + p * n + j],
         kernels -> (cc) -> kernels.matMul(m, n, k, a, OFFSET, b, OFFSET, cc, OFFSET));
+    sameBits(c, kernels -> (cc) -> kernels.matMul(m, n, k, a, OFFSET, b, OFFSET, cc, OFFSET));
 
     // C += A Bᵀ with A m×k, B n×k
     float[] bt = random(random, n * k);
@@ -297,6 +303,7 @@ class KernelParityTest {
     float[] at = random(random, k * m);
     compareProduct(c, m, n, k, (i, p) -> at[OFFSET + p * m + i], (p, j) -> b[OFFSET + p * n + j],
         kernels -> (cc) -> kernels.matMulTransA(m, n, k, at, OFFSET, b, OFFSET, cc, OFFSET));
+    sameBits(c, kernels -> (cc) -> kernels.matMulTransA(m, n, k, at, OFFSET, b, OFFSET, cc, OFFSET));
   }
 
   @ParameterizedTest
@@ -401,6 +408,18 @@ class KernelParityTest {
         assertClose(cScalar[at], cVector[at], sumBound(k + 1, magnitude), "C(" + i + "," + j + ")");
       }
     }
+  }
+
+  /**
+   * For the products whose every entry is one FMA chain over p in order (A B and Aᵀ B), whatever
+   * the register tile: the vector kernels give exactly the scalar twin's bits.
+   */
+  private void sameBits(float[] c, Product product) {
+    float[] cScalar = c.clone();
+    float[] cVector = c.clone();
+    product.on(scalar).accept(cScalar);
+    product.on(vector).accept(cVector);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(cScalar, cVector, vector.description());
   }
 
   /** Random entries in [-1, 1), with OFFSET entries of padding in front. */

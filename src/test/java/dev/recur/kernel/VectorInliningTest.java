@@ -38,7 +38,7 @@ class VectorInliningTest {
       Set.of("sumLanes", "fold8", "fold4", "fold2", "fold1", "constant", "swap", "laneIndex");
 
   @ParameterizedTest
-  @ValueSource(classes = {VectorKernels.class, VectorMath.class})
+  @ValueSource(classes = {VectorKernels.class, VectorMath.class, VectorProducts.class})
   void onlyTheLaneSumPassesVectorsBetweenMethodsAndItAlwaysInlines(Class<?> type)
       throws IOException {
     ClassModel model;

@@ -1,0 +1,277 @@
+package dev.recur.kernel;
+
+import static dev.recur.kernel.VectorKernels.F;
+import static dev.recur.kernel.VectorKernels.LANE_INDEX;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The matrix·matrix products of {@link VectorKernels}: {@code C(i, j) += Σ_p A(i, p) B(p, j)}
+ * with B and C row-major ({@code k × n}, {@code m × n}) and {@code A(i, p)} read at {@code aOff +
+ * i*rowStride + p*colStride}, so one kernel serves A and Aᵀ.
+ *
+ * <p>Register tiles of C stay in registers over the whole sum on p: 8 rows × 2 vectors where the
+ * processor has 32 vector registers (AVX-512), so 16 independent FMA chains keep two FMA pipes of
+ * 4 cycles' latency busy and each broadcast of A feeds two FMAs, each load of B eight; else 4 rows
+ * × 2 vectors (8 accumulators of 16 registers). Rows left over take 4-row and then single-row
+ * tiles, and columns past the last pair of vectors one vector at a time, the last one ending at
+ * column n (overlapping, its overlapped lanes get back their values). Column blocks are the outer
+ * loop, so a block's strip of B ({@code k × 2} vectors) is read by every row tile while it is
+ * still in the core's caches, and B streams from memory once per call.
+ *
+ * <p>Whatever the tile, every entry of C is one chain of FMAs over p in order, starting from its
+ * value in C: the bits of {@link ScalarKernels}'s loops.
+ */
+final class VectorProducts {
+
+  private static final int LANES = F.length();
+
+  /** Rows of the tall tile: 8 where 32 vector registers hold its 16 accumulators, else 4. */
+  static final int TALL_ROWS =
+      VectorSpecies.ofPreferred(float.class).vectorBitSize() >= 512 ? 8 : 4;
+
+  private VectorProducts() {}
+
+  static void add(
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int rowStride,
+      int colStride,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff) {
+    if (n < LANES) {
+      addScalar(m, n, k, a, aOff, rowStride, colStride, b, bOff, c, cOff);
+      return;
+    }
+    int j = 0;
+    for (; j + 2 * LANES <= n; j += 2 * LANES) {
+      int i = 0;
+      for (; TALL_ROWS == 8 && i + 8 <= m; i += 8) {
+        addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff + j, n, c,
+            cOff + i * n + j);
+      }
+      for (; i + 4 <= m; i += 4) {
+        addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff + j, n, c,
+            cOff + i * n + j);
+      }
+      for (; i < m; i++) {
+        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n, j, j);
+        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n,
+            j + LANES, j + LANES);
+      }
+    }
+    // Then one vector at a time; past the last whole vector, the vector ending at column n.
+    for (; j < n; j += LANES) {
+      int at = Math.min(j, n - LANES);
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        addFourByOne(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c,
+            cOff + i * n, j, at);
+      }
+      for (; i < m; i++) {
+        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n, j, at);
+      }
+    }
+  }
+
+  /** 8 rows of C from {@code c0} by 2 vectors, over rows of A from {@code a0} and B from {@code b0}. */
+  private static void addEightByTwo(int k, float[] a, int a0, int rowStride, int colStride,
+      float[] b, int b0, int n, float[] c, int c0) {
+    int a1 = a0 + rowStride;
+    int a2 = a1 + rowStride;
+    int a3 = a2 + rowStride;
+    int a4 = a3 + rowStride;
+    int a5 = a4 + rowStride;
+    int a6 = a5 + rowStride;
+    int a7 = a6 + rowStride;
+    int c1 = c0 + n;
+    int c2 = c1 + n;
+    int c3 = c2 + n;
+    int c4 = c3 + n;
+    int c5 = c4 + n;
+    int c6 = c5 + n;
+    int c7 = c6 + n;
+    FloatVector l0 = FloatVector.fromArray(F, c, c0);
+    FloatVector l1 = FloatVector.fromArray(F, c, c1);
+    FloatVector l2 = FloatVector.fromArray(F, c, c2);
+    FloatVector l3 = FloatVector.fromArray(F, c, c3);
+    FloatVector l4 = FloatVector.fromArray(F, c, c4);
+    FloatVector l5 = FloatVector.fromArray(F, c, c5);
+    FloatVector l6 = FloatVector.fromArray(F, c, c6);
+    FloatVector l7 = FloatVector.fromArray(F, c, c7);
+    FloatVector r0 = FloatVector.fromArray(F, c, c0 + LANES);
+    FloatVector r1 = FloatVector.fromArray(F, c, c1 + LANES);
+    FloatVector r2 = FloatVector.fromArray(F, c, c2 + LANES);
+    FloatVector r3 = FloatVector.fromArray(F, c, c3 + LANES);
+    FloatVector r4 = FloatVector.fromArray(F, c, c4 + LANES);
+    FloatVector r5 = FloatVector.fromArray(F, c, c5 + LANES);
+    FloatVector r6 = FloatVector.fromArray(F, c, c6 + LANES);
+    FloatVector r7 = FloatVector.fromArray(F, c, c7 + LANES);
+    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += n, ap += colStride) {
+      FloatVector left = FloatVector.fromArray(F, b, bp);
+      FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
+      FloatVector s = FloatVector.broadcast(F, a[a0 + ap]);
+      l0 = left.fma(s, l0);
+      r0 = right.fma(s, r0);
+      s = FloatVector.broadcast(F, a[a1 + ap]);
+      l1 = left.fma(s, l1);
+      r1 = right.fma(s, r1);
+      s = FloatVector.broadcast(F, a[a2 + ap]);
+      l2 = left.fma(s, l2);
+      r2 = right.fma(s, r2);
+      s = FloatVector.broadcast(F, a[a3 + ap]);
+      l3 = left.fma(s, l3);
+      r3 = right.fma(s, r3);
+      s = FloatVector.broadcast(F, a[a4 + ap]);
+      l4 = left.fma(s, l4);
+      r4 = right.fma(s, r4);
+      s = FloatVector.broadcast(F, a[a5 + ap]);
+      l5 = left.fma(s, l5);
+      r5 = right.fma(s, r5);
+      s = FloatVector.broadcast(F, a[a6 + ap]);
+      l6 = left.fma(s, l6);
+      r6 = right.fma(s, r6);
+      s = FloatVector.broadcast(F, a[a7 + ap]);
+      l7 = left.fma(s, l7);
+      r7 = right.fma(s, r7);
+    }
+    l0.intoArray(c, c0);
+    l1.intoArray(c, c1);
+    l2.intoArray(c, c2);
+    l3.intoArray(c, c3);
+    l4.intoArray(c, c4);
+    l5.intoArray(c, c5);
+    l6.intoArray(c, c6);
+    l7.intoArray(c, c7);
+    r0.intoArray(c, c0 + LANES);
+    r1.intoArray(c, c1 + LANES);
+    r2.intoArray(c, c2 + LANES);
+    r3.intoArray(c, c3 + LANES);
+    r4.intoArray(c, c4 + LANES);
+    r5.intoArray(c, c5 + LANES);
+    r6.intoArray(c, c6 + LANES);
+    r7.intoArray(c, c7 + LANES);
+  }
+
+  /** 4 rows of C from {@code c0} by 2 vectors: each broadcast of A feeds two FMAs, each load of B four. */
+  private static void addFourByTwo(int k, float[] a, int a0, int rowStride, int colStride,
+      float[] b, int b0, int n, float[] c, int c0) {
+    int a1 = a0 + rowStride;
+    int a2 = a1 + rowStride;
+    int a3 = a2 + rowStride;
+    int c1 = c0 + n;
+    int c2 = c1 + n;
+    int c3 = c2 + n;
+    FloatVector l0 = FloatVector.fromArray(F, c, c0);
+    FloatVector l1 = FloatVector.fromArray(F, c, c1);
+    FloatVector l2 = FloatVector.fromArray(F, c, c2);
+    FloatVector l3 = FloatVector.fromArray(F, c, c3);
+    FloatVector r0 = FloatVector.fromArray(F, c, c0 + LANES);
+    FloatVector r1 = FloatVector.fromArray(F, c, c1 + LANES);
+    FloatVector r2 = FloatVector.fromArray(F, c, c2 + LANES);
+    FloatVector r3 = FloatVector.fromArray(F, c, c3 + LANES);
+    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += n, ap += colStride) {
+      FloatVector left = FloatVector.fromArray(F, b, bp);
+      FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
+      FloatVector s = FloatVector.broadcast(F, a[a0 + ap]);
+      l0 = left.fma(s, l0);
+      r0 = right.fma(s, r0);
+      s = FloatVector.broadcast(F, a[a1 + ap]);
+      l1 = left.fma(s, l1);
+      r1 = right.fma(s, r1);
+      s = FloatVector.broadcast(F, a[a2 + ap]);
+      l2 = left.fma(s, l2);
+      r2 = right.fma(s, r2);
+      s = FloatVector.broadcast(F, a[a3 + ap]);
+      l3 = left.fma(s, l3);
+      r3 = right.fma(s, r3);
+    }
+    l0.intoArray(c, c0);
+    l1.intoArray(c, c1);
+    l2.intoArray(c, c2);
+    l3.intoArray(c, c3);
+    r0.intoArray(c, c0 + LANES);
+    r1.intoArray(c, c1 + LANES);
+    r2.intoArray(c, c2 + LANES);
+    r3.intoArray(c, c3 + LANES);
+  }
+
+  /**
+   * 4 rows of C (row {@code c0} and the next three) by the vector of columns from {@code at};
+   * lanes below column {@code j} (done already, where {@code at < j}) keep their values.
+   */
+  private static void addFourByOne(int k, float[] a, int a0, int rowStride, int colStride,
+      float[] b, int bOff, int n, float[] c, int c0, int j, int at) {
+    int a1 = a0 + rowStride;
+    int a2 = a1 + rowStride;
+    int a3 = a2 + rowStride;
+    int c1 = c0 + n;
+    int c2 = c1 + n;
+    int c3 = c2 + n;
+    FloatVector start0 = FloatVector.fromArray(F, c, c0 + at);
+    FloatVector start1 = FloatVector.fromArray(F, c, c1 + at);
+    FloatVector start2 = FloatVector.fromArray(F, c, c2 + at);
+    FloatVector start3 = FloatVector.fromArray(F, c, c3 + at);
+    FloatVector acc0 = start0;
+    FloatVector acc1 = start1;
+    FloatVector acc2 = start2;
+    FloatVector acc3 = start3;
+    for (int p = 0, bp = bOff + at, ap = 0; p < k; p++, bp += n, ap += colStride) {
+      FloatVector bs = FloatVector.fromArray(F, b, bp);
+      acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
+      acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
+      acc2 = bs.fma(FloatVector.broadcast(F, a[a2 + ap]), acc2);
+      acc3 = bs.fma(FloatVector.broadcast(F, a[a3 + ap]), acc3);
+    }
+    if (at != j) {
+      VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, j - at);
+      acc0 = start0.blend(acc0, fresh);
+      acc1 = start1.blend(acc1, fresh);
+      acc2 = start2.blend(acc2, fresh);
+      acc3 = start3.blend(acc3, fresh);
+    }
+    acc0.intoArray(c, c0 + at);
+    acc1.intoArray(c, c1 + at);
+    acc2.intoArray(c, c2 + at);
+    acc3.intoArray(c, c3 + at);
+  }
+
+  /** One row of C from {@code ci} by the vector of columns from {@code at}, as {@link #addFourByOne}. */
+  private static void addOneByOne(int k, float[] a, int ai, int colStride, float[] b, int bOff,
+      int n, float[] c, int ci, int j, int at) {
+    FloatVector start = FloatVector.fromArray(F, c, ci + at);
+    FloatVector acc = start;
+    for (int p = 0, bp = bOff + at, ap = ai; p < k; p++, bp += n, ap += colStride) {
+      acc = FloatVector.fromArray(F, b, bp).fma(FloatVector.broadcast(F, a[ap]), acc);
+    }
+    if (at != j) {
+      acc = start.blend(acc, LANE_INDEX.compare(VectorOperators.GE, j - at));
+    }
+    acc.intoArray(c, ci + at);
+  }
+
+  /** {@link #add} for fewer columns than one vector holds. */
+  private static void addScalar(
+      int m, int n, int k, float[] a, int aOff, int rowStride, int colStride, float[] b, int bOff,
+      float[] c, int cOff) {
+    for (int i = 0; i < m; i++) {
+      // p outside, so B's rows are read in memory order; each entry's chain is still p = 0, 1, …
+      for (int p = 0; p < k; p++) {
+        float ap = a[aOff + i * rowStride + p * colStride];
+        int bp = bOff + p * n;
+        int ci = cOff + i * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] = Math.fma(ap, b[bp + j], c[ci + j]);
+        }
+      }
+    }
+  }
+}
