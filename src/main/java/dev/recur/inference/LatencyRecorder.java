@@ -23,7 +23,7 @@ public final class LatencyRecorder {
   public LatencyRecorder() {}
 
   /**
-   * Records one latency (negative values count as 0).
+   * Records one latency (values below 1 ns count as 1 ns).
    *
    * @param nanos the duration in nanoseconds; clamped to [1, {@link #HIGHEST_NANOS}]
    */
