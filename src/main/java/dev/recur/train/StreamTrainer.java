@@ -77,8 +77,8 @@ public final class StreamTrainer {
    * @param depth k2 ≥ k1, the steps each update backpropagates through
    * @param clipValue per-entry gradient clipping limit, ≥ 0 (0 for none)
    * @throws IllegalArgumentException if the input and output sizes differ, the model is
-   *     bidirectional, B &lt; 1, k1 &lt; 1, k2 &lt; k1, {@code clipValue} &lt; 0, a part of the stream
-   *     is shorter than k1 + 1 tokens, or a token is outside the vocabulary
+   *     bidirectional, B &lt; 1, k1 &lt; 1, k2 &lt; k1, {@code clipValue} &lt; 0, a part of the
+   *     stream is shorter than k1 + 1 tokens, or a token is outside the vocabulary
    * @throws NullPointerException if the model, the optimizer, the schedule or the tokens are null
    */
   public StreamTrainer(

@@ -51,8 +51,10 @@ public final class Trainer {
      * Settings with the loss and the learning-rate schedule, and the defaults for the rest:
      * batches of 32, one epoch, no clipping, no early stopping, seed 0, one shard on one thread.
      *
-     * @param loss the per-step loss the model is trained on; checked non-null by {@link #build}
-     * @param schedule the learning rate η per update number; checked non-null by {@link #build}
+     * @param loss the per-step loss the model is trained on; checked non-null by {@link
+     *     Builder#build}
+     * @param schedule the learning rate η per update number; checked non-null by {@link
+     *     Builder#build}
      * @return a builder holding the defaults
      */
     public static Builder builder(Loss loss, LearningRateSchedule schedule) {
