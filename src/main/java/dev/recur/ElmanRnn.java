@@ -69,6 +69,7 @@ public final class ElmanRnn {
   /**
    * A model over the given weights (held, not copied), on {@link Engine#PREFERRED}.
    *
+   * @param weights the weights to compute with and to train in place; they fix the config
    * @throws NullPointerException if {@code weights} is null
    */
   public ElmanRnn(Parameters weights) {
@@ -78,6 +79,8 @@ public final class ElmanRnn {
   /**
    * A model over the given weights (held, not copied), on {@code engine}.
    *
+   * @param weights the weights to compute with and to train in place; they fix the config
+   * @param engine the kernels to compute with (vector or scalar)
    * @throws NullPointerException if an argument is null
    */
   public ElmanRnn(Parameters weights, Engine engine) {
@@ -109,7 +112,12 @@ public final class ElmanRnn {
   /**
    * A forward-only model over a copy of {@code weights} made now (later changes to them are not
    * seen): whole-sequence serving, which any number of threads may share, one workspace each.
-   * {@link #backward} and {@link #weights()} refuse.
+   * {@link #backward} refuses and {@link #weights()} returns null.
+   *
+   * @param weights the weights to copy into the kernels' layout; later changes are not seen
+   * @param engine the kernels to compute with
+   * @return a forward-only model
+   * @throws NullPointerException if an argument is null
    */
   public static ElmanRnn frozen(Parameters weights, Engine engine) {
     RnnConfig config = weights.config();
@@ -130,7 +138,12 @@ public final class ElmanRnn {
         embedding);
   }
 
-  /** A model with fresh weights drawn as the config says. */
+  /**
+   * A model with fresh weights drawn as the config says.
+   *
+   * @param config the shape, the initializer and its seed
+   * @return a trainable model on {@link Engine#PREFERRED}
+   */
   public static ElmanRnn initialize(RnnConfig config) {
     return new ElmanRnn(Parameters.initialize(config));
   }
@@ -147,6 +160,15 @@ public final class ElmanRnn {
    * shapes, so the real model then runs compiled code from its first pass; on its own a long
    * batched pass reaches its final, allocation-free form only after thousands of calls (figures
    * in docs/DESIGN-MEASUREMENTS.md). Returns how long it took.
+   *
+   * @param config the real model's configuration, whose structure the stand-in copies
+   * @param batch sequences per pass, ≥ 1 (use the real training batch)
+   * @param loss the loss to backpropagate, which decides the targets' form
+   * @param passes forward-and-backward passes to run, ≥ 0
+   * @return the wall-clock time spent
+   * @throws IllegalArgumentException if {@code batch} &lt; 1 or {@code passes} &lt; 0, or the loss
+   *     does not suit the config's output function
+   * @throws NullPointerException if the config or the loss is null
    */
   public static java.time.Duration warmUp(RnnConfig config, int batch, Loss loss, int passes) {
     Objects.requireNonNull(config, "config");
@@ -181,27 +203,54 @@ public final class ElmanRnn {
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
-  /** The model's shape and settings. */
+  /**
+   * The model's shape and settings.
+   *
+   * @return the configuration the weights were made for
+   */
   public RnnConfig config() {
     return config;
   }
 
-  /** The live weights. */
+  /**
+   * The live weights.
+   *
+   * @return the weights this model computes with (not a copy); null for a {@link #frozen} model
+   */
   public Parameters weights() {
     return weights;
   }
 
-  /** The engine this model computes on. */
+  /**
+   * The engine this model computes on.
+   *
+   * @return the engine given at construction
+   */
   public Engine engine() {
     return engine;
   }
 
-  /** Buffers for passes over {@code batch} sequences of {@code steps} steps. */
+  /**
+   * Buffers for passes over {@code batch} sequences of {@code steps} steps.
+   *
+   * @param steps T, timesteps per sequence, ≥ 1
+   * @param batch B, sequences per pass, ≥ 1
+   * @return a new workspace, for one thread at a time
+   * @throws IllegalArgumentException if T or B is below 1 or T·B is too large for the state arrays
+   */
   public Workspace workspace(int steps, int batch) {
     return new Workspace(config, steps, batch);
   }
 
-  /** Forward pass from the zero initial state. */
+  /**
+   * Forward pass from the zero initial state.
+   *
+   * @param ws buffers made for this model's shape and the inputs' T and B; filled with the pass
+   * @param inputs T × B inputs, row t·B + b for step t of sequence b
+   * @throws IllegalArgumentException if the inputs do not fit the workspace or the model (shape,
+   *     token range, finite values, dense inputs to an embedding)
+   * @throws NullPointerException if an argument is null
+   */
   public void forward(Workspace ws, Inputs inputs) {
     forward(ws, inputs, null);
   }
@@ -210,10 +259,15 @@ public final class ElmanRnn {
    * Forward pass: fills the workspace's hidden states, logits and outputs, and drops units
    * between layers if {@link Workspace#dropoutForNextPass} asked for it.
    *
+   * @param ws buffers made for this model's shape and the inputs' T and B; filled with the pass
+   * @param inputs T × B inputs, row t·B + b for step t of sequence b
    * @param initialHidden the initial state of every layer and direction ({@code L·D·B·H}, the
    *     layout of {@link Workspace#finalHidden()}: unit {@code l·D + d}, sequence b at {@code
    *     ((l·D + d)·B + b)·H}; for one layer in one direction simply {@code B·H}), or null for
    *     zeros; not modified
+   * @throws IllegalArgumentException if the inputs do not fit the workspace or the model, or
+   *     {@code initialHidden} has the wrong length
+   * @throws NullPointerException if the workspace or the inputs are null
    */
   public void forward(Workspace ws, Inputs inputs, float[] initialHidden) {
     requireShape(ws, inputs);
@@ -416,6 +470,14 @@ public final class ElmanRnn {
    * The loss of the last forward pass: the mean over the batch's sequences of each sequence's
    * summed per-step loss (so for one sequence, {@code L = Σ_t ℓ_t}). Writes the workspace's
    * output deltas, nothing else.
+   *
+   * @param ws the workspace of the last forward pass
+   * @param loss the per-step loss; must suit the model's output function
+   * @param targets the targets, at every step or the last, for the workspace's T and B
+   * @return the mean over the B sequences of each one's summed per-step loss
+   * @throws IllegalArgumentException if the loss does not suit the output function or the
+   *     targets do not fit the pass (shape, form, class range)
+   * @throws IllegalStateException if no forward pass has run on {@code ws}
    */
   public double loss(Workspace ws, Loss loss, Targets targets) {
     requireForward(ws);
@@ -427,6 +489,15 @@ public final class ElmanRnn {
    * (accumulating, so several passes can be summed), and leaves {@code ∂L/∂h_{-1}} of every layer
    * and direction and, for dense inputs, {@code ∂L/∂x_t} in the workspace. Returns the loss, as
    * {@link #loss} defines it.
+   *
+   * @param ws the workspace of the last forward pass; its deltas and gradient norms are written
+   * @param loss the per-step loss; must suit the model's output function
+   * @param targets the targets, at every step or the last, for the workspace's T and B
+   * @param gradients the accumulator, of the weights' shapes; {@code ∂L/∂θ} is added to it
+   * @return the loss of the pass, as {@link #loss} returns it
+   * @throws IllegalArgumentException if the loss does not suit the output function, the targets
+   *     do not fit the pass, or the gradients' shapes differ from the weights'
+   * @throws IllegalStateException if the model is frozen or no forward pass has run on {@code ws}
    */
   public double backward(Workspace ws, Loss loss, Targets targets, Parameters gradients) {
     if (weights == null) {

@@ -23,6 +23,7 @@ public enum Engine {
    * What this engine runs on in this JVM, for logs: the implementation, and for the Vector API
    * the species' bit size and whether FMA is in hardware.
    *
+   * @return a one-line description, such as the implementation's name and vector width
    * @throws ExceptionInInitializerError if the system property {@code recur.vector} holds a value
    *     other than those listed at {@link #PREFERRED} (its cause, an {@link IllegalStateException},
    *     names them); the first model built fails the same way

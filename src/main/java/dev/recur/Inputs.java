@@ -46,37 +46,84 @@ public final class Inputs {
     this.mask = mask;
   }
 
-  /** Dense inputs: {@code values.length} must be {@code steps × batch × I} for the model used. */
+  /**
+   * Dense inputs: {@code values.length} must be {@code steps × batch × I} for the model used.
+   *
+   * @param values T·B·I finite floats, row {@code t·B + b} at {@code (t·B + b)·I}; held, not
+   *     copied (length and finiteness are checked by each pass)
+   * @param steps T, ≥ 1
+   * @param batch B, ≥ 1
+   * @return the inputs
+   * @throws IllegalArgumentException if T or B is below 1
+   * @throws NullPointerException if {@code values} is null
+   */
   public static Inputs dense(float[] values, int steps, int batch) {
     return new Inputs(steps, batch, Objects.requireNonNull(values, "values"), null, null);
   }
 
-  /** One sequence of dense inputs. */
+  /**
+   * One sequence of dense inputs.
+   *
+   * @param values T·I finite floats, step t at {@code t·I}; held, not copied
+   * @param steps T, ≥ 1
+   * @return the inputs, with B = 1
+   * @throws IllegalArgumentException if T is below 1
+   * @throws NullPointerException if {@code values} is null
+   */
   public static Inputs dense(float[] values, int steps) {
     return dense(values, steps, 1);
   }
 
-  /** Token (one-hot) inputs, {@code steps × batch} indices in {@code [0, I)}. */
+  /**
+   * Token (one-hot) inputs, {@code steps × batch} indices in {@code [0, I)}.
+   *
+   * @param tokens T·B indices, row {@code t·B + b}; held, not copied (the range is checked by each
+   *     pass)
+   * @param steps T, ≥ 1
+   * @param batch B, ≥ 1
+   * @return the inputs
+   * @throws IllegalArgumentException if T or B is below 1 or there are not T·B tokens
+   * @throws NullPointerException if {@code tokens} is null
+   */
   public static Inputs tokens(int[] tokens, int steps, int batch) {
     return new Inputs(steps, batch, null, Objects.requireNonNull(tokens, "tokens"), null);
   }
 
-  /** The same inputs with a mask of {@code steps × batch} entries ({@code true} = real step). */
+  /**
+   * The same inputs with a mask of {@code steps × batch} entries ({@code true} = real step).
+   *
+   * @param mask T·B flags, row {@code t·B + b}; held, not copied
+   * @return new inputs over the same arrays, with the mask
+   * @throws IllegalArgumentException if the mask does not have T·B entries
+   * @throws NullPointerException if {@code mask} is null
+   */
   public Inputs withMask(boolean[] mask) {
     return new Inputs(steps, batch, values, tokens, Objects.requireNonNull(mask, "mask"));
   }
 
-  /** T, the steps of each sequence. */
+  /**
+   * T, the steps of each sequence.
+   *
+   * @return T, ≥ 1
+   */
   public int steps() {
     return steps;
   }
 
-  /** B, the sequences in the batch. */
+  /**
+   * B, the sequences in the batch.
+   *
+   * @return B, ≥ 1
+   */
   public int batch() {
     return batch;
   }
 
-  /** Whether these are token indices rather than dense vectors. */
+  /**
+   * Whether these are token indices rather than dense vectors.
+   *
+   * @return true for {@link #tokens} inputs, false for {@link #dense} ones
+   */
   public boolean isTokens() {
     return tokens != null;
   }

@@ -22,7 +22,12 @@ public enum Loss {
    */
   BINARY_CROSS_ENTROPY;
 
-  /** Whether this loss can follow the given output function; the fused losses need their own. */
+  /**
+   * Whether this loss can follow the given output function; the fused losses need their own.
+   *
+   * @param output the model's output function g
+   * @return false only for a fused loss after an output function other than its own
+   */
   public boolean supports(OutputFunction output) {
     return switch (this) {
       case CROSS_ENTROPY -> output == OutputFunction.SOFTMAX;
@@ -31,7 +36,11 @@ public enum Loss {
     };
   }
 
-  /** Whether targets are class indices (one int per step) rather than vectors of O values. */
+  /**
+   * Whether targets are class indices (one int per step) rather than vectors of O values.
+   *
+   * @return true for {@link #CROSS_ENTROPY}
+   */
   public boolean takesClassIndices() {
     return this == CROSS_ENTROPY;
   }

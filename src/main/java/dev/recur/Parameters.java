@@ -41,6 +41,12 @@ public final class Parameters {
   /**
    * One direction of one recurrent layer: {@code W_x} (H×I_l), {@code W_h} (H×H), and the first
    * and second hidden bias (empty when absent; see {@link Bias}). Live arrays.
+   *
+   * @param inputWeights {@code W_x}, H×I_l row-major, entry (i, j) at {@code i*I_l + j}
+   * @param recurrentWeights {@code W_h}, H×H row-major, entry (i, j) at {@code i*H + j}
+   * @param firstBias {@code b_h} (or {@code b_ih} with {@link Bias#PYTORCH_PAIR}), H entries;
+   *     empty with {@link Bias#NONE}
+   * @param secondBias {@code b_hh}, H entries with {@link Bias#PYTORCH_PAIR}; empty otherwise
    */
   public record LayerWeights(
       float[] inputWeights, float[] recurrentWeights, float[] firstBias, float[] secondBias) {}
@@ -99,6 +105,11 @@ public final class Parameters {
   /**
    * The suffix of layer l's tensors in direction d: none for a one-layer unidirectional model,
    * else {@code _l<l>} and {@code _reverse} for the reverse direction (PyTorch's naming).
+   *
+   * @param config the model's configuration (only its layer count and directions matter)
+   * @param layer l, counting from 0; not checked against the config
+   * @param direction d: 0 forward, 1 reverse
+   * @return "" or a suffix such as {@code _l1} or {@code _l0_reverse}
    */
   public static String tensorSuffix(RnnConfig config, int layer, int direction) {
     if (config.layers() == 1 && !config.bidirectional()) {
@@ -107,7 +118,12 @@ public final class Parameters {
     return "_l" + layer + (direction == 1 ? "_reverse" : "");
   }
 
-  /** All-zero parameters for the config: the starting point of a gradient accumulator. */
+  /**
+   * All-zero parameters for the config: the starting point of a gradient accumulator.
+   *
+   * @param config the shapes to allocate
+   * @return new parameters with every entry 0
+   */
   public static Parameters zeros(RnnConfig config) {
     return new Parameters(config);
   }
@@ -116,6 +132,9 @@ public final class Parameters {
    * Fresh weights drawn as {@link RnnConfig#initializer()} says, from {@link RnnConfig#seed()}:
    * the embedding (when there is one) from N(0, 1) as PyTorch's {@code nn.Embedding}, then the
    * layers in tensor order, then the head.
+   *
+   * @param config the shapes, the initializer and the seed; the same config gives the same weights
+   * @return new, randomly initialised weights
    */
   public static Parameters initialize(RnnConfig config) {
     Parameters p = new Parameters(config);
@@ -211,18 +230,33 @@ public final class Parameters {
     }
   }
 
-  /** The model's shape and settings. */
+  /**
+   * The model's shape and settings.
+   *
+   * @return the configuration these parameters were made for
+   */
   public RnnConfig config() {
     return config;
   }
 
-  /** Every tensor, in the order of the class comment. */
+  /**
+   * Every tensor, in the order of the class comment.
+   *
+   * @return the present tensors (absent ones are left out), each over a live array; advances
+   *     {@link #version()}
+   */
   public List<Tensor> tensors() {
     version++;
     return tensors;
   }
 
-  /** The tensor with the given name. */
+  /**
+   * The tensor with the given name.
+   *
+   * @param name a tensor name such as {@code W_h} or {@code b_ih_l1_reverse}
+   * @return the tensor over its live array; advances {@link #version()}
+   * @throws IllegalArgumentException if no tensor has that name (the message lists them)
+   */
   public Tensor tensor(String name) {
     version++;
     for (Tensor t : tensors) {
@@ -234,46 +268,81 @@ public final class Parameters {
         "no tensor named '" + name + "'; this model has " + tensors.stream().map(Tensor::name).toList());
   }
 
-  /** Layer {@code layer}'s weights in {@code direction} (0 forward, 1 reverse). */
+  /**
+   * Layer {@code layer}'s weights in {@code direction} (0 forward, 1 reverse).
+   *
+   * @param layer l, in [0, L)
+   * @param direction d, 0 or (bidirectional only) 1
+   * @return the unit's live arrays; advances {@link #version()}
+   * @throws IndexOutOfBoundsException if the layer or the direction is out of range
+   */
   public LayerWeights layer(int layer, int direction) {
     int unit = config.unit(layer, direction);
     version++;
     return layers[unit];
   }
 
-  /** E, V×E; empty without an embedding. */
+  /**
+   * E, V×E; empty without an embedding.
+   *
+   * @return the live table, row-major, token v's vector at {@code v*E}
+   */
   public float[] embedding() {
     version++;
     return embedding;
   }
 
-  /** Layer 0's forward W_x, H×I (or H×E). */
+  /**
+   * Layer 0's forward W_x, H×I (or H×E).
+   *
+   * @return the live array, row-major, entry (i, j) at {@code i*I + j}
+   */
   public float[] inputWeights() {
     return layer(0, 0).inputWeights();
   }
 
-  /** Layer 0's forward W_h, H×H. */
+  /**
+   * Layer 0's forward W_h, H×H.
+   *
+   * @return the live array, row-major, entry (i, j) at {@code i*H + j}
+   */
   public float[] recurrentWeights() {
     return layer(0, 0).recurrentWeights();
   }
 
-  /** Layer 0's forward b_h (or b_ih with {@link Bias#PYTORCH_PAIR}); empty with {@link Bias#NONE}. */
+  /**
+   * Layer 0's forward b_h (or b_ih with {@link Bias#PYTORCH_PAIR}); empty with {@link Bias#NONE}.
+   *
+   * @return the live array of H entries, or an empty one
+   */
   public float[] hiddenBias() {
     return layer(0, 0).firstBias();
   }
 
-  /** Layer 0's forward b_hh with {@link Bias#PYTORCH_PAIR}; empty otherwise. */
+  /**
+   * Layer 0's forward b_hh with {@link Bias#PYTORCH_PAIR}; empty otherwise.
+   *
+   * @return the live array of H entries, or an empty one
+   */
   public float[] secondHiddenBias() {
     return layer(0, 0).secondBias();
   }
 
-  /** W_y, O×(D·H); empty without a head. */
+  /**
+   * W_y, O×(D·H); empty without a head.
+   *
+   * @return the live array, row-major, entry (i, j) at {@code i*D*H + j}
+   */
   public float[] outputWeights() {
     version++;
     return wy;
   }
 
-  /** b_y, O; empty without a head bias. */
+  /**
+   * b_y, O; empty without a head bias.
+   *
+   * @return the live array of O entries, or an empty one
+   */
   public float[] outputBias() {
     version++;
     return by;
@@ -282,6 +351,8 @@ public final class Parameters {
   /**
    * How often these weights may have changed: advanced by every accessor that hands out an array
    * and by every method that writes. Equal versions mean equal contents.
+   *
+   * @return a counter that only grows, starting at 0
    */
   public long version() {
     return version;
@@ -300,7 +371,12 @@ public final class Parameters {
     }
   }
 
-  /** Copies every entry of {@code other}, which must have the same config. */
+  /**
+   * Copies every entry of {@code other}, which must have the same config.
+   *
+   * @param other parameters with the same tensor names and shapes; not modified
+   * @throws IllegalArgumentException if the tensors' names or shapes differ
+   */
   public void copyFrom(Parameters other) {
     requireSameShape(other);
     version++;
@@ -310,7 +386,11 @@ public final class Parameters {
     }
   }
 
-  /** A deep copy. */
+  /**
+   * A deep copy.
+   *
+   * @return new parameters of the same config holding the same values
+   */
   public Parameters copy() {
     Parameters copy = new Parameters(config);
     copy.copyFrom(this);

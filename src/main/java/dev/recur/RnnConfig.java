@@ -130,12 +130,20 @@ public record RnnConfig(
     }
   }
 
-  /** D: 2 for a bidirectional model, else 1. */
+  /**
+   * D: 2 for a bidirectional model, else 1.
+   *
+   * @return the number of directions, 1 or 2
+   */
   public int directions() {
     return bidirectional ? 2 : 1;
   }
 
-  /** D·H: the width of one step of a layer's output (both directions' states side by side). */
+  /**
+   * D·H: the width of one step of a layer's output (both directions' states side by side).
+   *
+   * @return D·H
+   */
   public int stateWidth() {
     return directions() * hiddenSize;
   }
@@ -143,6 +151,11 @@ public record RnnConfig(
   /**
    * The index {@code l·D + d} of layer {@code layer} in {@code direction} (0 forward, 1 reverse):
    * the order of every per-layer array (weights, states, initial states, {@code h_n}).
+   *
+   * @param layer l, in [0, L)
+   * @param direction d, 0 (forward) or 1 (reverse, bidirectional models only)
+   * @return {@code l·D + d}, in [0, L·D)
+   * @throws IndexOutOfBoundsException if the layer or the direction is out of range
    */
   public int unit(int layer, int direction) {
     if (layer < 0 || layer >= layers || direction < 0 || direction >= directions()) {
@@ -152,12 +165,22 @@ public record RnnConfig(
     return layer * directions() + direction;
   }
 
-  /** Whether tokens go through an embedding table (else they select columns of W_x). */
+  /**
+   * Whether tokens go through an embedding table (else they select columns of W_x).
+   *
+   * @return true if {@code embeddingSize} &gt; 0
+   */
   public boolean hasEmbedding() {
     return embeddingSize > 0;
   }
 
-  /** {@code I_l}: the width of layer l's input, I (or E) for layer 0, D·H above it. */
+  /**
+   * {@code I_l}: the width of layer l's input, I (or E) for layer 0, D·H above it.
+   *
+   * @param layer l, in [0, L)
+   * @return the number of columns of that layer's {@code W_x}
+   * @throws IndexOutOfBoundsException if the layer is out of range
+   */
   public int layerInputSize(int layer) {
     if (layer < 0 || layer >= layers) {
       throw new IndexOutOfBoundsException("layer " + layer + " of a model of " + layers);
@@ -169,6 +192,8 @@ public record RnnConfig(
    * The number of weights a model of this configuration has, counted without making it: the
    * embedding (V·E), per layer l and direction {@code H·I_l + H·H} and the layer's biases (none,
    * H, or 2H), and the head {@code O·D·H} and {@code b_y}.
+   *
+   * @return the total number of trainable floats
    */
   public long parameterCount() {
     long h = hiddenSize;
@@ -187,7 +212,11 @@ public record RnnConfig(
     return total + (headBias ? outputSize : 0);
   }
 
-  /** For messages: "2 layers, bidirectional, embedding 8, head without bias" and the like. */
+  /**
+   * For messages: "2 layers, bidirectional, embedding 8, head without bias" and the like.
+   *
+   * @return the layers, directions, embedding and head, in words
+   */
   public String structure() {
     return layers + " layer" + (layers == 1 ? "" : "s")
         + (bidirectional ? ", bidirectional" : "")
@@ -195,12 +224,24 @@ public record RnnConfig(
         + (head ? (headBias ? ", head with bias" : ", head without bias") : ", no head");
   }
 
-  /** A builder with the defaults: tanh, identity output, one bias, PyTorch init, seed 0. */
+  /**
+   * A builder with the defaults: tanh, identity output, one bias, PyTorch init, seed 0.
+   *
+   * @param inputSize I, the input width or the vocabulary size, in [1, {@link #MAX_SIZE}]
+   * @param hiddenSize H, the state width per direction, in [1, {@link #MAX_SIZE}]
+   * @param outputSize O, the output width, in [1, {@link #MAX_SIZE}]; replaced by D·H with
+   *     {@link Builder#noHead()}
+   * @return a builder; the sizes are checked by {@link Builder#build()}
+   */
   public static Builder builder(int inputSize, int hiddenSize, int outputSize) {
     return new Builder(inputSize, hiddenSize, outputSize);
   }
 
-  /** A builder starting from this config. */
+  /**
+   * A builder starting from this config.
+   *
+   * @return a builder holding every setting of this config
+   */
   public Builder toBuilder() {
     Builder builder = new Builder(inputSize, hiddenSize, outputSize)
         .activation(activation)
@@ -243,55 +284,102 @@ public record RnnConfig(
       this.outputSize = outputSize;
     }
 
-    /** The hidden layers' f (default {@link Activation#TANH}). */
+    /**
+     * The hidden layers' f (default {@link Activation#TANH}).
+     *
+     * @param activation the nonlinearity; null is refused by {@link #build()}
+     * @return this builder
+     */
     public Builder activation(Activation activation) {
       this.activation = activation;
       return this;
     }
 
-    /** The head's g. */
+    /**
+     * The head's g (default {@link OutputFunction#IDENTITY}).
+     *
+     * @param output the output function; null is refused by {@link #build()}
+     * @return this builder
+     */
     public Builder output(OutputFunction output) {
       this.output = output;
       return this;
     }
 
-    /** The recurrent layers' biases (and the head's, unless {@link #headBias} says otherwise). */
+    /**
+     * The recurrent layers' biases (and the head's, unless {@link #headBias} says otherwise).
+     *
+     * @param bias none, one, or PyTorch's pair (default {@link Bias#SINGLE}); null is refused by
+     *     {@link #build()}
+     * @return this builder
+     */
     public Builder bias(Bias bias) {
       this.bias = bias;
       return this;
     }
 
-    /** How {@link Parameters#initialize} draws the weights. */
+    /**
+     * How {@link Parameters#initialize} draws the weights.
+     *
+     * @param initializer the scheme (default {@link Initializer#PYTORCH_UNIFORM}); null is refused
+     *     by {@link #build()}
+     * @return this builder
+     */
     public Builder initializer(Initializer initializer) {
       this.initializer = initializer;
       return this;
     }
 
-    /** The diagonal value of {@link Initializer#IDENTITY}'s W_h. */
+    /**
+     * The diagonal value of {@link Initializer#IDENTITY}'s W_h.
+     *
+     * @param identityScale finite and &gt; 0 (default 1)
+     * @return this builder
+     */
     public Builder identityScale(float identityScale) {
       this.identityScale = identityScale;
       return this;
     }
 
-    /** The seed of the initial weights and of dropout. */
+    /**
+     * The seed of the initial weights and of dropout.
+     *
+     * @param seed any value (default 0)
+     * @return this builder
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** L, the recurrent layers stacked (at most {@link #MAX_LAYERS}). */
+    /**
+     * L, the recurrent layers stacked (at most {@link #MAX_LAYERS}).
+     *
+     * @param layers L, in [1, {@link #MAX_LAYERS}] (default 1)
+     * @return this builder
+     */
     public Builder layers(int layers) {
       this.layers = layers;
       return this;
     }
 
-    /** Whether each layer also runs backwards in time (D = 2). */
+    /**
+     * Whether each layer also runs backwards in time (D = 2).
+     *
+     * @param bidirectional true for D = 2 (default false)
+     * @return this builder
+     */
     public Builder bidirectional(boolean bidirectional) {
       this.bidirectional = bidirectional;
       return this;
     }
 
-    /** An embedding table of width E for token inputs; 0 for none. */
+    /**
+     * An embedding table of width E for token inputs; 0 for none.
+     *
+     * @param embeddingSize E, 0 or in [1, {@link #MAX_SIZE}] (default 0)
+     * @return this builder
+     */
     public Builder embedding(int embeddingSize) {
       this.embeddingSize = embeddingSize;
       return this;
@@ -300,6 +388,9 @@ public record RnnConfig(
     /**
      * Whether the head has a bias, independently of the layers'. With {@link #noHead()} only
      * {@code false} is valid ({@link #build()} refuses {@code true}).
+     *
+     * @param headBias true for a {@code b_y}
+     * @return this builder
      */
     public Builder headBias(boolean headBias) {
       this.headBias = headBias;
@@ -309,13 +400,20 @@ public record RnnConfig(
     /**
      * No head: the outputs are the top layer's states, so the builder's outputSize is replaced by
      * D·H; and so no head bias.
+     *
+     * @return this builder
      */
     public Builder noHead() {
       this.head = false;
       return this;
     }
 
-    /** The probability, in [0, 1), of zeroing an input to layers 1 and up, in training only. */
+    /**
+     * The probability, in [0, 1), of zeroing an input to layers 1 and up, in training only.
+     *
+     * @param dropout in [0, 1) (default 0); more than 0 needs at least 2 layers
+     * @return this builder
+     */
     public Builder dropout(float dropout) {
       this.dropout = dropout;
       return this;
@@ -324,6 +422,7 @@ public record RnnConfig(
     /**
      * The configuration.
      *
+     * @return the validated configuration
      * @throws IllegalArgumentException as {@link RnnConfig#RnnConfig} does
      * @throws NullPointerException if an enum setting is null
      */

@@ -26,7 +26,14 @@ public final class Targets {
     this.classes = classes;
   }
 
-  /** A target vector at every step: {@code steps × batch × O} values. */
+  /**
+   * A target vector at every step: {@code steps × batch × O} values.
+   *
+   * @param values T·B·O finite floats, row {@code t·B + b} at {@code (t·B + b)·O}; held, not
+   *     copied (checked against each pass)
+   * @return the targets
+   * @throws NullPointerException if {@code values} is null
+   */
   public static Targets everyStep(float[] values) {
     return everyStepFrom(0, values);
   }
@@ -35,32 +42,68 @@ public final class Targets {
    * A target vector at every step from {@code firstStep} on: {@code (steps - firstStep) × batch ×
    * O} values, row {@code (t - firstStep)·B + b}. Earlier steps carry no loss (a warm-up, or the
    * look-back part of a truncated-BPTT window).
+   *
+   * @param firstStep the first step with a target, ≥ 0 and below the pass's T
+   * @param values (T − firstStep)·B·O finite floats; held, not copied
+   * @return the targets
+   * @throws IllegalArgumentException if {@code firstStep} is negative
+   * @throws NullPointerException if {@code values} is null
    */
   public static Targets everyStepFrom(int firstStep, float[] values) {
     return new Targets(true, firstStep, Objects.requireNonNull(values, "values"), null);
   }
 
-  /** A target vector at the last step of each sequence: {@code batch × O} values. */
+  /**
+   * A target vector at the last step of each sequence: {@code batch × O} values.
+   *
+   * @param values B·O finite floats, sequence b's at {@code b·O}; held, not copied
+   * @return the targets
+   * @throws NullPointerException if {@code values} is null
+   */
   public static Targets lastStep(float[] values) {
     return new Targets(false, 0, Objects.requireNonNull(values, "values"), null);
   }
 
-  /** A class index at every step: {@code steps × batch} indices in {@code [0, O)}. */
+  /**
+   * A class index at every step: {@code steps × batch} indices in {@code [0, O)}.
+   *
+   * @param classes T·B class indices, row {@code t·B + b}; held, not copied
+   * @return the targets
+   * @throws NullPointerException if {@code classes} is null
+   */
   public static Targets everyStepClasses(int[] classes) {
     return everyStepClassesFrom(0, classes);
   }
 
-  /** A class index at every step from {@code firstStep} on; see {@link #everyStepFrom}. */
+  /**
+   * A class index at every step from {@code firstStep} on; see {@link #everyStepFrom}.
+   *
+   * @param firstStep the first step with a target, ≥ 0 and below the pass's T
+   * @param classes (T − firstStep)·B class indices in [0, O); held, not copied
+   * @return the targets
+   * @throws IllegalArgumentException if {@code firstStep} is negative
+   * @throws NullPointerException if {@code classes} is null
+   */
   public static Targets everyStepClassesFrom(int firstStep, int[] classes) {
     return new Targets(true, firstStep, null, Objects.requireNonNull(classes, "classes"));
   }
 
-  /** A class index at the last step of each sequence: {@code batch} indices in {@code [0, O)}. */
+  /**
+   * A class index at the last step of each sequence: {@code batch} indices in {@code [0, O)}.
+   *
+   * @param classes B class indices, one per sequence; held, not copied
+   * @return the targets
+   * @throws NullPointerException if {@code classes} is null
+   */
   public static Targets lastStepClasses(int[] classes) {
     return new Targets(false, 0, null, Objects.requireNonNull(classes, "classes"));
   }
 
-  /** True for many-to-many targets, false for many-to-one. */
+  /**
+   * True for many-to-many targets, false for many-to-one.
+   *
+   * @return whether there is a target at every step (from the first step on)
+   */
   public boolean everyStep() {
     return everyStep;
   }

@@ -26,7 +26,11 @@ public record Tensor(String name, int rows, int cols, float[] values) {
     }
   }
 
-  /** Number of entries. */
+  /**
+   * Number of entries.
+   *
+   * @return rows × cols
+   */
   public int size() {
     return values.length;
   }

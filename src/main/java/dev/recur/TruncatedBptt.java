@@ -43,10 +43,14 @@ public final class TruncatedBptt {
   /**
    * Truncated BPTT of {@code model} over {@code batch} parallel streams.
    *
-   * @param chunk k1, the steps per call of {@link #train}
+   * @param model a unidirectional model; its weights are read, not changed
+   * @param chunk k1, the steps per call of {@link #train}, ≥ 1
    * @param depth k2 ≥ k1, the steps the gradient flows back
-   * @param batch the number of parallel streams
+   * @param batch the number of parallel streams, ≥ 1
    * @param tokens whether inputs are token indices (else dense vectors)
+   * @throws IllegalArgumentException if k1 &lt; 1, k2 &lt; k1, B &lt; 1, or the model is
+   *     bidirectional
+   * @throws NullPointerException if {@code model} is null
    */
   public TruncatedBptt(ElmanRnn model, int chunk, int depth, int batch, boolean tokens) {
     this.model = Objects.requireNonNull(model, "model");
@@ -95,8 +99,15 @@ public final class TruncatedBptt {
    * window, gradients added to {@code gradients}. Returns the chunk's loss (mean over streams of
    * the sum over its steps).
    *
-   * @param inputs the chunk: k1 steps of the B streams
+   * @param inputs the chunk: k1 steps of the B streams, unmasked, tokens or dense as built
+   * @param loss the per-step loss; must suit the model's output function
    * @param targets every-step targets for the chunk's k1 steps
+   * @param gradients the accumulator, of the weights' shapes; the chunk's gradient is added
+   * @return the chunk's loss: the mean over the B streams of the sum over its k1 steps
+   * @throws IllegalArgumentException if the chunk is not k1 × B, is masked or of the other input
+   *     kind, the targets are not every-step from step 0 or do not fit, or the loss does not suit
+   *     the output function
+   * @throws NullPointerException if the inputs or the targets are null
    */
   public double train(Inputs inputs, Loss loss, Targets targets, Parameters gradients) {
     Objects.requireNonNull(inputs, "inputs");
@@ -158,6 +169,8 @@ public final class TruncatedBptt {
   /**
    * The carried hidden state: every layer's {@code h} after the last step trained, L·B·H entries
    * (layer l's stream b at {@code (l·B + b)·H}); a live view, valid until the next call.
+   *
+   * @return the live array of L·B·H floats; zeros before the first chunk and after {@link #reset}
    */
   public float[] hidden() {
     return latest;
@@ -167,18 +180,37 @@ public final class TruncatedBptt {
    * What the next chunk depends on besides the weights, copied out for a checkpoint: the steps
    * seen, the state before the window and after its last step, and the window's inputs (tokens or
    * dense values; the other is null).
+   *
+   * @param seen steps trained since the start or the last reset, ≥ 0
+   * @param windowStart every layer's state before the window's first step, L·B·H floats
+   * @param latest every layer's state after the last step trained, L·B·H floats
+   * @param windowTokens the window's k2·B tokens, row {@code t·B + b}; null for dense inputs
+   * @param windowValues the window's k2·B·I values, row {@code t·B + b} at {@code (t·B + b)·I};
+   *     null for token inputs
    */
   public record State(int seen, float[] windowStart, float[] latest, int[] windowTokens,
       float[] windowValues) {}
 
-  /** A copy of what {@link #restore} needs to continue from here (for checkpoints). */
+  /**
+   * A copy of what {@link #restore} needs to continue from here (for checkpoints).
+   *
+   * @return a snapshot holding copies of the arrays
+   */
   public State state() {
     return new State(seen, windowStart.clone(), latest.clone(),
         windowTokens == null ? null : windowTokens.clone(),
         windowValues == null ? null : windowValues.clone());
   }
 
-  /** Continues from a {@link #state()} taken from a run of the same shape. */
+  /**
+   * Continues from a {@link #state()} taken from a run of the same shape.
+   *
+   * @param state a snapshot of a trainer with the same k1, k2, B, H, layers and input kind;
+   *     copied in
+   * @throws IllegalArgumentException if the snapshot's step count is negative or its arrays are
+   *     not of this trainer's shape
+   * @throws NullPointerException if {@code state} is null
+   */
   public void restore(State state) {
     Objects.requireNonNull(state, "state");
     if (state.seen() < 0 || state.windowStart().length != windowStart.length
@@ -202,7 +234,11 @@ public final class TruncatedBptt {
     }
   }
 
-  /** The workspace of the last window (outputs, states, gradients w.r.t. inputs). */
+  /**
+   * The workspace of the last window (outputs, states, gradients w.r.t. inputs).
+   *
+   * @return the live workspace of T = k2 steps and B streams, valid until the next {@link #train}
+   */
   public Workspace workspace() {
     return workspace;
   }

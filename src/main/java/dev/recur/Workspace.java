@@ -119,12 +119,20 @@ public final class Workspace {
     lastRealStep = new int[batch];
   }
 
-  /** T, the steps this workspace holds buffers for. */
+  /**
+   * T, the steps this workspace holds buffers for.
+   *
+   * @return T, ≥ 1
+   */
   public int steps() {
     return steps;
   }
 
-  /** B, the sequences this workspace holds buffers for. */
+  /**
+   * B, the sequences this workspace holds buffers for.
+   *
+   * @return B, ≥ 1
+   */
   public int batch() {
     return batch;
   }
@@ -134,6 +142,11 @@ public final class Workspace {
    * never drop): masks drawn from {@code seed} for sequences numbered from {@code firstSequence}
    * (this workspace's row b is sequence {@code firstSequence + b} of the minibatch). Does nothing
    * visible for a model without dropout.
+   *
+   * @param seed the seed the masks are drawn from; the same seed and sequence numbers give the
+   *     same masks
+   * @param firstSequence the minibatch index of this workspace's sequence 0, ≥ 0 (non-zero when a
+   *     minibatch is split over several workspaces)
    */
   public void dropoutForNextPass(long seed, int firstSequence) {
     dropoutRequested = true;
@@ -141,32 +154,60 @@ public final class Workspace {
     this.firstSequence = firstSequence;
   }
 
-  /** Layer 0's forward states, {@code h_{-1}} in front; see the class comment for the layout. */
+  /**
+   * Layer 0's forward states, {@code h_{-1}} in front; see the class comment for the layout.
+   *
+   * @return the live array of {@code (T+1)·B·H} floats, {@code h_t} of sequence b at {@code
+   *     ((t+1)·B + b)·H}
+   */
   public float[] hidden() {
     return hidden[0];
   }
 
-  /** Layer {@code layer}'s states in {@code direction} (0 forward, 1 reverse); see above. */
+  /**
+   * Layer {@code layer}'s states in {@code direction} (0 forward, 1 reverse); see above.
+   *
+   * @param layer l, in [0, L)
+   * @param direction d, 0 or (bidirectional only) 1
+   * @return the live array of {@code (T+1)·B·H} floats in the class comment's layout for d
+   * @throws IndexOutOfBoundsException if the layer or the direction is out of range
+   */
   public float[] hidden(int layer, int direction) {
     return hidden[config.unit(layer, direction)];
   }
 
-  /** Output pre-activations {@code z_t}. */
+  /**
+   * Output pre-activations {@code z_t}.
+   *
+   * @return the live array of {@code T·B·O} floats, row {@code t·B + b} at {@code (t·B + b)·O}
+   */
   public float[] logits() {
     return logits;
   }
 
-  /** Outputs {@code ŷ_t = g(z_t)}. */
+  /**
+   * Outputs {@code ŷ_t = g(z_t)}.
+   *
+   * @return the live array of {@code T·B·O} floats, row {@code t·B + b} at {@code (t·B + b)·O}
+   */
   public float[] outputs() {
     return outputs;
   }
 
-  /** Every unit's state after its last step ({@code h_n}); see the class comment. */
+  /**
+   * Every unit's state after its last step ({@code h_n}); see the class comment.
+   *
+   * @return the live array of {@code L·D·B·H} floats, unit u's sequence b at {@code (u·B + b)·H}
+   */
   public float[] finalHidden() {
     return finalHidden;
   }
 
-  /** {@code ∂L/∂h_{-1}} for each unit and sequence, after a backward pass. */
+  /**
+   * {@code ∂L/∂h_{-1}} for each unit and sequence, after a backward pass.
+   *
+   * @return the live array of {@code L·D·B·H} floats, in the layout of {@link #finalHidden()}
+   */
   public float[] initialHiddenGradient() {
     return initialHiddenDelta;
   }
@@ -176,22 +217,41 @@ public final class Workspace {
    * sequences of the batch), after a backward pass: the total gradient reaching {@code h_t} from
    * every later loss and every layer above. Read from the last step back, it shows the Jacobian
    * chains vanishing or exploding.
+   *
+   * @return the live array of T norms, one entry per timestep
    */
   public float[] hiddenGradientNorms() {
     return hiddenGradientNorms[0];
   }
 
-  /** {@link #hiddenGradientNorms()} of layer {@code layer} in {@code direction}, per step t. */
+  /**
+   * {@link #hiddenGradientNorms()} of layer {@code layer} in {@code direction}, per step t.
+   *
+   * @param layer l, in [0, L)
+   * @param direction d, 0 or (bidirectional only) 1
+   * @return the live array of T norms, one entry per timestep (indexed by t in both directions)
+   * @throws IndexOutOfBoundsException if the layer or the direction is out of range
+   */
   public float[] hiddenGradientNorms(int layer, int direction) {
     return hiddenGradientNorms[config.unit(layer, direction)];
   }
 
-  /** {@code ∂L/∂x_t} for dense inputs, after a backward pass. */
+  /**
+   * {@code ∂L/∂x_t} for dense inputs, after a backward pass.
+   *
+   * @return the live array of {@code T·B·I} floats, row {@code t·B + b} at {@code (t·B + b)·I};
+   *     empty for a model with an embedding, not written for token inputs
+   */
   public float[] inputGradient() {
     return inputDelta;
   }
 
-  /** {@code ∂L/∂E[token_r]} for every row r (T·B·E) with an embedding, after a backward pass. */
+  /**
+   * {@code ∂L/∂E[token_r]} for every row r (T·B·E) with an embedding, after a backward pass.
+   *
+   * @return the live array of {@code T·B·E} floats, row r at {@code r·E}; empty without an
+   *     embedding
+   */
   public float[] embeddingInputGradient() {
     return embeddedDelta;
   }

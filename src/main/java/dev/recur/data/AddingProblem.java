@@ -18,7 +18,17 @@ public final class AddingProblem {
 
   private AddingProblem() {}
 
-  /** {@code count} sequences of {@code steps} ≥ 2 steps, from {@code seed}. */
+  /**
+   * {@code count} sequences of {@code steps} ≥ 2 steps, from {@code seed}.
+   *
+   * @param count N, the number of sequences, ≥ 1
+   * @param steps T, ≥ 2
+   * @param seed seeds the values and the marker positions
+   * @return dense sequences with I = 2 (value, marker) per step and one target (the sum) at the
+   *     last step
+   * @throws IllegalArgumentException if {@code steps} &lt; 2, {@code count} &lt; 1, or N·T·2
+   *     values do not fit a Java array
+   */
   public static SequenceSet generate(int count, int steps, long seed) {
     if (steps < 2) {
       throw new IllegalArgumentException("the adding problem needs at least 2 steps; got " + steps);

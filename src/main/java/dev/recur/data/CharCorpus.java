@@ -23,6 +23,8 @@ public final class CharCorpus {
   /**
    * Reads a UTF-8 text file (strictly: malformed bytes and empty files are refused).
    *
+   * @param file the text file
+   * @return the corpus of the file's characters
    * @throws BadDataException as {@link TextFiles#read} does
    * @throws IOException if the file cannot be read
    */
@@ -30,7 +32,14 @@ public final class CharCorpus {
     return of(TextFiles.read(file));
   }
 
-  /** A corpus of the given text, which must not be empty. */
+  /**
+   * A corpus of the given text, which must not be empty.
+   *
+   * @param text the text, at least one character
+   * @return the corpus of its code points
+   * @throws IllegalArgumentException if {@code text} is empty
+   * @throws NullPointerException if {@code text} is null
+   */
   public static CharCorpus of(String text) {
     Objects.requireNonNull(text, "text");
     if (text.isEmpty()) {
@@ -45,27 +54,49 @@ public final class CharCorpus {
     return new CharCorpus(vocabulary, tokens);
   }
 
-  /** The number of distinct characters, the model's input and output size. */
+  /**
+   * The number of distinct characters, the model's input and output size.
+   *
+   * @return the vocabulary size, ≥ 1
+   */
   public int vocabularySize() {
     return vocabulary.length;
   }
 
-  /** The number of characters (code points) of the text. */
+  /**
+   * The number of characters (code points) of the text.
+   *
+   * @return the text's length in code points, ≥ 1
+   */
   public int length() {
     return tokens.length;
   }
 
-  /** The text as token indices (a copy). */
+  /**
+   * The text as token indices (a copy).
+   *
+   * @return a new array of {@link #length()} indices in [0, {@link #vocabularySize()})
+   */
   public int[] tokens() {
     return tokens.clone();
   }
 
-  /** The vocabulary as a string, one character per token index, in order. */
+  /**
+   * The vocabulary as a string, one character per token index, in order.
+   *
+   * @return the distinct code points in ascending order
+   */
   public String vocabulary() {
     return new String(vocabulary, 0, vocabulary.length);
   }
 
-  /** The index of character {@code codePoint}, or throws if the corpus never had it. */
+  /**
+   * The index of character {@code codePoint}, or throws if the corpus never had it.
+   *
+   * @param codePoint a Unicode code point
+   * @return its token index, in [0, {@link #vocabularySize()})
+   * @throws IllegalArgumentException if the character is not in the vocabulary
+   */
   public int encode(int codePoint) {
     int index = Arrays.binarySearch(vocabulary, codePoint);
     if (index < 0) {
@@ -76,7 +107,13 @@ public final class CharCorpus {
     return index;
   }
 
-  /** The character of token {@code index}. */
+  /**
+   * The character of token {@code index}.
+   *
+   * @param index a token index, in [0, {@link #vocabularySize()})
+   * @return the code point it stands for
+   * @throws IndexOutOfBoundsException if {@code index} is out of range
+   */
   public int decode(int index) {
     Objects.checkIndex(index, vocabulary.length);
     return vocabulary[index];

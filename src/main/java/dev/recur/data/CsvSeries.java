@@ -14,7 +14,11 @@ import java.util.List;
  */
 public record CsvSeries(int columns, float[] values) {
 
-  /** The number of steps. */
+  /**
+   * The number of steps.
+   *
+   * @return values.length / columns
+   */
   public int length() {
     return values.length / columns;
   }
@@ -22,7 +26,9 @@ public record CsvSeries(int columns, float[] values) {
   /**
    * Reads a file of comma-separated numbers, one time step a line, every line as many columns.
    *
+   * @param file UTF-8 text of comma-separated numbers
    * @param header true to skip the first line
+   * @return the series, its column count taken from the first data line
    * @throws BadDataException naming the line and column of a malformed or missing value
    * @throws IOException if the file cannot be read
    */
@@ -71,6 +77,13 @@ public record CsvSeries(int columns, float[] values) {
    * Next-step prediction windows: sequence n is steps {@code [n·stride, n·stride + window)} of
    * all columns, with targets the same columns one step later at every step (many-to-many) or at
    * the last step only (many-to-one).
+   *
+   * @param window T, steps per sequence, ≥ 1
+   * @param stride steps between the starts of consecutive sequences, ≥ 1
+   * @param everyStep true for a target at every step, false for the last step only
+   * @return ⌊(length − T − 1) / stride⌋ + 1 dense sequences with I = O = columns
+   * @throws IllegalArgumentException if {@code window} or {@code stride} is below 1, or the series
+   *     is shorter than T + 1 steps
    */
   public SequenceSet windows(int window, int stride, boolean everyStep) {
     if (window < 1 || stride < 1) {

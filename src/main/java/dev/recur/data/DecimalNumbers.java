@@ -18,6 +18,8 @@ public final class DecimalNumbers {
   /**
    * The float nearest to {@code text} (already stripped).
    *
+   * @param text a plain decimal such as {@code -0.5}, {@code 3} or {@code 1e-3}, no white space
+   * @return the nearest float; ±infinity or ±0 when the value is beyond a float's range
    * @throws NumberFormatException if the text is not a plain decimal number
    */
   public static float parse(String text) {

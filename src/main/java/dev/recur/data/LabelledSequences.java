@@ -22,6 +22,11 @@ public record LabelledSequences(SequenceSet sequences, List<String> labels) {
   /**
    * Labelled sequences to train on: labels numbered in order of first appearance, two at least.
    *
+   * @param file UTF-8 CSV, one sequence a line: {@code label,x_1,...,x_n}
+   * @param inputSize I, the values per step, ≥ 1; n must be a positive multiple of it
+   * @return N = the number of non-blank lines sequences of T = n / I steps, one-hot targets at the
+   *     last step
+   * @throws IllegalArgumentException if {@code inputSize} &lt; 1
    * @throws BadDataException naming the line of a malformed row, or if fewer than two labels
    *     appear
    * @throws IOException if the file cannot be read
@@ -35,6 +40,12 @@ public record LabelledSequences(SequenceSet sequences, List<String> labels) {
    * order) number the classes, a label the model does not know is an error with its line, and
    * one label alone is enough.
    *
+   * @param file UTF-8 CSV, one sequence a line: {@code label,x_1,...,x_n}
+   * @param inputSize I, the values per step, ≥ 1; n must be a positive multiple of it
+   * @param knownLabels the classes in class-index order; null to number the file's labels (then
+   *     two at least)
+   * @return the sequences, one-hot targets at the last step over the known labels
+   * @throws IllegalArgumentException if {@code inputSize} &lt; 1
    * @throws BadDataException naming the line of a malformed row or an unknown label
    * @throws IOException if the file cannot be read
    */

@@ -41,6 +41,10 @@ public final class MackeyGlass {
   /**
    * {@code length} samples minus {@link #CENTRE}, as floats: what {@code recur train} and {@code
    * eval --task MACKEY_GLASS} feed a model, so both see the same numbers.
+   *
+   * @param length the number of samples, ≥ 1
+   * @return a new array of {@code length} values x(t) − {@link #CENTRE}, one per time unit
+   * @throws IllegalArgumentException if {@code length} &lt; 1
    */
   public static float[] centred(int length) {
     double[] raw = series(length);
@@ -51,7 +55,13 @@ public final class MackeyGlass {
     return centred;
   }
 
-  /** {@code length} samples, one per time unit, after the transient. */
+  /**
+   * {@code length} samples, one per time unit, after the transient.
+   *
+   * @param length the number of samples, ≥ 1
+   * @return a new array of x(t) for t = 0, 1, …, length − 1 time units after the transient
+   * @throws IllegalArgumentException if {@code length} &lt; 1
+   */
   public static double[] series(int length) {
     return series(length, TRANSIENT, PER_UNIT);
   }

@@ -18,9 +18,14 @@ import java.util.SplittableRandom;
  * @param inputSize I (the vocabulary, for tokens)
  * @param outputSize O
  * @param everyStep true for many-to-many targets, false for many-to-one
- * @param inputs dense inputs, or null for tokens
- * @param tokens token inputs, or null for dense
- * @param mask real steps, or null when every step is real
+ * @param inputs dense inputs, N·T·I values, sequence n's step t at {@code (n·T + t)·I}; or null
+ *     for tokens
+ * @param targets N·T·O values (every step, sequence n's step t at {@code (n·T + t)·O}) or N·O
+ *     (last step, sequence n's at {@code n·O}): target vectors, or one-hot classes
+ * @param tokens token inputs, N·T indices in [0, I), sequence n's step t at {@code n·T + t}; or
+ *     null for dense
+ * @param mask N·T flags, true for a real step, laid out as {@code tokens}; or null when every step
+ *     is real
  */
 public record SequenceSet(
     int count, int steps, int inputSize, int outputSize, boolean everyStep, float[] inputs,
@@ -70,7 +75,19 @@ public record SequenceSet(
     }
   }
 
-  /** Dense sequences with every step real. */
+  /**
+   * Dense sequences with every step real.
+   *
+   * @param count N, ≥ 1
+   * @param steps T, ≥ 1
+   * @param inputSize I, ≥ 1
+   * @param outputSize O, ≥ 1
+   * @param everyStep true for targets at every step, false for the last step only
+   * @param inputs N·T·I values, sequence n's step t at {@code (n·T + t)·I}; held, not copied
+   * @param targets N·T·O or N·O values, as the record's {@code targets}; held, not copied
+   * @throws IllegalArgumentException if a size is below 1 or an array's length does not match
+   * @throws NullPointerException if an array is null
+   */
   public SequenceSet(
       int count, int steps, int inputSize, int outputSize, boolean everyStep, float[] inputs,
       float[] targets) {
@@ -78,7 +95,22 @@ public record SequenceSet(
         Objects.requireNonNull(inputs, "inputs"), targets, null, null);
   }
 
-  /** Token sequences, padded where {@code mask} (null: nowhere) says. */
+  /**
+   * Token sequences, padded where {@code mask} (null: nowhere) says.
+   *
+   * @param count N, ≥ 1
+   * @param steps T, ≥ 1
+   * @param vocabulary I, the number of distinct tokens, ≥ 1
+   * @param outputSize O, ≥ 1
+   * @param everyStep true for targets at every step, false for the last step only
+   * @param tokens N·T indices in [0, I), sequence n's step t at {@code n·T + t}; held, not copied
+   * @param mask N·T flags, true for a real step; or null when every step is real
+   * @param targets N·T·O or N·O values, as the record's {@code targets}; held, not copied
+   * @return the set
+   * @throws IllegalArgumentException if a size is below 1, an array's length does not match, or
+   *     a token is outside [0, I)
+   * @throws NullPointerException if the tokens or the targets are null
+   */
   public static SequenceSet ofTokens(
       int count, int steps, int vocabulary, int outputSize, boolean everyStep, int[] tokens,
       boolean[] mask, float[] targets) {
@@ -86,12 +118,21 @@ public record SequenceSet(
         Objects.requireNonNull(tokens, "tokens"), mask);
   }
 
-  /** Whether the inputs are token indices ({@link #tokens()}) rather than dense vectors. */
+  /**
+   * Whether the inputs are token indices ({@link #tokens()}) rather than dense vectors.
+   *
+   * @return true if {@code tokens} is not null
+   */
   public boolean isTokens() {
     return tokens != null;
   }
 
-  /** The same sequences in a seeded random order (a copy), e.g. before a train/validation split. */
+  /**
+   * The same sequences in a seeded random order (a copy), e.g. before a train/validation split.
+   *
+   * @param seed seeds the shuffle; the same seed gives the same order
+   * @return a new set holding copies of the arrays, sequences permuted
+   */
   public SequenceSet shuffled(long seed) {
     int[] order = new int[count];
     for (int i = 0; i < count; i++) {
@@ -107,7 +148,15 @@ public record SequenceSet(
     return select(order);
   }
 
-  /** Sequences {@code [from, to)} as a new set (copies). */
+  /**
+   * Sequences {@code [from, to)} as a new set (copies).
+   *
+   * @param from the first sequence kept, in [0, N)
+   * @param to one past the last sequence kept, in (from, N]
+   * @return a new set of {@code to - from} sequences, holding copies of the arrays
+   * @throws IndexOutOfBoundsException if the range is not within [0, N]
+   * @throws IllegalArgumentException if the range is empty
+   */
   public SequenceSet slice(int from, int to) {
     Objects.checkFromToIndex(from, to, count);
     int[] order = new int[to - from];

@@ -18,7 +18,12 @@ public final class TaggedCorpus {
   /** The token that stands for any token outside the vocabulary; always index 0. */
   public static final String UNKNOWN = "<unk>";
 
-  /** One sentence: token and tag indices, step by step. */
+  /**
+   * One sentence: token and tag indices, step by step.
+   *
+   * @param tokens the token index of each step, in [0, vocabulary size); 0 for {@link #UNKNOWN}
+   * @param tags the tag index of each step, in [0, tag count); as long as {@code tokens}
+   */
   public record Sentence(int[] tokens, int[] tags) {}
 
   private final Map<String, Integer> tokens;
@@ -38,6 +43,8 @@ public final class TaggedCorpus {
   /**
    * Reads a file, numbering the tokens and tags it finds.
    *
+   * @param file UTF-8 lines of {@code token<TAB>tag}, a blank line between sentences
+   * @return the sentences, tokens and tags numbered in order of first appearance
    * @throws BadDataException naming the line of a malformed entry
    * @throws IOException if the file cannot be read
    */
@@ -48,6 +55,9 @@ public final class TaggedCorpus {
   /**
    * Reads a file whose tags must all be in {@code knownTags} (in index order).
    *
+   * @param file UTF-8 lines of {@code token<TAB>tag}, a blank line between sentences
+   * @param knownTags the tag set, in index order; null to number the file's tags
+   * @return the sentences, tokens numbered in order of first appearance
    * @throws BadDataException naming the line of a malformed entry or an unknown tag
    * @throws IOException if the file cannot be read
    */
@@ -59,6 +69,11 @@ public final class TaggedCorpus {
    * Reads a file against a model's vocabulary (in index order, {@link #UNKNOWN} first) and tag
    * set; either may be null to number what the file holds.
    *
+   * @param file UTF-8 lines of {@code token<TAB>tag}, a blank line between sentences
+   * @param knownTokens the vocabulary in index order, {@link #UNKNOWN} first; or null
+   * @param knownTags the tag set in index order; or null
+   * @return the sentences, unknown tokens read as index 0
+   * @throws IllegalArgumentException if {@code knownTokens} does not start with {@link #UNKNOWN}
    * @throws BadDataException naming the line of a malformed entry or an unknown tag
    * @throws IOException if the file cannot be read
    */
@@ -129,27 +144,47 @@ public final class TaggedCorpus {
     return indices;
   }
 
-  /** The file's sentences, in order. */
+  /**
+   * The file's sentences, in order.
+   *
+   * @return an unmodifiable list of at least one sentence (their arrays are live)
+   */
   public List<Sentence> sentences() {
     return sentences;
   }
 
-  /** Tokens in index order, {@link #UNKNOWN} first. */
+  /**
+   * Tokens in index order, {@link #UNKNOWN} first.
+   *
+   * @return an unmodifiable copy of the vocabulary
+   */
   public List<String> tokens() {
     return List.copyOf(tokens.keySet());
   }
 
-  /** Tags in index order. */
+  /**
+   * Tags in index order.
+   *
+   * @return an unmodifiable copy of the tag set
+   */
   public List<String> tags() {
     return List.copyOf(tags.keySet());
   }
 
-  /** How many tokens are numbered, {@link #UNKNOWN} included. */
+  /**
+   * How many tokens are numbered, {@link #UNKNOWN} included.
+   *
+   * @return the vocabulary size V, a tagger's input size
+   */
   public int vocabularySize() {
     return tokens.size();
   }
 
-  /** How many tokens of the file were outside an imposed vocabulary (read as {@link #UNKNOWN}). */
+  /**
+   * How many tokens of the file were outside an imposed vocabulary (read as {@link #UNKNOWN}).
+   *
+   * @return the count, ≥ 0; 0 when the file's own tokens were numbered
+   */
   public int unknownTokens() {
     return unknownTokens;
   }
@@ -157,6 +192,8 @@ public final class TaggedCorpus {
   /**
    * The sentences as token sequences padded to the longest, with a mask, and a one-hot tag at
    * every step (padding steps have an all-zero target, which the mask keeps out of the loss).
+   *
+   * @return one token sequence per sentence, T the longest sentence's length, O the tag count
    */
   public SequenceSet sequences() {
     int count = sentences.size();

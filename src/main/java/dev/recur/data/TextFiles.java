@@ -32,6 +32,8 @@ public final class TextFiles {
   /**
    * The file's text, without a leading byte-order mark.
    *
+   * @param file the file to read
+   * @return the decoded text, not empty
    * @throws BadDataException if the file is empty, is not UTF-8 (naming the line and byte
    *     offset) or is too large for the heap
    * @throws IOException if the file cannot be read
@@ -52,6 +54,8 @@ public final class TextFiles {
   /**
    * The file's lines (as {@link String#lines()} splits them), without a byte-order mark.
    *
+   * @param file the file to read
+   * @return an unmodifiable list of the lines, without their terminators
    * @throws BadDataException as {@link #read} does
    * @throws IOException if the file cannot be read
    */

@@ -74,7 +74,11 @@ public final class ToyEnglish {
 
   private ToyEnglish() {}
 
-  /** The grammar (built once). */
+  /**
+   * The grammar (built once).
+   *
+   * @return the shared, immutable grammar
+   */
   public static WordGrammar grammar() {
     return GRAMMAR;
   }

@@ -47,7 +47,9 @@ public final class UnspacedText {
   /**
    * Reads a UTF-8 text (strictly, as {@link TextFiles#read}) and numbers the characters it has.
    *
-   * @throws BadDataException as {@link TextFiles#read} does
+   * @param file the text file
+   * @return the unspaced, lower-cased text with its own vocabulary
+   * @throws BadDataException as {@link TextFiles#read} does, or if the text is only white space
    * @throws IOException if the file cannot be read
    */
   public static UnspacedText load(Path file) throws IOException {
@@ -58,7 +60,12 @@ public final class UnspacedText {
    * Reads a UTF-8 text against a model's vocabulary ({@link #vocabulary()} of the text it was
    * trained on; null to number the characters this text has).
    *
-   * @throws BadDataException as {@link TextFiles#read} does
+   * @param file the text file
+   * @param vocabulary U+FFFD then distinct non-white-space characters in code point order, as
+   *     {@link #vocabulary()} writes; or null
+   * @return the unspaced, lower-cased text, characters outside the vocabulary as {@link #UNKNOWN}
+   * @throws IllegalArgumentException if {@code vocabulary} is not of that form
+   * @throws BadDataException as {@link TextFiles#read} does, or if the text is only white space
    * @throws IOException if the file cannot be read
    */
   public static UnspacedText load(Path file, String vocabulary) throws IOException {
@@ -72,6 +79,14 @@ public final class UnspacedText {
   /**
    * The unspaced form of {@code text}, which must have a character that is not white space,
    * against {@code vocabulary} (null: this text's characters).
+   *
+   * @param text the spaced text
+   * @param vocabulary U+FFFD then distinct non-white-space characters in code point order, as
+   *     {@link #vocabulary()} writes; or null
+   * @return the unspaced, lower-cased text, characters outside the vocabulary as {@link #UNKNOWN}
+   * @throws IllegalArgumentException if the text is only white space or the vocabulary is not of
+   *     that form
+   * @throws NullPointerException if {@code text} is null
    */
   public static UnspacedText of(String text, String vocabulary) {
     Objects.requireNonNull(text, "text");
@@ -126,27 +141,47 @@ public final class UnspacedText {
     return known;
   }
 
-  /** Token 0 is {@link #UNKNOWN}; token i > 0 is the i-th character of this string. */
+  /**
+   * Token 0 is {@link #UNKNOWN}; token i &gt; 0 is the i-th character of this string.
+   *
+   * @return U+FFFD followed by the known characters in code point order
+   */
   public String vocabulary() {
     return vocabulary;
   }
 
-  /** The number of tokens, {@link #UNKNOWN} included: a model's input size. */
+  /**
+   * The number of tokens, {@link #UNKNOWN} included: a model's input size.
+   *
+   * @return the vocabulary's length in code points, ≥ 1
+   */
   public int vocabularySize() {
     return vocabulary.codePointCount(0, vocabulary.length());
   }
 
-  /** Characters of the unspaced text. */
+  /**
+   * Characters of the unspaced text.
+   *
+   * @return the number of characters (code points) left after removing white space, ≥ 1
+   */
   public int length() {
     return tokens.length;
   }
 
-  /** Characters of the text outside an imposed vocabulary (read as {@link #UNKNOWN}). */
+  /**
+   * Characters of the text outside an imposed vocabulary (read as {@link #UNKNOWN}).
+   *
+   * @return the count, ≥ 0 (U+FFFD in the text itself counts too)
+   */
   public int unknownCharacters() {
     return unknownCharacters;
   }
 
-  /** How many words the text has: the characters a word ends after. */
+  /**
+   * How many words the text has: the characters a word ends after.
+   *
+   * @return the word count, ≥ 1
+   */
   public int words() {
     int words = 0;
     for (boolean end : wordEnds) {
@@ -155,17 +190,30 @@ public final class UnspacedText {
     return words;
   }
 
-  /** The unspaced text as token indices (a copy). */
+  /**
+   * The unspaced text as token indices (a copy).
+   *
+   * @return a new array of {@link #length()} tokens in [0, {@link #vocabularySize()})
+   */
   public int[] tokens() {
     return tokens.clone();
   }
 
-  /** Whether a word ends after each character (a copy). */
+  /**
+   * Whether a word ends after each character (a copy).
+   *
+   * @return a new array of {@link #length()} flags, the last one true
+   */
   public boolean[] wordEnds() {
     return wordEnds.clone();
   }
 
-  /** How many windows of {@code steps} characters {@link #windows} cuts the text into. */
+  /**
+   * How many windows of {@code steps} characters {@link #windows} cuts the text into.
+   *
+   * @param steps characters per window, ≥ 1 (not checked here)
+   * @return ⌈length / steps⌉
+   */
   public long windowCount(int steps) {
     return (tokens.length + (long) steps - 1) / steps;
   }
@@ -174,6 +222,12 @@ public final class UnspacedText {
    * The text cut into windows of {@code steps} characters, in order and without overlap, tagged
    * one-hot over {@link #TAGS} at every step; a shorter last window is padded and masked. A word
    * cut by a window's end still ends where the text says (its end lies in the next window).
+   *
+   * @param steps T, characters per window, ≥ 1
+   * @return ⌈length / T⌉ token sequences of T steps with every-step one-hot targets over the two
+   *     tags, masked only if the last window is short
+   * @throws IllegalArgumentException if {@code steps} &lt; 1 or the windows would not fit one
+   *     array
    */
   public SequenceSet windows(int steps) {
     if (steps < 1) {

@@ -88,57 +88,110 @@ public final class WordGrammar {
     this.meanSpellingLength = length;
   }
 
-  /** A grammar to be described slot by slot. */
+  /**
+   * A grammar to be described slot by slot.
+   *
+   * @return an empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The entropy rate h in nats per word. */
+  /**
+   * The entropy rate h in nats per word.
+   *
+   * @return h, ≥ 0, in nats per word
+   */
   public double entropyPerWord() {
     return entropyPerWord;
   }
 
-  /** ℓ, the mean number of characters a word spells, in the long run. */
+  /**
+   * ℓ, the mean number of characters a word spells, in the long run.
+   *
+   * @return ℓ, in characters per word (≥ 1, as every spelling has at least one character)
+   */
   public double meanSpellingLength() {
     return meanSpellingLength;
   }
 
-  /** h / ℓ: the entropy rate in nats per character, the best loss a character model can reach. */
+  /**
+   * h / ℓ: the entropy rate in nats per character, the best loss a character model can reach.
+   *
+   * @return h / ℓ, in nats per character
+   */
   public double entropyPerCharacter() {
     return entropyPerWord / meanSpellingLength;
   }
 
-  /** The number of slots; slots are numbered from 0 in the order the builder made them. */
+  /**
+   * The number of slots; slots are numbered from 0 in the order the builder made them.
+   *
+   * @return the slot count, ≥ 1
+   */
   public int slotCount() {
     return names.length;
   }
 
-  /** The slot a text starts after (its words are never written: the first word follows it). */
+  /**
+   * The slot a text starts after (its words are never written: the first word follows it).
+   *
+   * @return the start slot's number, in [0, {@link #slotCount()})
+   */
   public int startSlot() {
     return start;
   }
 
-  /** The name of slot {@code s}. */
+  /**
+   * The name of slot {@code s}.
+   *
+   * @param s the slot's number, in [0, {@link #slotCount()})
+   * @return the name given to the builder
+   * @throws ArrayIndexOutOfBoundsException if {@code s} is not a slot
+   */
   public String slotName(int s) {
     return names[s];
   }
 
-  /** The spellings of slot {@code s}'s words (a copy). */
+  /**
+   * The spellings of slot {@code s}'s words (a copy).
+   *
+   * @param s the slot's number, in [0, {@link #slotCount()})
+   * @return a new array of the slot's spellings, in the order given to the builder
+   * @throws ArrayIndexOutOfBoundsException if {@code s} is not a slot
+   */
   public String[] spellings(int s) {
     return spellings[s].clone();
   }
 
-  /** E_s: the probabilities of slot {@code s}'s words, in the order of {@link #spellings} (a copy). */
+  /**
+   * E_s: the probabilities of slot {@code s}'s words, in the order of {@link #spellings} (a copy).
+   *
+   * @param s the slot's number, in [0, {@link #slotCount()})
+   * @return a new array of probabilities summing to 1, one per word
+   * @throws ArrayIndexOutOfBoundsException if {@code s} is not a slot
+   */
   public double[] wordProbabilities(int s) {
     return wordProbabilities[s].clone();
   }
 
-  /** T(s, ·): the probability of each slot to follow slot {@code s}, indexed by slot (a copy). */
+  /**
+   * T(s, ·): the probability of each slot to follow slot {@code s}, indexed by slot (a copy).
+   *
+   * @param s the slot's number, in [0, {@link #slotCount()})
+   * @return a new array of {@link #slotCount()} probabilities summing to 1 (0 for slots that
+   *     cannot follow)
+   * @throws ArrayIndexOutOfBoundsException if {@code s} is not a slot
+   */
   public double[] nextSlotProbabilities(int s) {
     return nextProbabilities[s].clone();
   }
 
-  /** Every character any spelling uses, each once, sorted. */
+  /**
+   * Every character any spelling uses, each once, sorted.
+   *
+   * @return the distinct code points in ascending order, as a string
+   */
   public String alphabet() {
     int[] characters = Arrays.stream(spellings).flatMap(Arrays::stream)
         .flatMapToInt(String::codePoints).distinct().sorted().toArray();
@@ -149,6 +202,11 @@ public final class WordGrammar {
    * A text of at least {@code characters} characters: the words of a walk from the start slot,
    * drawn from {@code seed} (the same seed gives the same text), up to the first word that reaches
    * the length.
+   *
+   * @param characters the least length of the text, ≥ 1
+   * @param seed seeds the walk
+   * @return the text, at most one word's spelling longer than {@code characters}
+   * @throws IllegalArgumentException if {@code characters} &lt; 1
    */
   public String generate(int characters, long seed) {
     if (characters < 1) {
@@ -255,6 +313,15 @@ public final class WordGrammar {
     /**
      * A new slot named {@code name} (unique) with words spelled {@code spellings}, drawn in
      * proportion to {@code weights} (positive, one per word). Returns the slot's number.
+     *
+     * @param name the slot's name, unique within the grammar
+     * @param spellings the words' spellings, at least one; each a non-letter followed only by
+     *     letters (condition (a))
+     * @param weights one positive, finite weight per spelling, normalised into E_s; copied
+     * @return the new slot's number, counting from 0
+     * @throws IllegalArgumentException if the name is taken, the counts differ or are zero, a
+     *     weight is not positive and finite, or a spelling breaks condition (a)
+     * @throws NullPointerException if the name is null
      */
     public int slot(String name, List<String> spellings, double[] weights) {
       Objects.requireNonNull(name, "name");
@@ -280,7 +347,16 @@ public final class WordGrammar {
       return names.size() - 1;
     }
 
-    /** Slot {@code to} follows slot {@code from} with probability {@code probability}. */
+    /**
+     * Slot {@code to} follows slot {@code from} with probability {@code probability}.
+     *
+     * @param from the earlier slot's number
+     * @param to the following slot's number (may equal {@code from})
+     * @param probability T(from, to), in (0, 1]
+     * @return this builder
+     * @throws IndexOutOfBoundsException if a slot number is not a slot
+     * @throws IllegalArgumentException if the probability is outside (0, 1] or the link exists
+     */
     public Builder link(int from, int to, double probability) {
       Objects.checkIndex(from, names.size());
       Objects.checkIndex(to, names.size());
@@ -299,6 +375,12 @@ public final class WordGrammar {
      * probabilities do not sum to 1, a slot the walk cannot reach or leave for every other (the
      * chain must be irreducible), and words that could not be read back from their characters
      * (conditions (a) and (b) of {@link WordGrammar}), naming what is wrong.
+     *
+     * @param start the number of the slot texts start after
+     * @return the grammar, its entropy rates computed
+     * @throws IndexOutOfBoundsException if {@code start} is not a slot
+     * @throws IllegalArgumentException naming the first slot whose links do not sum to 1, whose
+     *     followers share a spelling, or that cannot reach another slot
      */
     public WordGrammar build(int start) {
       Objects.checkIndex(start, names.size());

@@ -11,6 +11,16 @@ public final class Forecast {
    * Teacher-forces the model through {@code history} (steps × O values, the true series), then
    * runs free: each prediction is fed back as the next input, for {@code horizon} steps. Returns
    * the horizon × O predictions.
+   *
+   * @param model a unidirectional dense-input model whose input and output sizes are both O
+   * @param history the true series, steps × O finite values, step t at {@code t·O}; at least one
+   *     step; not modified
+   * @param horizon the steps to predict past the history, ≥ 1
+   * @return a new array of horizon × O predictions, step h at {@code h·O}
+   * @throws IllegalArgumentException if the input and output sizes differ, the history is empty,
+   *     not whole steps or not finite, or {@code horizon} &lt; 1
+   * @throws IllegalStateException if the model is bidirectional
+   * @throws NullPointerException if the model or the history is null
    */
   public static float[] freeRun(InferenceModel model, float[] history, int horizon) {
     Objects.requireNonNull(history, "history");
@@ -41,7 +51,16 @@ public final class Forecast {
     return forecast;
   }
 
-  /** Normalised root-mean-square error: RMSE divided by the standard deviation of {@code truth}. */
+  /**
+   * Normalised root-mean-square error: RMSE divided by the standard deviation of {@code truth}.
+   *
+   * @param predicted the predictions, one value per entry of {@code truth}
+   * @param truth the true values, at least 2, in the same layout
+   * @return √(Σ(p − d)² / Σ(d − mean d)²): 0 for a perfect forecast, 1 for always predicting the
+   *     mean; infinite or NaN when {@code truth} is constant
+   * @throws IllegalArgumentException if the lengths differ or are below 2
+   * @throws NullPointerException if an array is null
+   */
   public static double nrmse(float[] predicted, float[] truth) {
     if (predicted.length != truth.length || truth.length < 2) {
       throw new IllegalArgumentException(

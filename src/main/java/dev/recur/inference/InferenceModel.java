@@ -47,6 +47,7 @@ public final class InferenceModel {
   /**
    * Freezes a copy of {@code weights} on {@link Engine#PREFERRED}, in float32.
    *
+   * @param weights the trained weights, copied now; later changes to them are not seen
    * @throws NullPointerException if {@code weights} is null
    */
   public InferenceModel(Parameters weights) {
@@ -57,6 +58,8 @@ public final class InferenceModel {
    * Freezes a copy of {@code weights} on {@link Engine#PREFERRED}, its weight matrices held in
    * {@code precision} (see {@link Precision}).
    *
+   * @param weights the trained weights, copied (and rounded to {@code precision}) now
+   * @param precision how the weight matrices are held: FP32, BF16 or INT8
    * @throws NullPointerException if an argument is null
    */
   public InferenceModel(Parameters weights, Precision precision) {
@@ -66,6 +69,8 @@ public final class InferenceModel {
   /**
    * Freezes a copy of {@code weights} on {@code engine}, in float32.
    *
+   * @param weights the trained weights, copied now; later changes to them are not seen
+   * @param engine the kernels to compute with (vector or scalar)
    * @throws NullPointerException if an argument is null
    */
   public InferenceModel(Parameters weights, Engine engine) {
@@ -76,6 +81,9 @@ public final class InferenceModel {
    * Freezes a copy of {@code weights} on {@code engine}, its weight matrices held in {@code
    * precision} (see {@link Precision}: a bf16 model reads half the bytes per step).
    *
+   * @param weights the trained weights, copied (and rounded to {@code precision}) now
+   * @param engine the kernels to compute with (vector or scalar)
+   * @param precision how the weight matrices are held: FP32, BF16 or INT8
    * @throws NullPointerException if an argument is null
    */
   public InferenceModel(Parameters weights, Engine engine, Precision precision) {
@@ -90,28 +98,52 @@ public final class InferenceModel {
     fingerprint = ModelFingerprint.of(weights);
   }
 
-  /** The model's shape and settings. */
+  /**
+   * The model's shape and settings.
+   *
+   * @return the configuration of the frozen weights
+   */
   public RnnConfig config() {
     return config;
   }
 
-  /** The engine this model computes on. */
+  /**
+   * The engine this model computes on.
+   *
+   * @return the engine given at construction
+   */
   public Engine engine() {
     return engine;
   }
 
-  /** How the weight matrices are held. */
+  /**
+   * How the weight matrices are held.
+   *
+   * @return the precision given at construction ({@link Precision#FP32} unless one was)
+   */
   public Precision precision() {
     return precision;
   }
 
-  /** A new stream, starting from the zero state; refused for a bidirectional model. */
+  /**
+   * A new stream, starting from the zero state; refused for a bidirectional model.
+   *
+   * @return a stream for one thread at a time, holding its own state and buffers
+   * @throws IllegalStateException if the model is bidirectional
+   */
   public RnnStream newStream() {
     requireStreamable();
     return new RnnStream(this);
   }
 
-  /** {@code streams} independent streams stepped together, each from the zero state. */
+  /**
+   * {@code streams} independent streams stepped together, each from the zero state.
+   *
+   * @param streams B, the number of streams, ≥ 1
+   * @return a batch for one thread at a time
+   * @throws IllegalArgumentException if {@code streams} &lt; 1
+   * @throws IllegalStateException if the model is bidirectional
+   */
   public StreamBatch newBatch(int streams) {
     requireStreamable();
     return new StreamBatch(this, streams);
@@ -132,6 +164,9 @@ public final class InferenceModel {
    * bidirectional model; for a unidirectional one it gives the bits of streams stepped through
    * the same inputs. It computes through this model's own frozen layers (no copy of the
    * weights); shared by all threads, made on the first call.
+   *
+   * @return a forward-only {@link ElmanRnn} (its {@code backward} refuses), the same instance on
+   *     every call
    */
   public ElmanRnn sequences() {
     ElmanRnn model = sequenceModel;
@@ -147,7 +182,11 @@ public final class InferenceModel {
     return model;
   }
 
-  /** The values of one stream's state: every layer's h, layer l at {@code l·H}. */
+  /**
+   * The values of one stream's state: every layer's h, layer l at {@code l·H}.
+   *
+   * @return L·H, the floats of one stream's hidden state
+   */
   public int stateSize() {
     return config.layers() * config.hiddenSize();
   }
@@ -159,6 +198,8 @@ public final class InferenceModel {
    * whichever kernels they run on; training-only settings (initializer, seed, dropout) do not
    * enter it. A {@link StreamSnapshot} carries it, so a state is never restored into another
    * model. Computed once, when the model is built; a hash against accidents, not an adversary.
+   *
+   * @return the 64-bit hash
    */
   public long fingerprint() {
     return fingerprint;
@@ -167,18 +208,29 @@ public final class InferenceModel {
   /**
    * The bytes of one stream's {@link StreamSnapshot}: {@code 32 + 4·}{@link #stateSize()}, for
    * a caller sizing the buffer it hands to {@link RnnStream#snapshot(byte[], int)}.
+   *
+   * @return the snapshot size in bytes
    */
   public int snapshotSize() {
     return StreamSnapshot.sizeOf(this);
   }
 
-  /** What {@link #warmUp(int)} did: how many steps of each kind, and how long it took. */
+  /**
+   * What {@link #warmUp(int)} did: how many steps of each kind, and how long it took.
+   *
+   * @param steps the steps run of each kind (for a bidirectional model, the steps asked for)
+   * @param took the wall-clock time of the whole warm-up
+   */
   public record WarmUp(int steps, Duration took) {}
 
   /** The steps of each kind {@link #warmUp()} runs; see the README for what they buy. */
   public static final int DEFAULT_WARM_UP_STEPS = 2_000;
 
-  /** {@link #warmUp(int)} with {@link #DEFAULT_WARM_UP_STEPS}. */
+  /**
+   * {@link #warmUp(int)} with {@link #DEFAULT_WARM_UP_STEPS}.
+   *
+   * @return the steps run and the time taken
+   */
   public WarmUp warmUp() {
     return warmUp(DEFAULT_WARM_UP_STEPS);
   }
@@ -190,6 +242,10 @@ public final class InferenceModel {
    * bidirectional model has no streams: it runs about {@code steps} steps of whole sequences
    * through {@link #sequences()} instead. Touches no state but its own; results do not change (the
    * kernels give the same bits compiled or not).
+   *
+   * @param steps steps of each kind, ≥ 0
+   * @return the steps run and the time taken
+   * @throws IllegalArgumentException if {@code steps} is negative
    */
   public WarmUp warmUp(int steps) {
     if (steps < 0) {
@@ -250,7 +306,13 @@ public final class InferenceModel {
 
   private static final int WARM_UP_BATCH = 8;
 
-  /** A copy of the frozen weights (b_h already summed for {@link dev.recur.Bias#PYTORCH_PAIR}: b_hh is 0). */
+  /**
+   * A copy of the frozen weights (b_h already summed for {@link dev.recur.Bias#PYTORCH_PAIR}: b_hh
+   * is 0).
+   *
+   * @return new parameters of the model's config, holding the weights as frozen (rounded to the
+   *     precision)
+   */
   public Parameters weights() {
     Parameters copy = Parameters.zeros(config);
     for (ElmanLayer layer : layers) {

@@ -22,7 +22,11 @@ public final class LatencyRecorder {
   /** An empty recorder: values from 1 ns to {@link #HIGHEST_NANOS}, 3 significant digits. */
   public LatencyRecorder() {}
 
-  /** Records one latency (negative values count as 0). */
+  /**
+   * Records one latency (values below 1 ns count as 1 ns).
+   *
+   * @param nanos the duration in nanoseconds; clamped to [1, {@link #HIGHEST_NANOS}]
+   */
   public void record(long nanos) {
     recorder.recordValue(Math.clamp(nanos, 1, HIGHEST_NANOS));
   }
@@ -31,6 +35,9 @@ public final class LatencyRecorder {
    * Everything recorded since the previous call (or since creation), and starts a new interval.
    * Pass the histogram this method returned last time as {@code recycle} to allocate nothing; or
    * null for a fresh one.
+   *
+   * @param recycle the histogram returned by the previous call, to be reused; or null
+   * @return the values recorded in the interval, in nanoseconds
    */
   public Histogram intervalHistogram(Histogram recycle) {
     return recorder.getIntervalHistogram(recycle);

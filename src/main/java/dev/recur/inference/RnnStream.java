@@ -40,7 +40,11 @@ public final class RnnStream implements AutoCloseable {
     snapshots = new StreamSnapshot(model);
   }
 
-  /** The model this stream steps. */
+  /**
+   * The model this stream steps.
+   *
+   * @return the frozen model the stream was made from
+   */
   public InferenceModel model() {
     return model;
   }
@@ -48,6 +52,12 @@ public final class RnnStream implements AutoCloseable {
   /**
    * One step with a dense input of I values. Returns {@code ŷ_t}: an internal array of O values,
    * valid until the next call (copy it to keep it). Rejects a wrong length, NaN or infinity.
+   *
+   * @param input x_t, I finite values; not modified
+   * @return ŷ_t, the stream's internal array of O values
+   * @throws IllegalArgumentException if the input is not I long or holds NaN or infinity, or the
+   *     model reads tokens through an embedding
+   * @throws IllegalStateException if the stream is closed
    */
   public float[] step(float[] input) {
     long start = latency == null ? 0 : System.nanoTime();
@@ -59,7 +69,14 @@ public final class RnnStream implements AutoCloseable {
     return outputs;
   }
 
-  /** One step with token {@code t} in {@code [0, I)} (a one-hot input); returns {@code ŷ_t}. */
+  /**
+   * One step with token {@code t} in {@code [0, I)} (a one-hot input); returns {@code ŷ_t}.
+   *
+   * @param t the token index, in [0, I)
+   * @return ŷ_t, the stream's internal array of O values, valid until the next call
+   * @throws IllegalArgumentException if {@code t} is outside [0, I)
+   * @throws IllegalStateException if the stream is closed
+   */
   public float[] step(int t) {
     long start = latency == null ? 0 : System.nanoTime();
     InputChecks.requireOpen(closed);
@@ -73,6 +90,9 @@ public final class RnnStream implements AutoCloseable {
   /**
    * Records the duration of every later {@link #step} (checks included) into {@code recorder},
    * which any number of streams may share; null stops recording.
+   *
+   * @param recorder the shared recorder of step durations in nanoseconds, or null
+   * @throws IllegalStateException if the stream is closed
    */
   public void recordLatencyTo(LatencyRecorder recorder) {
     InputChecks.requireOpen(closed);
@@ -85,7 +105,15 @@ public final class RnnStream implements AutoCloseable {
     }
   }
 
-  /** One step, copying {@code ŷ_t} into {@code output} (O values). */
+  /**
+   * One step, copying {@code ŷ_t} into {@code output} (O values).
+   *
+   * @param input x_t, I finite values; not modified
+   * @param output receives ŷ_t; must be exactly O long
+   * @throws IllegalArgumentException if the output is not O long (checked first, the state then
+   *     untouched), or as {@link #step(float[])}
+   * @throws IllegalStateException if the stream is closed
+   */
   public void step(float[] input, float[] output) {
     requireOutput(output, out);
     System.arraycopy(step(input), 0, output, 0, out);
@@ -95,6 +123,14 @@ public final class RnnStream implements AutoCloseable {
    * A whole sequence from the current state: {@code inputs} holds {@code steps × I} values (step
    * t at {@code t·I}), {@code outputs} receives {@code steps × O}. All inputs are checked before
    * the first step.
+   *
+   * @param inputs T·I finite values, step t at {@code t·I}; T ≥ 1 is inferred from the length
+   * @param outputs receives T·O values, step t's ŷ_t at {@code t·O}; must be exactly T·O long
+   * @throws IllegalArgumentException if the length of {@code inputs} is not a positive multiple of
+   *     I, a value is NaN or infinite, {@code outputs} has the wrong length, or the model reads
+   *     tokens through an embedding
+   * @throws IllegalStateException if the stream is closed
+   * @throws NullPointerException if an array is null
    */
   public void predict(float[] inputs, float[] outputs) {
     InputChecks.requireOpen(closed);
@@ -113,7 +149,16 @@ public final class RnnStream implements AutoCloseable {
     }
   }
 
-  /** A whole sequence of tokens from the current state; {@code outputs} receives steps × O. */
+  /**
+   * A whole sequence of tokens from the current state; {@code outputs} receives steps × O.
+   *
+   * @param tokens T ≥ 1 token indices in [0, I), one per step
+   * @param outputs receives T·O values, step t's ŷ_t at {@code t·O}; must be exactly T·O long
+   * @throws IllegalArgumentException if there are no tokens, a token is out of range, or {@code
+   *     outputs} has the wrong length
+   * @throws IllegalStateException if the stream is closed
+   * @throws NullPointerException if an array is null
+   */
   public void predict(int[] tokens, float[] outputs) {
     InputChecks.requireOpen(closed);
     Objects.requireNonNull(tokens, "tokens");
@@ -131,6 +176,9 @@ public final class RnnStream implements AutoCloseable {
   /**
    * The output pre-activations {@code z_t} of the last step (O values): an internal array, valid
    * until the next step. Sampling at a temperature needs them rather than {@code ŷ_t}.
+   *
+   * @return the stream's internal array of O logits (zeros before the first step)
+   * @throws IllegalStateException if the stream is closed
    */
   public float[] logits() {
     InputChecks.requireOpen(closed);
@@ -146,6 +194,11 @@ public final class RnnStream implements AutoCloseable {
   /**
    * Copies the hidden state into {@code into}: {@link InferenceModel#stateSize()} values, layer
    * l's h at {@code l·H} (for one layer, simply H values).
+   *
+   * @param into receives the state; must be exactly {@link InferenceModel#stateSize()} long
+   * @throws IllegalArgumentException if {@code into} has the wrong length
+   * @throws IllegalStateException if the stream is closed
+   * @throws NullPointerException if {@code into} is null
    */
   public void copyHidden(float[] into) {
     InputChecks.requireOpen(closed);
@@ -153,14 +206,25 @@ public final class RnnStream implements AutoCloseable {
     System.arraycopy(hidden, 0, into, 0, hidden.length);
   }
 
-  /** Sets the hidden state from {@code state} (finite values laid out as {@link #copyHidden} writes). */
+  /**
+   * Sets the hidden state from {@code state} (finite values laid out as {@link #copyHidden}
+   * writes).
+   *
+   * @param state L·H finite values, layer l's h at {@code l·H}; copied
+   * @throws IllegalArgumentException if the length is not L·H or a value is NaN or infinite
+   * @throws IllegalStateException if the stream is closed
+   */
   public void setHidden(float[] state) {
     InputChecks.requireOpen(closed);
     InputChecks.requireVector("hidden state", state, hidden.length);
     System.arraycopy(state, 0, hidden, 0, hidden.length);
   }
 
-  /** The bytes {@link #snapshot(byte[], int)} writes: {@link InferenceModel#snapshotSize()}. */
+  /**
+   * The bytes {@link #snapshot(byte[], int)} writes: {@link InferenceModel#snapshotSize()}.
+   *
+   * @return the snapshot size in bytes
+   */
   public int snapshotSize() {
     return model.snapshotSize();
   }
@@ -170,15 +234,24 @@ public final class RnnStream implements AutoCloseable {
    * into {@code into} from {@code offset}, and returns the bytes written ({@link
    * #snapshotSize()}). Allocates nothing. {@code into} is modified; the stream is not.
    *
+   * @param into the buffer to write into
+   * @param offset where the snapshot starts in {@code into}, ≥ 0
+   * @return the bytes written, {@link #snapshotSize()}
    * @throws IllegalArgumentException when {@code into} has fewer than {@link #snapshotSize()}
    *     bytes from {@code offset}
+   * @throws IllegalStateException if the stream is closed
    */
   public int snapshot(byte[] into, int offset) {
     InputChecks.requireOpen(closed);
     return snapshots.write(hidden, 0, model.config().hiddenSize(), into, offset);
   }
 
-  /** {@link #snapshot(byte[], int)} into a new array of {@link #snapshotSize()} bytes. */
+  /**
+   * {@link #snapshot(byte[], int)} into a new array of {@link #snapshotSize()} bytes.
+   *
+   * @return a new array holding the snapshot
+   * @throws IllegalStateException if the stream is closed
+   */
   public byte[] snapshot() {
     byte[] bytes = new byte[snapshotSize()];
     snapshot(bytes, 0);
@@ -192,16 +265,27 @@ public final class RnnStream implements AutoCloseable {
    * checked first; a refused snapshot leaves this stream as it was. Allocates nothing when the
    * snapshot is valid.
    *
+   * @param from the bytes holding the snapshot; not modified
+   * @param offset where the snapshot starts in {@code from}, ≥ 0
+   * @param length the snapshot's bytes, {@link #snapshotSize()} for a valid one
    * @throws InvalidSnapshotException when the bytes are truncated, corrupted, not a snapshot, of
    *     a newer format version, of another model, or hold NaN or infinity (the message says which)
    * @throws IndexOutOfBoundsException when the range lies outside {@code from}
+   * @throws IllegalStateException if the stream is closed
    */
   public void restore(byte[] from, int offset, int length) {
     InputChecks.requireOpen(closed);
     snapshots.read(from, offset, length, hidden, 0, model.config().hiddenSize());
   }
 
-  /** {@link #restore(byte[], int, int)} from the whole of {@code from}. */
+  /**
+   * {@link #restore(byte[], int, int)} from the whole of {@code from}.
+   *
+   * @param from exactly one snapshot's bytes; not modified
+   * @throws InvalidSnapshotException as {@link #restore(byte[], int, int)}
+   * @throws IllegalStateException if the stream is closed
+   * @throws NullPointerException if {@code from} is null
+   */
   public void restore(byte[] from) {
     Objects.requireNonNull(from, "from");
     restore(from, 0, from.length);

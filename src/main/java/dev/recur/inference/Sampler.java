@@ -16,6 +16,8 @@ public final class Sampler {
   /**
    * A sampler of {@code model}'s outputs, its draws seeded by {@code seed}.
    *
+   * @param model a unidirectional token model whose outputs are logits over the vocabulary
+   * @param seed seeds the draws; the same seed, prime and settings give the same tokens
    * @throws NullPointerException if {@code model} is null
    */
   public Sampler(InferenceModel model, long seed) {
@@ -25,7 +27,16 @@ public final class Sampler {
 
   /**
    * {@code length} tokens following {@code prime} (at least one token), drawn at {@code
-   * temperature} > 0.
+   * temperature} &gt; 0.
+   *
+   * @param prime tokens in [0, I) fed before sampling, at least one; not modified
+   * @param length the number of tokens to draw, ≥ 0
+   * @param temperature the divisor of the logits, finite and &gt; 0
+   * @return a new array of {@code length} drawn tokens, each in [0, O)
+   * @throws IllegalArgumentException if the prime is empty or holds a token out of range, {@code
+   *     length} is negative, or the temperature is not finite and positive
+   * @throws IllegalStateException if the model is bidirectional
+   * @throws NullPointerException if {@code prime} is null
    */
   public int[] sample(int[] prime, int length, double temperature) {
     Objects.requireNonNull(prime, "prime");

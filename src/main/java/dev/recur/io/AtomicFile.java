@@ -35,6 +35,9 @@ public final class AtomicFile {
    * Replaces {@code path}'s content with the remaining bytes of {@code bytes}: written to a
    * temporary file beside it, forced to disk, then renamed over it.
    *
+   * @param path the file to create or replace; a symbolic link is followed
+   * @param bytes the content, from its position to its limit; consumed (its position ends at the
+   *     limit)
    * @throws IOException if it cannot be written; {@code path} then keeps its previous content
    */
   public static void write(Path path, ByteBuffer bytes) throws IOException {
@@ -71,6 +74,8 @@ public final class AtomicFile {
    * device, a pipe or a folder, which a rename would replace by a plain file ({@code /dev/null}
    * among them). Every writer that renames into place resolves its target here.
    *
+   * @param path the path a caller asked to write
+   * @return the absolute path of the regular file (existing or not) to replace
    * @throws IOException if {@code path} names a folder, a device or a pipe, or a link cannot be
    *     read
    */

@@ -25,6 +25,7 @@ public final class FileBytes {
      * The exception to throw for a file over the limit.
      *
      * @param knownSize the file's size in bytes, or -1 where it is only known to pass the limit
+     * @return the exception {@link FileBytes#read} throws, naming the file and the limit
      */
     IOException refuse(long knownSize);
   }
@@ -35,6 +36,9 @@ public final class FileBytes {
     /**
      * Checks {@code head[0, length)}.
      *
+     * @param head the buffer holding the first bytes read; only {@code [0, length)} is valid, and
+     *     it must not be modified
+     * @param length the bytes read, ≥ 0; fewer than a magic number's for a short file
      * @throws IOException saying why the file is not of the expected kind
      */
     void check(byte[] head, int length) throws IOException;
@@ -43,6 +47,10 @@ public final class FileBytes {
   /**
    * The file's bytes, or {@code tooLong}'s exception once more than {@code limit} bytes come.
    *
+   * @param file the file, pipe or device to read
+   * @param limit the most bytes accepted (capped at just under 2 GiB, a Java array's limit)
+   * @param tooLong makes the exception for a file over the limit
+   * @return a new array holding exactly the bytes read
    * @throws IOException {@code tooLong}'s, or if the file is a folder or cannot be read
    */
   public static byte[] read(Path file, long limit, TooLong tooLong) throws IOException {
@@ -54,6 +62,11 @@ public final class FileBytes {
    * whole of a regular file, the first 8 KiB of a stream), so that a stream that is not of the
    * expected kind is refused before it is read to the limit.
    *
+   * @param file the file, pipe or device to read
+   * @param limit the most bytes accepted (capped at just under 2 GiB, a Java array's limit)
+   * @param tooLong makes the exception for a file over the limit
+   * @param headCheck inspects the first block read, and throws to refuse the file
+   * @return a new array holding exactly the bytes read
    * @throws IOException {@code tooLong}'s or {@code headCheck}'s, or if the file is a folder or
    *     cannot be read
    */
@@ -93,7 +106,12 @@ public final class FileBytes {
     }
   }
 
-  /** {@code bytes} in binary units for messages: "512 bytes", "3.2 MiB", "6.0 GiB". */
+  /**
+   * {@code bytes} in binary units for messages: "512 bytes", "3.2 MiB", "6.0 GiB".
+   *
+   * @param bytes a byte count
+   * @return the count in bytes below 1 KiB, else in KiB to TiB with one decimal
+   */
   public static String describe(long bytes) {
     if (bytes < 1024) {
       return bytes + " bytes";

@@ -73,6 +73,12 @@ public final class ModelFile {
   /**
    * A model, the metadata saved with it, and the precision its weight matrices are saved and
    * served in (the weights hold the values that precision stands for).
+   *
+   * @param weights the model's weights (for bf16 or int8, the float values the rounded matrices
+   *     stand for)
+   * @param metadata string entries saved beside the weights, such as {@link #VOCABULARY}; keys and
+   *     values at most 65,535 UTF-8 bytes each when written
+   * @param precision how the weight matrices W_x, W_h and W_y are stored and served
    */
   public record SavedModel(Parameters weights, Map<String, String> metadata, Precision precision) {
     /**
@@ -86,12 +92,23 @@ public final class ModelFile {
       Objects.requireNonNull(precision, "precision");
     }
 
-    /** A float32 model. */
+    /**
+     * A float32 model.
+     *
+     * @param weights the model's weights
+     * @param metadata string entries saved beside the weights; copied
+     * @throws NullPointerException if an argument is null
+     */
     public SavedModel(Parameters weights, Map<String, String> metadata) {
       this(weights, metadata, Precision.FP32);
     }
 
-    /** The newline-separated list under {@code key} ({@link #LABELS}, {@link #TOKENS}), or null. */
+    /**
+     * The newline-separated list under {@code key} ({@link #LABELS}, {@link #TOKENS}), or null.
+     *
+     * @param key the metadata key
+     * @return the value split at each newline (empty entries kept), or null if the key is absent
+     */
     public List<String> list(String key) {
       String joined = metadata.get(key);
       return joined == null ? null : List.of(joined.split("\n", -1));
@@ -118,6 +135,8 @@ public final class ModelFile {
   /**
    * Writes {@code weights} to {@code path} atomically; refuses NaN or infinite weights.
    *
+   * @param path the file to create or replace
+   * @param weights the weights to save, in float32, with no metadata
    * @throws IllegalArgumentException if a weight is NaN or infinite
    * @throws IOException if the file cannot be written (the previous content stays whole)
    */
@@ -128,6 +147,8 @@ public final class ModelFile {
   /**
    * Writes a model and its metadata to {@code path} atomically.
    *
+   * @param path the file to create or replace
+   * @param model the weights, metadata and precision to save
    * @throws IllegalArgumentException if a weight is NaN or infinite
    * @throws IOException if the file cannot be written (the previous content stays whole)
    */
@@ -135,7 +156,14 @@ public final class ModelFile {
     AtomicFile.write(path, encode(Objects.requireNonNull(model, "model")));
   }
 
-  /** The bytes {@link #save} writes, for embedding a model in another file (a checkpoint). */
+  /**
+   * The bytes {@link #save} writes, for embedding a model in another file (a checkpoint).
+   *
+   * @param weights the weights to encode, in float32, with no metadata
+   * @return a new array holding the whole file format, checksum included
+   * @throws IllegalArgumentException if a weight is NaN or infinite, or the model is too large
+   *     for one array
+   */
   public static byte[] toBytes(Parameters weights) {
     return encode(new SavedModel(weights, Map.of())).array();
   }
@@ -143,6 +171,9 @@ public final class ModelFile {
   /**
    * Reads bytes made by {@link #toBytes}; {@code source} names where they came from in messages.
    *
+   * @param source the file the bytes were read from, named in error messages only
+   * @param bytes the encoded model; not modified
+   * @return the decoded weights (metadata and precision are dropped)
    * @throws InvalidModelFileException if the bytes are not a whole, valid model
    */
   public static Parameters fromBytes(Path source, byte[] bytes) throws InvalidModelFileException {
@@ -235,6 +266,8 @@ public final class ModelFile {
   /**
    * Reads a model written by {@link #save}.
    *
+   * @param path the model file
+   * @return the weights, as float values (metadata and precision are dropped)
    * @throws InvalidModelFileException if the file is not a whole, valid model
    * @throws IOException if the file cannot be read
    */
@@ -245,6 +278,8 @@ public final class ModelFile {
   /**
    * Reads a model and its metadata.
    *
+   * @param path the model file, any format version from 1 to 3
+   * @return the weights, the metadata and the saved precision
    * @throws InvalidModelFileException if the file is not a whole, valid model
    * @throws IOException if the file cannot be read
    */

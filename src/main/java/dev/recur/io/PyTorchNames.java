@@ -54,6 +54,7 @@ public record PyTorchNames(
   /**
    * Checks the prefixes.
    *
+   * @throws IllegalArgumentException if two of the three prefixes are the same
    * @throws NullPointerException if a prefix is null
    */
   public PyTorchNames {
@@ -71,7 +72,16 @@ public record PyTorchNames(
     }
   }
 
-  /** Names with the embedding under {@value #DEFAULT_EMBEDDING_PREFIX}. */
+  /**
+   * Names with the embedding under {@value #DEFAULT_EMBEDDING_PREFIX}.
+   *
+   * @param rnnPrefix prefix of the recurrent layers' names, e.g. {@code "rnn."} (may be empty)
+   * @param headPrefix prefix of the output layer's names, e.g. {@code "head."}; not the same as
+   *     {@code rnnPrefix}
+   * @param layerSuffix true for {@code nn.RNN} ({@code _l0}), false for {@code nn.RNNCell}
+   * @throws IllegalArgumentException if two prefixes are the same
+   * @throws NullPointerException if a prefix is null
+   */
   public PyTorchNames(String rnnPrefix, String headPrefix, boolean layerSuffix) {
     this(rnnPrefix, headPrefix, layerSuffix, DEFAULT_EMBEDDING_PREFIX);
   }
@@ -79,6 +89,8 @@ public record PyTorchNames(
   /**
    * {@code nn.Embedding} as {@code embedding}, {@code nn.RNN} as {@code rnn}, {@code nn.Linear} as
    * {@code head}.
+   *
+   * @return the names {@code embedding.}, {@code rnn.} with layer suffixes, and {@code head.}
    */
   public static PyTorchNames rnnAndHead() {
     return new PyTorchNames("rnn.", "head.", true);

@@ -24,12 +24,20 @@ public enum RecurFileKind {
     this.description = description;
   }
 
-  /** The 8 bytes every file of this kind starts with. */
+  /**
+   * The 8 bytes every file of this kind starts with.
+   *
+   * @return a new copy of the 8 ASCII magic bytes, such as "recurRNN"
+   */
   public byte[] magic() {
     return magic.clone();
   }
 
-  /** What a user would call it, e.g. "a recur training checkpoint (train --checkpoint)". */
+  /**
+   * What a user would call it, e.g. "a recur training checkpoint (train --checkpoint)".
+   *
+   * @return the description, with its article, for messages
+   */
   public String description() {
     return description;
   }
@@ -38,6 +46,12 @@ public enum RecurFileKind {
    * Why a file that starts with {@code head} ({@code length} bytes read) is not of kind {@code
    * expected}, or null when it starts as one (a file shorter than the magic that begins like it
    * is left to the reader to call truncated).
+   *
+   * @param expected the kind the caller wants
+   * @param head the file's first bytes; not modified
+   * @param length how many bytes of {@code head} were read, ≥ 0
+   * @return null if the file starts as {@code expected}; else "is &lt;another kind&gt;, not
+   *     &lt;expected&gt;" or "not &lt;expected&gt; (wrong magic bytes)"
    */
   public static String mismatch(RecurFileKind expected, byte[] head, int length) {
     int compared = Math.min(length, 8);

@@ -59,9 +59,14 @@ public final class SafeTensorsFile {
   /**
    * Writes {@code weights} under PyTorch's names, atomically; F32, little-endian.
    *
+   * @param path the file to create or replace
+   * @param weights the weights to write; every value must be finite
+   * @param names the PyTorch module prefixes and naming style ({@code nn.RNN} or {@code
+   *     nn.RNNCell})
    * @throws IllegalArgumentException if {@code names} are {@code nn.RNNCell}'s (no layer suffix)
-   *     and the model has more than one layer or two directions
+   *     and the model has more than one layer or two directions, or if a weight is NaN or infinite
    * @throws IOException if the file cannot be written (the previous content stays whole)
+   * @throws NullPointerException if {@code weights} or {@code names} is null
    */
   public static void write(Path path, Parameters weights, PyTorchNames names) throws IOException {
     Objects.requireNonNull(weights, "weights");
@@ -167,6 +172,15 @@ public final class SafeTensorsFile {
   /**
    * Reads a PyTorch model whose file holds only the tensors recur reads; see the next method.
    *
+   * @param path the safetensors file
+   * @param names the PyTorch module prefixes and naming style the file uses
+   * @param activation the hidden nonlinearity where the file's metadata names none; null to
+   *     require the metadata's
+   * @param output the output function where the file's metadata names none; null to require the
+   *     metadata's
+   * @param keepBothBiases true for {@link Bias#PYTORCH_PAIR}, false to sum them into {@link
+   *     Bias#SINGLE}
+   * @return the weights, their config inferred from the tensors' names and shapes
    * @throws IOException as the next method does
    */
   public static Parameters read(
@@ -186,6 +200,12 @@ public final class SafeTensorsFile {
    * the tensors recur reads cost memory, so a file larger than any Java array loads if the model
    * itself fits.
    *
+   * @param path the safetensors file
+   * @param names the PyTorch module prefixes and naming style the file uses
+   * @param activation the hidden nonlinearity where the file's metadata names none; null to
+   *     require the metadata's
+   * @param output the output function where the file's metadata names none; null to require the
+   *     metadata's
    * @param keepBothBiases true for {@link Bias#PYTORCH_PAIR}, false to sum them into {@link
    *     Bias#SINGLE}
    * @param ignoredTensors names of tensors the model does not need, such as a BatchNorm's {@code
@@ -194,6 +214,7 @@ public final class SafeTensorsFile {
    *     recurrent parameter under the names' prefix, the embedding's or the head's weight or bias
    * @throws IOException if the file cannot be read, is not valid safetensors, or does not hold a
    *     model recur can run (the message names the tensor)
+   * @return the weights, their config inferred from the tensors' names and shapes
    */
   public static Parameters read(
       Path path, PyTorchNames names, Activation activation, OutputFunction output,

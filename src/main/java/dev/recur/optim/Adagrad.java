@@ -19,7 +19,12 @@ public final class Adagrad extends TensorwiseOptimizer {
   private final float epsilon;
   private final float weightDecay;
 
-  /** PyTorch's defaults: ε = 1e-10, no weight decay. */
+  /**
+   * PyTorch's defaults: ε = 1e-10, no weight decay.
+   *
+   * @param config the model whose weights it will update; its shapes size the sum of squared
+   *     gradients
+   */
   public Adagrad(RnnConfig config) {
     this(config, 1e-10f, 0f);
   }
@@ -27,9 +32,12 @@ public final class Adagrad extends TensorwiseOptimizer {
   /**
    * Adagrad with explicit settings.
    *
-   * @param epsilon added to the square root of the summed squared gradients (PyTorch's eps)
+   * @param config the model whose weights it will update; its shapes size the sum of squared
+   *     gradients
+   * @param epsilon added to the square root of the summed squared gradients (PyTorch's eps);
+   *     finite and ≥ 0
    * @param weightDecay λ ≥ 0, added to the gradient (L2)
-   * @throws IllegalArgumentException if a value is out of range
+   * @throws IllegalArgumentException if ε or λ is negative or not finite
    */
   public Adagrad(RnnConfig config, float epsilon, float weightDecay) {
     super(List.of(Parameters.zeros(config)));

@@ -21,12 +21,22 @@ public final class Adam extends TensorwiseOptimizer {
   private final float weightDecay;
   private final boolean decoupled;
 
-  /** Adam with PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay. */
+  /**
+   * Adam with PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay.
+   *
+   * @param config the model whose weights it will update; its shapes size the two moment buffers
+   * @return a new optimizer with zero moments and step count 0
+   */
   public static Adam adam(RnnConfig config) {
     return new Adam(config, 0.9f, 0.999f, 1e-8f, 0f, false);
   }
 
-  /** AdamW with PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01. */
+  /**
+   * AdamW with PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01.
+   *
+   * @param config the model whose weights it will update; its shapes size the two moment buffers
+   * @return a new optimizer with zero moments and step count 0
+   */
   public static Adam adamW(RnnConfig config) {
     return new Adam(config, 0.9f, 0.999f, 1e-8f, 0.01f, true);
   }
@@ -34,8 +44,14 @@ public final class Adam extends TensorwiseOptimizer {
   /**
    * Adam or AdamW with explicit settings (PyTorch's betas, eps and weight_decay).
    *
+   * @param config the model whose weights it will update; its shapes size the two moment buffers
+   * @param beta1 β₁, the decay of the first-moment (mean) average, in [0, 1)
+   * @param beta2 β₂, the decay of the second-moment (squared) average, in [0, 1)
+   * @param epsilon ε, added to the denominator's square root; finite and ≥ 0
+   * @param weightDecay λ, finite and ≥ 0; 0 for none
    * @param decoupled true for AdamW's decay of the weights, false for Adam's L2 on the gradient
-   * @throws IllegalArgumentException if a value is out of range
+   * @throws IllegalArgumentException if β₁ or β₂ is outside [0, 1), or ε or λ is negative or not
+   *     finite
    */
   public Adam(
       RnnConfig config, float beta1, float beta2, float epsilon, float weightDecay,

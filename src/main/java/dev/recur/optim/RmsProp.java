@@ -17,7 +17,12 @@ public final class RmsProp extends TensorwiseOptimizer {
   private final float epsilon;
   private final float weightDecay;
 
-  /** PyTorch's defaults: α = 0.99, ε = 1e-8, no weight decay. */
+  /**
+   * PyTorch's defaults: α = 0.99, ε = 1e-8, no weight decay.
+   *
+   * @param config the model whose weights it will update; its shapes size the squared-gradient
+   *     average
+   */
   public RmsProp(RnnConfig config) {
     this(config, 0.99f, 1e-8f, 0f);
   }
@@ -25,10 +30,13 @@ public final class RmsProp extends TensorwiseOptimizer {
   /**
    * RMSProp with explicit settings.
    *
-   * @param alpha the smoothing constant of the squared-gradient average (PyTorch's alpha)
-   * @param epsilon added to the root mean square (PyTorch's eps)
+   * @param config the model whose weights it will update; its shapes size the squared-gradient
+   *     average
+   * @param alpha the smoothing constant of the squared-gradient average (PyTorch's alpha), in
+   *     [0, 1)
+   * @param epsilon added to the root mean square (PyTorch's eps); finite and ≥ 0
    * @param weightDecay λ ≥ 0, added to the gradient (L2)
-   * @throws IllegalArgumentException if a value is out of range
+   * @throws IllegalArgumentException if α is outside [0, 1), or ε or λ is negative or not finite
    */
   public RmsProp(RnnConfig config, float alpha, float epsilon, float weightDecay) {
     super(List.of(Parameters.zeros(config)));

@@ -20,7 +20,12 @@ public final class Sgd extends TensorwiseOptimizer {
   private final boolean nesterov;
   private final float weightDecay;
 
-  /** Plain SGD: {@code w ← w - η g}. */
+  /**
+   * Plain SGD: {@code w ← w - η g}.
+   *
+   * @param config the model whose weights it will update
+   * @return a new stateless optimizer (no momentum, no weight decay)
+   */
   public static Sgd plain(RnnConfig config) {
     return new Sgd(config, 0f, false, 0f);
   }
@@ -28,9 +33,12 @@ public final class Sgd extends TensorwiseOptimizer {
   /**
    * SGD with explicit settings (PyTorch's momentum, nesterov and weight_decay).
    *
+   * @param config the model whose weights it will update; its shapes size the momentum buffer
    * @param momentum μ in [0, 1); 0 for none
    * @param nesterov Nesterov momentum (needs μ > 0)
    * @param weightDecay λ ≥ 0, added to the gradient (L2)
+   * @throws IllegalArgumentException if μ is outside [0, 1), λ is negative or not finite, or
+   *     Nesterov is asked for with μ = 0
    */
   public Sgd(RnnConfig config, float momentum, boolean nesterov, float weightDecay) {
     super(momentum > 0f ? List.of(Parameters.zeros(config)) : List.of());

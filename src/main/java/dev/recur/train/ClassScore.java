@@ -25,6 +25,16 @@ public record ClassScore(
    * Scores {@code model} on {@code set} (token or dense inputs, one-hot targets) in batches of at
    * most {@code batchSize} sequences; {@code positive} is the class whose precision, recall and
    * F1 are counted. Ties go to the lower class index.
+   *
+   * @param model the classifier; its input and output sizes must match the set's
+   * @param set sequences with one-hot targets at every step or at the last step
+   * @param positive the class index, in [0, O), whose precision, recall and F1 are counted
+   * @param batchSize sequences per forward pass, ≥ 1
+   * @return the counts over every scored step
+   * @throws IllegalArgumentException if the set's widths differ from the model's or {@code
+   *     batchSize} &lt; 1
+   * @throws IndexOutOfBoundsException if {@code positive} is outside [0, O)
+   * @throws NullPointerException if the model or the set is null
    */
   public static ClassScore of(ElmanRnn model, SequenceSet set, int positive, int batchSize) {
     Objects.requireNonNull(model, "model");
@@ -76,22 +86,38 @@ public record ClassScore(
     return new ClassScore(scored, correct, truePositives, falsePositives, falseNegatives);
   }
 
-  /** Correct steps over all steps; 0 when there are none. */
+  /**
+   * Correct steps over all steps; 0 when there are none.
+   *
+   * @return the accuracy, in [0, 1]
+   */
   public double accuracy() {
     return ratio(correct, steps);
   }
 
-  /** Of the steps predicted as the class, how many are; 0 when none is predicted. */
+  /**
+   * Of the steps predicted as the class, how many are; 0 when none is predicted.
+   *
+   * @return TP / (TP + FP), in [0, 1]
+   */
   public double precision() {
     return ratio(truePositives, truePositives + falsePositives);
   }
 
-  /** Of the steps of the class, how many are predicted as it; 0 when there are none. */
+  /**
+   * Of the steps of the class, how many are predicted as it; 0 when there are none.
+   *
+   * @return TP / (TP + FN), in [0, 1]
+   */
   public double recall() {
     return ratio(truePositives, truePositives + falseNegatives);
   }
 
-  /** The harmonic mean of precision and recall, {@code 2TP / (2TP + FP + FN)}; 0 when undefined. */
+  /**
+   * The harmonic mean of precision and recall, {@code 2TP / (2TP + FP + FN)}; 0 when undefined.
+   *
+   * @return F1, in [0, 1]
+   */
   public double f1() {
     return ratio(2 * truePositives, 2 * truePositives + falsePositives + falseNegatives);
   }

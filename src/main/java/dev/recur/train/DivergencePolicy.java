@@ -24,7 +24,13 @@ public record DivergencePolicy(int maxInARow) {
     }
   }
 
-  /** Skip diverging updates, stopping after {@code maxInARow} ≥ 1 in a row. */
+  /**
+   * Skip diverging updates, stopping after {@code maxInARow} ≥ 1 in a row.
+   *
+   * @param maxInARow updates that may be skipped in a row, ≥ 1
+   * @return the policy
+   * @throws IllegalArgumentException if {@code maxInARow} &lt; 1
+   */
   public static DivergencePolicy skip(int maxInARow) {
     if (maxInARow < 1) {
       throw new IllegalArgumentException("skip needs at least 1 update to skip; got " + maxInARow);

@@ -16,7 +16,15 @@ public final class Evaluator {
   private final Loss loss;
   private final int batchSize;
 
-  /** Scores {@code model} by {@code loss} in batches of at most {@code batchSize} sequences. */
+  /**
+   * Scores {@code model} by {@code loss} in batches of at most {@code batchSize} sequences.
+   *
+   * @param model the model to score; not changed
+   * @param loss the per-step loss, as in training
+   * @param batchSize sequences per forward pass, ≥ 1
+   * @throws IllegalArgumentException if {@code batchSize} &lt; 1
+   * @throws NullPointerException if the model or the loss is null
+   */
   public Evaluator(ElmanRnn model, Loss loss, int batchSize) {
     this.model = Objects.requireNonNull(model, "model");
     this.loss = Objects.requireNonNull(loss, "loss");
@@ -26,7 +34,14 @@ public final class Evaluator {
     this.batchSize = batchSize;
   }
 
-  /** The mean over {@code set}'s sequences of each sequence's loss (as {@link ElmanRnn#loss}). */
+  /**
+   * The mean over {@code set}'s sequences of each sequence's loss (as {@link ElmanRnn#loss}).
+   *
+   * @param set the sequences to score; input and target widths must match the model's
+   * @return the mean loss per sequence
+   * @throws IllegalArgumentException if the set's widths differ from the model's
+   * @throws NullPointerException if {@code set} is null
+   */
   public double meanLoss(SequenceSet set) {
     Objects.requireNonNull(set, "set");
     var c = model.config();

@@ -18,6 +18,13 @@ public final class NextTokenLoss {
    * The mean cross-entropy in nats per token of predicting {@code tokens[1..]} (at least two
    * tokens, each in {@code [0, O)}), read in order by a new stream of {@code model}, whose inputs
    * must be tokens of the same vocabulary as its outputs.
+   *
+   * @param model a token model whose input and output sizes are both the vocabulary O
+   * @param tokens the stream to score, at least 2 tokens, each in [0, O); not modified
+   * @return the mean cross-entropy over the n − 1 predictions, in nats per token
+   * @throws IllegalArgumentException if the input and output sizes differ, there are fewer than
+   *     two tokens, or a token is outside the vocabulary
+   * @throws NullPointerException if the model or the tokens are null
    */
   public static double mean(InferenceModel model, int[] tokens) {
     Objects.requireNonNull(model, "model");

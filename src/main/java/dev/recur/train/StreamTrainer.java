@@ -31,10 +31,13 @@ public final class StreamTrainer {
   /**
    * One chunk's report.
    *
+   * @param iteration the chunk's number, counting from 1 (skipped chunks are counted but not
+   *     reported)
    * @param loss the loss per character of one chunk (mean over streams of the chunk's summed
    *     cross-entropy, divided by k1)
    * @param smoothLoss an exponential moving average of {@code loss} (weight 0.999 on the past),
    *     as min-char-rnn prints
+   * @param tokensSeen tokens read so far across all streams: iteration × k1 × B
    */
   public record Iteration(long iteration, double loss, double smoothLoss, long tokensSeen) {}
 
@@ -64,11 +67,19 @@ public final class StreamTrainer {
   /**
    * A trainer of {@code model} on one long token stream.
    *
+   * @param model a unidirectional model whose input and output size are both the vocabulary;
+   *     its weights are updated in place
+   * @param optimizer the update rule, made for the model's shapes
+   * @param schedule the learning rate η per update number
    * @param tokens the stream, indices in the model's vocabulary (held, not copied)
-   * @param streams B, the number of parts of the stream read in parallel
-   * @param chunk k1
-   * @param depth k2 ≥ k1
-   * @param clipValue per-entry gradient clipping limit (0 for none)
+   * @param streams B, the number of parts of the stream read in parallel, ≥ 1
+   * @param chunk k1, tokens per chunk and steps between updates, ≥ 1
+   * @param depth k2 ≥ k1, the steps each update backpropagates through
+   * @param clipValue per-entry gradient clipping limit, ≥ 0 (0 for none)
+   * @throws IllegalArgumentException if the input and output sizes differ, the model is
+   *     bidirectional, B &lt; 1, k1 &lt; 1, k2 &lt; k1, {@code clipValue} &lt; 0, a part of the
+   *     stream is shorter than k1 + 1 tokens, or a token is outside the vocabulary
+   * @throws NullPointerException if the model, the optimizer, the schedule or the tokens are null
    */
   public StreamTrainer(
       ElmanRnn model, Optimizer optimizer, LearningRateSchedule schedule, int[] tokens,
@@ -117,13 +128,22 @@ public final class StreamTrainer {
    * Reports each chunk's gradient diagnostics before its update: the loss per token, the global
    * gradient norm before clipping, whether per-entry clipping changed any entry, and ‖∂L/∂h_t‖
    * over the steps backpropagated through (from {@link TruncatedBptt#workspace()}).
+   *
+   * @param listener called on the training thread before each update; null to stop listening
+   * @return this trainer
    */
   public StreamTrainer onUpdate(Consumer<Trainer.Update> listener) {
     this.updates = listener;
     return this;
   }
 
-  /** What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set). */
+  /**
+   * What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set).
+   *
+   * @param policy stop, or skip a bounded number of chunks
+   * @return this trainer
+   * @throws NullPointerException if {@code policy} is null
+   */
   public StreamTrainer onDivergence(DivergencePolicy policy) {
     guard.policy(policy);
     return this;
@@ -134,23 +154,39 @@ public final class StreamTrainer {
    * learning rate schedule), by name: stored in checkpoints beside those it derives from the
    * model, the optimizer and its own parameters, and compared on resume. An entry named like a
    * derived one replaces it.
+   *
+   * @param settings name → value pairs, copied; replaces any earlier description
+   * @return this trainer
+   * @throws NullPointerException if the map, a name or a value is null
    */
   public StreamTrainer describedBy(Map<String, String> settings) {
     this.described = Map.copyOf(settings);
     return this;
   }
 
-  /** Chunks trained so far (skipped ones included), counting those before a {@link #resume}. */
+  /**
+   * Chunks trained so far (skipped ones included), counting those before a {@link #resume}.
+   *
+   * @return the number of chunks, ≥ 0
+   */
   public long iteration() {
     return iteration;
   }
 
-  /** The smoothed loss per character after the last chunk (that of a uniform guess at first). */
+  /**
+   * The smoothed loss per character after the last chunk (that of a uniform guess at first).
+   *
+   * @return the moving average in nats; ln(vocabulary) before the first chunk
+   */
   public double smoothLoss() {
     return smooth;
   }
 
-  /** Chunks whose update {@link DivergencePolicy#skip} dropped, counting those before a resume. */
+  /**
+   * Chunks whose update {@link DivergencePolicy#skip} dropped, counting those before a resume.
+   *
+   * @return the number of skipped chunks, ≥ 0
+   */
   public long skipped() {
     return guard.skipped();
   }
@@ -160,6 +196,7 @@ public final class StreamTrainer {
    * the previous file whole). {@link #resume} on a trainer built the same way, then training on,
    * gives the weights an uninterrupted run would have.
    *
+   * @param checkpoint the file to write, replaced atomically
    * @throws IOException if the file cannot be written (the previous content stays whole)
    */
   public void save(Path checkpoint) throws IOException {
@@ -176,6 +213,7 @@ public final class StreamTrainer {
    * k2, clipping, and what {@link #describedBy} adds); a difference is refused, each one named.
    * The number of chunks still to train and the divergence policy may change.
    *
+   * @param checkpoint the file written by {@link #save}
    * @throws IllegalArgumentException naming each difference
    * @throws IOException if the checkpoint cannot be read or is not valid
    */
@@ -238,6 +276,10 @@ public final class StreamTrainer {
    * Trains {@code iterations} more chunks, continuing where the previous call stopped (position
    * in the stream, hidden state, smoothed loss), going round the stream as often as needed (the
    * state is reset at each wrap). Reports each iteration.
+   *
+   * @param iterations how many chunks to train; 0 or less trains none
+   * @param progress called with each admitted chunk's report (skipped chunks are not reported)
+   * @throws TrainingDivergedException if the loss or gradient turns non-finite and the policy stops
    */
   public void train(long iterations, Consumer<Iteration> progress) {
     for (long n = 0; n < iterations; n++) {

@@ -50,6 +50,12 @@ public final class Trainer {
     /**
      * Settings with the loss and the learning-rate schedule, and the defaults for the rest:
      * batches of 32, one epoch, no clipping, no early stopping, seed 0, one shard on one thread.
+     *
+     * @param loss the per-step loss the model is trained on; checked non-null by {@link
+     *     Builder#build}
+     * @param schedule the learning rate η per update number; checked non-null by {@link
+     *     Builder#build}
+     * @return a builder holding the defaults
      */
     public static Builder builder(Loss loss, LearningRateSchedule schedule) {
       return new Builder(loss, schedule);
@@ -73,50 +79,92 @@ public final class Trainer {
         this.schedule = schedule;
       }
 
-      /** Sequences per update. */
+      /**
+       * Sequences per update.
+       *
+       * @param batchSize sequences per minibatch, ≥ 1 (the last of an epoch may be smaller)
+       * @return this builder
+       */
       public Builder batchSize(int batchSize) {
         this.batchSize = batchSize;
         return this;
       }
 
-      /** Passes over the training set. */
+      /**
+       * Passes over the training set.
+       *
+       * @param epochs the most epochs to run, ≥ 1
+       * @return this builder
+       */
       public Builder epochs(int epochs) {
         this.epochs = epochs;
         return this;
       }
 
-      /** Clip the global gradient norm to this (0: no clipping). */
+      /**
+       * Clip the global gradient norm to this (0: no clipping).
+       *
+       * @param clipNorm the largest L2 norm of all gradients together, ≥ 0
+       * @return this builder
+       */
       public Builder clipNorm(float clipNorm) {
         this.clipNorm = clipNorm;
         return this;
       }
 
-      /** Clip each gradient entry to ±this (0: no clipping). */
+      /**
+       * Clip each gradient entry to ±this (0: no clipping).
+       *
+       * @param clipValue the largest absolute value of one gradient entry, ≥ 0
+       * @return this builder
+       */
       public Builder clipValue(float clipValue) {
         this.clipValue = clipValue;
         return this;
       }
 
-      /** Stop after this many epochs without a better validation loss (0: never). */
+      /**
+       * Stop after this many epochs without a better validation loss (0: never).
+       *
+       * @param patience epochs, ≥ 0
+       * @return this builder
+       */
       public Builder patience(int patience) {
         this.patience = patience;
         return this;
       }
 
-      /** Seeds the shuffling of the training set. */
+      /**
+       * Seeds the shuffling of the training set.
+       *
+       * @param seed any value; the same seed gives the same order and dropout masks
+       * @return this builder
+       */
       public Builder seed(long seed) {
         this.seed = seed;
         return this;
       }
 
-      /** Shards of each batch (the arithmetic) and threads running them (not the arithmetic). */
+      /**
+       * Shards of each batch (the arithmetic) and threads running them (not the arithmetic).
+       *
+       * @param shards fixed parts each minibatch is split into, ≥ 1; changes the summation order
+       * @param threads threads computing shards at once, 1 ≤ threads ≤ shards
+       * @return this builder
+       */
       public Builder parallelism(int shards, int threads) {
         this.shards = shards;
         this.threads = threads;
         return this;
       }
 
-      /** The settings; throws as the record's constructor does for values out of range. */
+      /**
+       * The settings; throws as the record's constructor does for values out of range.
+       *
+       * @return the checked settings
+       * @throws IllegalArgumentException naming the first setting out of range
+       * @throws NullPointerException if the loss or the schedule is null
+       */
       public Settings build() {
         return new Settings(
             batchSize, epochs, loss, clipNorm, clipValue, schedule, patience, seed, shards, threads);
@@ -144,7 +192,16 @@ public final class Trainer {
     }
   }
 
-  /** One epoch: mean training loss per sequence, validation loss, last gradient norm. */
+  /**
+   * One epoch: mean training loss per sequence, validation loss, last gradient norm.
+   *
+   * @param epoch the epoch number, counting from 1
+   * @param trainingLoss the loss of the epoch's admitted minibatches per training sequence (a
+   *     skipped minibatch adds nothing but still counts its sequences)
+   * @param validationLoss the mean loss per validation sequence after the epoch
+   * @param gradientNorm the global L2 gradient norm, before clipping, of the epoch's last admitted
+   *     update
+   */
   public record Epoch(int epoch, double trainingLoss, double validationLoss, double gradientNorm) {}
 
   /**
@@ -152,6 +209,12 @@ public final class Trainer {
    * initial weights, with {@code bestEpoch} 0, when no epoch had one), whether it ran to its end
    * (false when it stopped at {@link Checkpoints#stopAfterUpdates()} or diverged), and how many
    * updates {@link DivergencePolicy#skip} dropped.
+   *
+   * @param epochs the report of each finished epoch, in order
+   * @param best the weights with the lowest validation loss (a copy, not the live model)
+   * @param bestEpoch the epoch those weights come from, counting from 1; 0 for the initial weights
+   * @param complete true if the run reached its epoch total or stopped early for patience
+   * @param skippedUpdates updates dropped for a non-finite loss or gradient
    */
   public record Result(
       List<Epoch> epochs, Parameters best, int bestEpoch, boolean complete, long skippedUpdates) {}
@@ -162,11 +225,23 @@ public final class Trainer {
    * (unit {@code l·D + d}) and each step t of the first shard's minibatch (index T-1 is the last
    * step; reading towards 0 shows how the Jacobian chains through time shrink or grow, and
    * reading down the units how they do through the layers).
+   *
+   * @param update the optimizer's update number, counting from 1
+   * @param loss the minibatch's mean loss per sequence
+   * @param gradientNorm the global L2 norm of the gradient before clipping
+   * @param clipped true if norm or value clipping changed the gradient
+   * @param unitGradientNorms {@code [l·D + d][t]}: {@code ‖∂L/∂h_t‖} of layer l, direction d, one
+   *     entry per timestep of the first shard's minibatch
    */
   public record Update(
       long update, double loss, double gradientNorm, boolean clipped, float[][] unitGradientNorms) {
 
-    /** {@code ‖∂L/∂h_t‖} of layer 0's forward direction, per step t. */
+    /**
+     * {@code ‖∂L/∂h_t‖} of layer 0's forward direction, per step t.
+     *
+     * @return the norms, one entry per timestep (index T-1 the last); the record's own array, not
+     *     a copy
+     */
     public float[] hiddenGradientNorms() {
       return unitGradientNorms[0];
     }
@@ -195,6 +270,9 @@ public final class Trainer {
   /**
    * A trainer of {@code model}'s weights (changed in place) by {@code optimizer}.
    *
+   * @param model the model to train; its weights are updated in place
+   * @param optimizer the update rule, made for the model's shapes
+   * @param settings batch size, epochs, loss, clipping, schedule and the rest
    * @throws NullPointerException if an argument is null
    */
   public Trainer(ElmanRnn model, Optimizer optimizer, Settings settings) {
@@ -228,13 +306,25 @@ public final class Trainer {
     }
   }
 
-  /** Reports every update's diagnostics to {@code listener} (replacing any earlier one). */
+  /**
+   * Reports every update's diagnostics to {@code listener} (replacing any earlier one).
+   *
+   * @param listener called on the training thread before each optimizer step
+   * @return this trainer
+   * @throws NullPointerException if {@code listener} is null
+   */
   public Trainer onUpdate(Consumer<Update> listener) {
     this.updates = Objects.requireNonNull(listener, "listener");
     return this;
   }
 
-  /** What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set). */
+  /**
+   * What to do at a non-finite loss or gradient ({@link DivergencePolicy#STOP} unless set).
+   *
+   * @param policy stop, or skip a bounded number of updates
+   * @return this trainer
+   * @throws NullPointerException if {@code policy} is null
+   */
   public Trainer onDivergence(DivergencePolicy policy) {
     this.divergence = Objects.requireNonNull(policy, "policy");
     return this;
@@ -245,13 +335,28 @@ public final class Trainer {
    * the learning rate schedule), by name: stored in checkpoints beside those it derives from the
    * model, the optimizer, the {@link Settings} and the data, and compared on resume. An entry
    * named like a derived one replaces it.
+   *
+   * @param settings name → value pairs, copied; replaces any earlier description
+   * @return this trainer
+   * @throws NullPointerException if the map, a name or a value is null
    */
   public Trainer describedBy(Map<String, String> settings) {
     this.described = Map.copyOf(settings);
     return this;
   }
 
-  /** Trains on {@code training}, validating on {@code validation}; reports each epoch. */
+  /**
+   * Trains on {@code training}, validating on {@code validation}; reports each epoch.
+   *
+   * @param training the sequences to fit, shuffled each epoch
+   * @param validation the sequences whose mean loss picks the best epoch and drives early
+   *     stopping
+   * @param progress called with each epoch's report as it ends
+   * @return the run: epochs, best weights, whether it completed
+   * @throws IllegalArgumentException if a data set's input or target width differs from the
+   *     model's
+   * @throws TrainingDivergedException if the loss or gradient turns non-finite and the policy stops
+   */
   public Result fit(SequenceSet training, SequenceSet validation, Consumer<Epoch> progress) {
     try {
       return run(training, validation, progress, null, fresh(training, validation));
@@ -263,6 +368,14 @@ public final class Trainer {
   /**
    * As {@link #fit(SequenceSet, SequenceSet, Consumer)}, writing checkpoints as configured.
    *
+   * @param training the sequences to fit, shuffled each epoch
+   * @param validation the sequences whose mean loss picks the best epoch
+   * @param progress called with each epoch's report as it ends
+   * @param checkpoints where and how often to write checkpoints, and an optional update budget
+   * @return the run; {@code complete} is false if it stopped at the update budget
+   * @throws IllegalArgumentException if a data set's input or target width differs from the
+   *     model's
+   * @throws TrainingDivergedException if the loss or gradient turns non-finite and the policy stops
    * @throws IOException if a checkpoint cannot be written
    */
   public Result fit(
@@ -279,6 +392,13 @@ public final class Trainer {
    * #describedBy}) or on other data is refused, naming each difference; the epoch total and the
    * thread count may change, and so may the divergence policy.
    *
+   * @param checkpoint the file written by an earlier {@code fit} or {@code resume}
+   * @param training the same training sequences as the saved run
+   * @param validation the same validation sequences as the saved run
+   * @param progress called with each epoch's report as it ends (epochs done before are not
+   *     repeated)
+   * @param checkpoints where to keep checkpointing; may name the same file
+   * @return the whole run, epochs from before the checkpoint included
    * @throws IllegalArgumentException naming each setting or data difference
    * @throws IOException if the checkpoint cannot be read or is not valid, or a new one cannot be
    *     written
@@ -498,7 +618,14 @@ public final class Trainer {
         run.guard.skipped(), run.guard.lastFiniteUpdate(), run.guard.lastFiniteLoss()).write(file);
   }
 
-  /** The mean loss per sequence of the model on {@code set}. */
+  /**
+   * The mean loss per sequence of the model on {@code set}.
+   *
+   * @param set the sequences to evaluate, in minibatches of the settings' batch size
+   * @return the summed per-step loss divided by the number of sequences
+   * @throws IllegalArgumentException if the set's input or target width differs from the model's
+   * @throws NullPointerException if {@code set} is null
+   */
   public double evaluate(SequenceSet set) {
     requireFits(set, "evaluation");
     return evaluator.meanLoss(new Minibatches(model, settings.loss(), set, settings.batchSize()));

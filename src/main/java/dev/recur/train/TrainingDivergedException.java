@@ -20,12 +20,20 @@ public final class TrainingDivergedException extends RuntimeException {
     this.update = update;
   }
 
-  /** The update that diverged (counting from 1). */
+  /**
+   * The update that diverged (counting from 1).
+   *
+   * @return the update number (for a stream trainer, the chunk number)
+   */
   public long update() {
     return update;
   }
 
-  /** The run up to the divergence, or null when the trainer keeps no epochs (stream training). */
+  /**
+   * The run up to the divergence, or null when the trainer keeps no epochs (stream training).
+   *
+   * @return the finished epochs and best weights so far, with {@code complete} false; or null
+   */
   public Trainer.Result partial() {
     return partial;
   }
