@@ -29,7 +29,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * on the same events. Run from the repository root:
  *
  * <pre>
- * mvn -q -pl kafka-streams -am -Pembedded-kafka test-compile exec:exec@throughput \
+ * mvn -q -pl kafka-streams -am test-compile exec:exec@throughput \
  *     -Dthroughput.args="128,512 200000 10000"
  * </pre>
  *
