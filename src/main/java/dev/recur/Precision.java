@@ -16,8 +16,7 @@ public enum Precision {
   /**
    * int8, symmetric, with one float scale per output row of each matrix (that row's largest
    * magnitude / 127): a quarter of the bytes read per step, each weight within half its row's
-   * scale. Each weight stands for the exact float {@code scale · q}, and a step gives exactly the
-   * bits of an FP32 model whose weight matrices were replaced by those values first.
+   * scale. Each output is {@code scale · Σ q·x} (the sum over the int8 values, then scaled once).
    */
   INT8
 }

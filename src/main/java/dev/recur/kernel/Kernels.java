@@ -65,12 +65,11 @@ public interface Kernels {
   void addBf16Row(int[] pairs, int row, int cols, float[] y, int yOff);
 
   /**
-   * {@code y[j] += Σ_i (scales[j] · q[i·cols + j]) x[i]} for A ({@code rows × cols}) held in
-   * int8 with one scale per column ({@link Int8#quantizeColumns}): a quarter of {@link
-   * #matTransVec}'s bytes. Each product {@code scales[j] · q} is an exact float (the value the
-   * weight stands for, {@link Int8#dequantize}) and each y entry the chain of fused multiply-adds
-   * {@code y = fma(s·q, x_i, y)} over the rows in order, so every implementation gives the same
-   * bits, and those of {@link #matTransVec} over the dequantised matrix.
+   * {@code y[j] += scales[j] · Σ_i q[i·cols + j] x[i]} for A ({@code rows × cols}) held in int8
+   * with one scale per column ({@link Int8#quantizeColumns}): a quarter of {@link #matTransVec}'s
+   * bytes. Each y entry is the chain of fused multiply-adds {@code acc = fma(q, x_i, acc)} over the
+   * rows in order from 0, then {@code y = fma(scale, acc, y)}, so every implementation gives the
+   * same bits.
    */
   void matTransVecInt8(
       byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff);

@@ -104,11 +104,12 @@ public final class ScalarKernels implements Kernels {
   @Override
   public void matTransVecInt8(
       byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-    for (int i = 0; i < rows; i++) {
-      float xi = x[xOff + i];
-      for (int j = 0; j < cols; j++) {
-        y[yOff + j] = Math.fma(scales[j] * q[i * cols + j], xi, y[yOff + j]); // s·q exact (Int8)
+    for (int j = 0; j < cols; j++) {
+      float acc = 0f;
+      for (int i = 0; i < rows; i++) {
+        acc = Math.fma(q[i * cols + j], x[xOff + i], acc);
       }
+      y[yOff + j] = Math.fma(scales[j], acc, y[yOff + j]);
     }
   }
 

@@ -419,14 +419,12 @@ final class VectorKernels implements Kernels {
   private static final int BF16_BLOCK = 4;
 
   /**
-   * The floats the int8 weights stand for, {@code s_j · q_ij} (exact: {@link Int8}), go into the
-   * chain of FMAs {@link #matTransVec} takes per entry, so the product is {@link #matTransVec}'s
-   * over the dequantised matrix, bit for bit. Up to {@link #CACHED_FLOATS} int8 weights are read
-   * in blocks of {@value #INT8_BLOCK} column vectors of y held in registers beside their scales;
-   * beyond, rows are streamed in memory order four at a time ({@link #addInt8RowTiles}). The
-   * columns past the last whole vector take the same chain in scalar code. (The widening is
-   * written out at each use: a helper returning a vector would be boxed where C2 declines to
-   * inline it, see VectorInliningTest.)
+   * Blocks of {@value #INT8_BLOCK} column vectors of y, as {@link #matTransVecBf16}: per row, one
+   * byte load per vector widened to floats ({@code B2F}, exact), and an FMA into that vector's own
+   * accumulator; the scales are applied once, after the last row. Leftover vectors go one at a
+   * time, and the last columns take the same chain in scalar code. (The widening is written out
+   * at each use: a helper returning a vector would be boxed where C2 declines to inline it, see
+   * VectorInliningTest.)
    */
   @Override
   public void matTransVecInt8(
@@ -435,113 +433,48 @@ final class VectorKernels implements Kernels {
       SCALAR.matTransVecInt8(q, scales, rows, cols, x, xOff, y, yOff);
       return;
     }
-    if ((long) rows * cols > CACHED_FLOATS * Float.BYTES) {
-      addInt8RowTiles(q, scales, rows, cols, x, xOff, y, yOff);
-      return;
-    }
     int c = 0;
     for (int block = INT8_BLOCK * LANES; c + block + BYTES_BEYOND <= cols; c += block) {
-      int at = yOff + c;
-      FloatVector s0 = FloatVector.fromArray(F, scales, c);
-      FloatVector s1 = FloatVector.fromArray(F, scales, c + LANES);
-      FloatVector s2 = FloatVector.fromArray(F, scales, c + 2 * LANES);
-      FloatVector s3 = FloatVector.fromArray(F, scales, c + 3 * LANES);
-      FloatVector acc0 = FloatVector.fromArray(F, y, at);
-      FloatVector acc1 = FloatVector.fromArray(F, y, at + LANES);
-      FloatVector acc2 = FloatVector.fromArray(F, y, at + 2 * LANES);
-      FloatVector acc3 = FloatVector.fromArray(F, y, at + 3 * LANES);
+      FloatVector acc0 = FloatVector.zero(F);
+      FloatVector acc1 = FloatVector.zero(F);
+      FloatVector acc2 = FloatVector.zero(F);
+      FloatVector acc3 = FloatVector.zero(F);
       for (int i = 0, row = c; i < rows; i++, row += cols) {
         FloatVector xi = FloatVector.broadcast(F, x[xOff + i]);
         acc0 = ByteVector.fromArray(BYTES, q, row).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s0).fma(xi, acc0);
+            .reinterpretAsFloats().fma(xi, acc0);
         acc1 = ByteVector.fromArray(BYTES, q, row + LANES).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s1).fma(xi, acc1);
+            .reinterpretAsFloats().fma(xi, acc1);
         acc2 = ByteVector.fromArray(BYTES, q, row + 2 * LANES).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s2).fma(xi, acc2);
+            .reinterpretAsFloats().fma(xi, acc2);
         acc3 = ByteVector.fromArray(BYTES, q, row + 3 * LANES).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s3).fma(xi, acc3);
+            .reinterpretAsFloats().fma(xi, acc3);
       }
-      acc0.intoArray(y, at);
-      acc1.intoArray(y, at + LANES);
-      acc2.intoArray(y, at + 2 * LANES);
-      acc3.intoArray(y, at + 3 * LANES);
+      int at = yOff + c;
+      FloatVector.fromArray(F, scales, c).fma(acc0, FloatVector.fromArray(F, y, at))
+          .intoArray(y, at);
+      FloatVector.fromArray(F, scales, c + LANES)
+          .fma(acc1, FloatVector.fromArray(F, y, at + LANES)).intoArray(y, at + LANES);
+      FloatVector.fromArray(F, scales, c + 2 * LANES)
+          .fma(acc2, FloatVector.fromArray(F, y, at + 2 * LANES)).intoArray(y, at + 2 * LANES);
+      FloatVector.fromArray(F, scales, c + 3 * LANES)
+          .fma(acc3, FloatVector.fromArray(F, y, at + 3 * LANES)).intoArray(y, at + 3 * LANES);
     }
     for (; c + LANES + BYTES_BEYOND <= cols; c += LANES) {
-      FloatVector s = FloatVector.fromArray(F, scales, c);
-      FloatVector acc = FloatVector.fromArray(F, y, yOff + c);
+      FloatVector acc = FloatVector.zero(F);
       for (int i = 0, row = c; i < rows; i++, row += cols) {
         acc = ByteVector.fromArray(BYTES, q, row).convertShape(B2F, F, 0).reinterpretAsFloats()
-            .mul(s).fma(FloatVector.broadcast(F, x[xOff + i]), acc);
+            .fma(FloatVector.broadcast(F, x[xOff + i]), acc);
       }
-      acc.intoArray(y, yOff + c);
+      FloatVector.fromArray(F, scales, c).fma(acc, FloatVector.fromArray(F, y, yOff + c))
+          .intoArray(y, yOff + c);
     }
     for (; c < cols; c++) {
-      float acc = y[yOff + c];
+      float acc = 0f;
       for (int i = 0; i < rows; i++) {
-        acc = Math.fma(scales[c] * q[i * cols + c], x[xOff + i], acc);
+        acc = Math.fma(q[i * cols + c], x[xOff + i], acc);
       }
-      y[yOff + c] = acc;
-    }
-  }
-
-  /**
-   * {@link #matTransVecInt8} streaming the bytes row by row, four rows at a time (each load and
-   * store of y, in L1, serves four rows): for matrices past the core's caches, where reading in
-   * memory order beats holding y in registers. Same FMA chain per entry.
-   */
-  private static void addInt8RowTiles(
-      byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
-    int i = 0;
-    for (; i + ROW_TILE <= rows; i += ROW_TILE) {
-      int row0 = i * cols;
-      int row1 = row0 + cols;
-      int row2 = row1 + cols;
-      int row3 = row2 + cols;
-      float x0 = x[xOff + i];
-      float x1 = x[xOff + i + 1];
-      float x2 = x[xOff + i + 2];
-      float x3 = x[xOff + i + 3];
-      FloatVector xs0 = FloatVector.broadcast(F, x0);
-      FloatVector xs1 = FloatVector.broadcast(F, x1);
-      FloatVector xs2 = FloatVector.broadcast(F, x2);
-      FloatVector xs3 = FloatVector.broadcast(F, x3);
-      int j = 0;
-      for (; j + LANES + BYTES_BEYOND <= cols; j += LANES) {
-        FloatVector s = FloatVector.fromArray(F, scales, j);
-        FloatVector acc = FloatVector.fromArray(F, y, yOff + j);
-        acc = ByteVector.fromArray(BYTES, q, row0 + j).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s).fma(xs0, acc);
-        acc = ByteVector.fromArray(BYTES, q, row1 + j).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s).fma(xs1, acc);
-        acc = ByteVector.fromArray(BYTES, q, row2 + j).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s).fma(xs2, acc);
-        acc = ByteVector.fromArray(BYTES, q, row3 + j).convertShape(B2F, F, 0)
-            .reinterpretAsFloats().mul(s).fma(xs3, acc);
-        acc.intoArray(y, yOff + j);
-      }
-      for (; j < cols; j++) {
-        float s = scales[j];
-        float acc = y[yOff + j];
-        acc = Math.fma(s * q[row0 + j], x0, acc);
-        acc = Math.fma(s * q[row1 + j], x1, acc);
-        acc = Math.fma(s * q[row2 + j], x2, acc);
-        acc = Math.fma(s * q[row3 + j], x3, acc);
-        y[yOff + j] = acc;
-      }
-    }
-    for (; i < rows; i++) {
-      int row = i * cols;
-      float xi = x[xOff + i];
-      FloatVector xs = FloatVector.broadcast(F, xi);
-      int j = 0;
-      for (; j + LANES + BYTES_BEYOND <= cols; j += LANES) {
-        ByteVector.fromArray(BYTES, q, row + j).convertShape(B2F, F, 0).reinterpretAsFloats()
-            .mul(FloatVector.fromArray(F, scales, j))
-            .fma(xs, FloatVector.fromArray(F, y, yOff + j)).intoArray(y, yOff + j);
-      }
-      for (; j < cols; j++) {
-        y[yOff + j] = Math.fma(scales[j] * q[row + j], xi, y[yOff + j]);
-      }
+      y[yOff + c] = Math.fma(scales[c], acc, y[yOff + c]);
     }
   }
 

@@ -24,10 +24,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A model frozen in a reduced precision computes what an FP32 model computes whose weight
  * matrices were first replaced by the values that precision holds (biases and the embedding stay
  * float), on every path — a single stream, a batch, tokens, stacked layers, the head, whole
- * sequences: exactly those bits, in bf16 and in int8, whose kernels take the FP32 chain of FMAs over
- * the values the weights stand for ({@code s·q} is an exact float).
+ * sequences. bf16 gives exactly those bits (the same products of the same values). int8 sums
+ * {@code q·x} and scales once, where the FP32 twin sums {@code (s·q)·x}: the same value up to
+ * float rounding, which {@link #INT8_ROUNDING} bounds (a wrong scale or rounding is off by
+ * orders of magnitude more).
  */
 class ReducedPrecisionServingTest {
+
+  /**
+   * Largest |difference| allowed between an int8 model's outputs (probabilities, or values of
+   * order 1) and its FP32 twin's: a few float rounding units (2⁻²⁴ ≈ 6e-8) per sum, carried
+   * through 40 steps of a contracting recurrence (measured: 1–2 units, about 2e-8).
+   */
+  private static final float INT8_ROUNDING = 1e-6f;
 
   /**
    * The FP32 twin: every weight matrix (W_x, W_h, W_y) replaced by its values in {@code
@@ -65,9 +74,13 @@ class ReducedPrecisionServingTest {
     return twin;
   }
 
-  /** The twin's outputs, bit for bit. */
+  /** The twin's outputs, bit for bit in bf16, within {@link #INT8_ROUNDING} in int8. */
   private static void assertTwin(Precision precision, float[] twin, float[] mine, String what) {
-    assertArrayEquals(twin, mine, precision + ": " + what);
+    if (precision == Precision.BF16) {
+      assertArrayEquals(twin, mine, what);
+    } else {
+      assertArrayEquals(twin, mine, INT8_ROUNDING, what);
+    }
   }
 
   @ParameterizedTest
