@@ -439,6 +439,10 @@ final class VectorKernels implements Kernels {
       FloatVector acc1 = FloatVector.zero(F);
       FloatVector acc2 = FloatVector.zero(F);
       FloatVector acc3 = FloatVector.zero(F);
+      FloatVector acc4 = FloatVector.zero(F);
+      FloatVector acc5 = FloatVector.zero(F);
+      FloatVector acc6 = FloatVector.zero(F);
+      FloatVector acc7 = FloatVector.zero(F);
       for (int i = 0, row = c; i < rows; i++, row += cols) {
         FloatVector xi = FloatVector.broadcast(F, x[xOff + i]);
         acc0 = ByteVector.fromArray(BYTES, q, row).convertShape(B2F, F, 0)
@@ -449,16 +453,32 @@ final class VectorKernels implements Kernels {
             .reinterpretAsFloats().fma(xi, acc2);
         acc3 = ByteVector.fromArray(BYTES, q, row + 3 * LANES).convertShape(B2F, F, 0)
             .reinterpretAsFloats().fma(xi, acc3);
+        acc4 = ByteVector.fromArray(BYTES, q, row + 4 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc4);
+        acc5 = ByteVector.fromArray(BYTES, q, row + 5 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc5);
+        acc6 = ByteVector.fromArray(BYTES, q, row + 6 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc6);
+        acc7 = ByteVector.fromArray(BYTES, q, row + 7 * LANES).convertShape(B2F, F, 0)
+            .reinterpretAsFloats().fma(xi, acc7);
       }
       int at = yOff + c;
-      FloatVector.fromArray(F, scales, c).fma(acc0, FloatVector.fromArray(F, y, at))
-          .intoArray(y, at);
+      FloatVector.fromArray(F, scales, c)
+          .fma(acc0, FloatVector.fromArray(F, y, at)).intoArray(y, at);
       FloatVector.fromArray(F, scales, c + LANES)
           .fma(acc1, FloatVector.fromArray(F, y, at + LANES)).intoArray(y, at + LANES);
       FloatVector.fromArray(F, scales, c + 2 * LANES)
           .fma(acc2, FloatVector.fromArray(F, y, at + 2 * LANES)).intoArray(y, at + 2 * LANES);
       FloatVector.fromArray(F, scales, c + 3 * LANES)
           .fma(acc3, FloatVector.fromArray(F, y, at + 3 * LANES)).intoArray(y, at + 3 * LANES);
+      FloatVector.fromArray(F, scales, c + 4 * LANES)
+          .fma(acc4, FloatVector.fromArray(F, y, at + 4 * LANES)).intoArray(y, at + 4 * LANES);
+      FloatVector.fromArray(F, scales, c + 5 * LANES)
+          .fma(acc5, FloatVector.fromArray(F, y, at + 5 * LANES)).intoArray(y, at + 5 * LANES);
+      FloatVector.fromArray(F, scales, c + 6 * LANES)
+          .fma(acc6, FloatVector.fromArray(F, y, at + 6 * LANES)).intoArray(y, at + 6 * LANES);
+      FloatVector.fromArray(F, scales, c + 7 * LANES)
+          .fma(acc7, FloatVector.fromArray(F, y, at + 7 * LANES)).intoArray(y, at + 7 * LANES);
     }
     for (; c + LANES + BYTES_BEYOND <= cols; c += LANES) {
       FloatVector acc = FloatVector.zero(F);
@@ -494,7 +514,7 @@ final class VectorKernels implements Kernels {
   }
 
   /** Column vectors of y {@link #matTransVecInt8} keeps in registers at once. */
-  private static final int INT8_BLOCK = 4;
+  private static final int INT8_BLOCK = 8;
 
   @Override
   public void matTransVecPair(
