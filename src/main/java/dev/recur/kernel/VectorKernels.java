@@ -324,6 +324,10 @@ final class VectorKernels implements Kernels {
       FloatVector y1 = FloatVector.fromArray(F, y, at + LANES);
       FloatVector y2 = FloatVector.fromArray(F, y, at + 2 * LANES);
       FloatVector y3 = FloatVector.fromArray(F, y, at + 3 * LANES);
+      FloatVector y4 = FloatVector.fromArray(F, y, at + 4 * LANES);
+      FloatVector y5 = FloatVector.fromArray(F, y, at + 5 * LANES);
+      FloatVector y6 = FloatVector.fromArray(F, y, at + 6 * LANES);
+      FloatVector y7 = FloatVector.fromArray(F, y, at + 7 * LANES);
       int row = c;
       for (int p = 0; p < wholePairs + (oddRow ? 1 : 0); p++, row += cols) {
         FloatVector upperX = FloatVector.broadcast(F, x[xOff + 2 * p]);
@@ -331,22 +335,38 @@ final class VectorKernels implements Kernels {
         IntVector q1 = IntVector.fromArray(PAIRS, pairs, row + LANES);
         IntVector q2 = IntVector.fromArray(PAIRS, pairs, row + 2 * LANES);
         IntVector q3 = IntVector.fromArray(PAIRS, pairs, row + 3 * LANES);
+        IntVector q4 = IntVector.fromArray(PAIRS, pairs, row + 4 * LANES);
+        IntVector q5 = IntVector.fromArray(PAIRS, pairs, row + 5 * LANES);
+        IntVector q6 = IntVector.fromArray(PAIRS, pairs, row + 6 * LANES);
+        IntVector q7 = IntVector.fromArray(PAIRS, pairs, row + 7 * LANES);
         y0 = q0.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y0);
         y1 = q1.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y1);
         y2 = q2.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y2);
         y3 = q3.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y3);
+        y4 = q4.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y4);
+        y5 = q5.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y5);
+        y6 = q6.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y6);
+        y7 = q7.and(0xFFFF0000).reinterpretAsFloats().fma(upperX, y7);
         if (p < wholePairs) { // the last row of an odd count has no partner
           FloatVector lowerX = FloatVector.broadcast(F, x[xOff + 2 * p + 1]);
           y0 = q0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y0);
           y1 = q1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y1);
           y2 = q2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y2);
           y3 = q3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y3);
+          y4 = q4.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y4);
+          y5 = q5.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y5);
+          y6 = q6.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y6);
+          y7 = q7.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(lowerX, y7);
         }
       }
       y0.intoArray(y, at);
       y1.intoArray(y, at + LANES);
       y2.intoArray(y, at + 2 * LANES);
       y3.intoArray(y, at + 3 * LANES);
+      y4.intoArray(y, at + 4 * LANES);
+      y5.intoArray(y, at + 5 * LANES);
+      y6.intoArray(y, at + 6 * LANES);
+      y7.intoArray(y, at + 7 * LANES);
     }
     for (int bound = F.loopBound(cols); c < bound; c += LANES) {
       FloatVector acc = FloatVector.fromArray(F, y, yOff + c);
@@ -416,7 +436,7 @@ final class VectorKernels implements Kernels {
   }
 
   /** Column vectors of y {@link #matTransVecBf16} keeps in registers at once. */
-  private static final int BF16_BLOCK = 4;
+  private static final int BF16_BLOCK = 8;
 
   /**
    * Blocks of {@value #INT8_BLOCK} column vectors of y, as {@link #matTransVecBf16}: per row, one
