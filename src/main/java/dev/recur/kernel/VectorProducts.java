@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 4 cycles' latency busy and each broadcast of A feeds two FMAs, each load of B eight; else 4 rows
  * × 2 vectors (8 accumulators of 16 registers). Rows left over take 4-row and then single-row
  * tiles, and columns past the last pair of vectors one vector at a time, the last one ending at
- * column n (overlapping, its overlapped lanes get back their values). Column blocks are the outer
- * loop, so a block's strip of B ({@code k × 2} vectors) is read by every row tile while it is
- * still in the core's caches, and B streams from memory once per call.
+ * column n (overlapping, its overlapped lanes get back their values). The sum over p is cut into
+ * blocks of {@link #DEPTH_BLOCK} terms, taken in order; within a block, column blocks are the
+ * outer loop, so a strip of B ({@code DEPTH_BLOCK × 2} vectors) is read by every row tile from
+ * L1, and B streams from memory once per call.
  *
  * <p>Whatever the tile, every entry of C is one chain of FMAs over p in order, starting from its
  * value in C: the bits of {@link ScalarKernels}'s loops.
@@ -32,6 +33,12 @@ final class VectorProducts {
   /** Rows of the tall tile: 8 where 32 vector registers hold its 16 accumulators, else 4. */
   static final int TALL_ROWS =
       VectorSpecies.ofPreferred(float.class).vectorBitSize() >= 512 ? 8 : 4;
+
+  /**
+   * Terms of the sum over p taken per pass over C: a strip of B of this depth by 2 vectors (32
+   * KiB for 512-bit vectors) stays in a 48 KiB L1 while every row tile reads it.
+   */
+  static final int DEPTH_BLOCK = 256;
 
   private VectorProducts() {}
 
@@ -51,6 +58,17 @@ final class VectorProducts {
       addScalar(m, n, k, a, aOff, rowStride, colStride, b, bOff, c, cOff);
       return;
     }
+    // Blocks of the sum over p, in order: a block's strip of B stays in L1 for every row tile, and
+    // its panel of A in L2 for every column block; C takes each block's partial sums.
+    for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
+      addBlock(m, n, Math.min(DEPTH_BLOCK, k - p0), a, aOff + p0 * colStride, rowStride, colStride,
+          b, bOff + p0 * n, c, cOff);
+    }
+  }
+
+  /** {@link #add} over one block of the sum ({@code k ≤} {@link #DEPTH_BLOCK}). */
+  private static void addBlock(int m, int n, int k, float[] a, int aOff, int rowStride,
+      int colStride, float[] b, int bOff, float[] c, int cOff) {
     int j = 0;
     for (; j + 2 * LANES <= n; j += 2 * LANES) {
       int i = 0;

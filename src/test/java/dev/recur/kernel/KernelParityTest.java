@@ -58,7 +58,9 @@ class KernelParityTest {
         Arguments.of(13, 97, 40),
         Arguments.of(16, 64, 1),
         Arguments.of(23, 33, 129),
-        Arguments.of(32, 207, 207));
+        Arguments.of(32, 207, 207),
+        // sums longer than one depth block of the tiles (256 terms): 3 blocks, the last partial
+        Arguments.of(12, 40, 530));
   }
 
   @ParameterizedTest
