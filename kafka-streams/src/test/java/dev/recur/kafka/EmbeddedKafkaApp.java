@@ -73,14 +73,25 @@ final class EmbeddedKafkaApp {
         new StringSerializer(), new ByteArraySerializer());
   }
 
-  /** An instance of the recovery test's application, not yet started. */
+  /**
+   * An instance of the recovery test's application, not yet started. It commits every second
+   * (100 ms by default under exactly-once), so that most of the time a transaction is open with
+   * scores written to the log and not yet committed: what a kill must lose and read_committed
+   * readers must never see.
+   */
   static KafkaStreams instance(String bootstrapServers, Path stateDir) {
-    return instance(bootstrapServers, stateDir, model(), "recur-recovery");
+    return instance(bootstrapServers, stateDir, model(), "recur-recovery", 1_000);
   }
 
   /** An instance scoring with {@code model}, not yet started. */
   static KafkaStreams instance(
       String bootstrapServers, Path stateDir, InferenceModel model, String applicationId) {
+    return instance(bootstrapServers, stateDir, model, applicationId, 0);
+  }
+
+  /** As above, committing every {@code commitMillis} (Kafka's default if 0). */
+  private static KafkaStreams instance(String bootstrapServers, Path stateDir,
+      InferenceModel model, String applicationId, int commitMillis) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -91,6 +102,9 @@ final class EmbeddedKafkaApp {
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
     config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_000);
     config.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 5_000);
+    if (commitMillis > 0) {
+      config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMillis);
+    }
     return new KafkaStreams(KeyedScoring.of(model, Serdes.String())
         .events(EVENTS).scores(SCORES).deadLetters(DEAD_LETTERS)
         .topology(), config);

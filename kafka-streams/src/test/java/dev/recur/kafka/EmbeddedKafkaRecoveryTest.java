@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,12 +36,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once recovery on a real broker (one KRaft node from Kafka's test kit): events arrive at
- * a steady rate; the first instance, a separate JVM, is killed (SIGKILL) while it scores them; a
- * second instance with an empty state folder restores the states from the changelog and scores
- * the rest. Read with {@code isolation.level=read_committed}, the scores topic then holds exactly
- * one record per good event, each with the bits of its key's stream run directly, and every key's
- * stored state is the snapshot of an uninterrupted run. Then that instance is closed and started
- * again on its state folder, and scores on with nothing to restore.
+ * up to 1,000 a second, never more than {@link #LEAD} ahead of the committed scores; the first
+ * instance, a separate JVM committing every second, is killed (SIGKILL) mid-stream: at least a
+ * quarter of the events scored and committed, many not sent yet, and a transaction open whose
+ * scores are in the log but not committed (the instance is stopped with SIGSTOP to check that,
+ * then killed). The rest of the events are sent after the kill, and a second instance with an
+ * empty state folder restores the states from the changelog and scores them. Read with {@code
+ * isolation.level=read_committed}, the scores topic then holds exactly one record per good event,
+ * each with the bits of its key's stream run directly, and every key's stored state is the
+ * snapshot of an uninterrupted run. Then that instance is closed and started again on its state
+ * folder, and scores on with nothing to restore.
  */
 class EmbeddedKafkaRecoveryTest {
 
@@ -46,13 +53,22 @@ class EmbeddedKafkaRecoveryTest {
   /** The second instance is closed cleanly after this many events and started again. */
   private static final int RESTART_AT = 3_000;
   private static final int KEYS = 24;
-  /** The first instance is killed once this many events are in and half of them are scored. */
-  private static final int SENT_BEFORE_KILL = 1_200;
+  /** The first instance is killed once at least this many scores are committed. */
+  private static final int KILL_AFTER = RESTART_AT / 4;
+  /**
+   * While the first instance runs, events are sent at most this many ahead of its committed
+   * scores, so that however slowly it starts on a busy machine, it is killed with most of the
+   * events before {@link #RESTART_AT} still to be sent.
+   */
+  private static final int LEAD = 600;
   /** Refused events among the good ones: each must reach the dead-letter topic once. */
   private static final int[] BAD_AT = {100, 1_500, 2_900, 3_300};
   private static final Duration PATIENCE = Duration.ofSeconds(120);
 
   @TempDir Path dir;
+
+  /** What the log holds when the first instance is killed. */
+  private record Kill(int committed, int written, long sent) {}
 
   @Test
   // The test kit's close() may throw InterruptedException, which javac warns of in a try.
@@ -63,44 +79,108 @@ class EmbeddedKafkaRecoveryTest {
         KafkaProducer<String, byte[]> producer = EmbeddedKafkaApp.producer(cluster.bootstrapServers())) {
       String bootstrap = cluster.bootstrapServers();
 
+      // Events [0, RESTART_AT) are sent from a thread of their own, throttled by `allowed` while
+      // the first instance runs and not after, so that they keep coming through the kill and
+      // the second instance's start.
+      AtomicInteger allowed = new AtomicInteger(LEAD);
+      FutureTask<Void> sending = new FutureTask<>(() -> {
+        send(producer, events, 0, RESTART_AT, allowed);
+        return null;
+      });
       Process first = launch(bootstrap, dir.resolve("first"), dir.resolve("first.log"));
+      Thread.ofPlatform().name("events").daemon().start(sending);
       try {
-        send(producer, events, 0, SENT_BEFORE_KILL);
-        int scoredBeforeKill = awaitCommitted(bootstrap, EmbeddedKafkaApp.SCORES,
-            n -> n >= SENT_BEFORE_KILL / 2,
-            "the first instance scoring half of the first " + SENT_BEFORE_KILL + " events",
-            dir.resolve("first.log")).size();
-        first.destroyForcibly().waitFor();
-        System.out.printf("killed the first instance with %d of %d events sent, %d of them"
-            + " scored and committed%n", SENT_BEFORE_KILL, RESTART_AT, scoredBeforeKill);
-      } finally {
-        first.destroyForcibly();
-      }
+        Kill kill;
+        try {
+          kill = killMidTransaction(bootstrap, first, allowed, dir.resolve("first.log"));
+        } finally {
+          first.destroyForcibly();
+          allowed.set(RESTART_AT);
+        }
+        System.out.printf("killed the first instance with %d of %d events sent, %d scores"
+            + " committed and %d more written in its open transaction%n",
+            kill.sent(), RESTART_AT, kill.committed(), kill.written() - kill.committed());
+        assertTrue(kill.committed() >= KILL_AFTER, "scores committed at the kill");
+        assertTrue(kill.sent() < RESTART_AT, "events sent at the kill: " + kill.sent()
+            + " of " + RESTART_AT + ", so the rest come after it");
+        assertTrue(kill.written() > kill.committed(),
+            "scores in the log at the kill beyond the committed ones (an open transaction)");
 
-      Path stateDir = dir.resolve("second");
-      long restored = runUntilScored(bootstrap, producer, stateDir, events, SENT_BEFORE_KILL, RESTART_AT);
-      System.out.printf("the second instance restored %d changelog records%n", restored);
-      assertTrue(restored > 0, "the second instance restored states from the changelog");
+        long restored = runUntilScored(bootstrap, dir.resolve("second"), events, RESTART_AT,
+            () -> sending.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+        System.out.printf("the second instance restored %d changelog records%n", restored);
+        assertTrue(restored > 0, "the second instance restored states from the changelog");
+      } finally {
+        sending.cancel(true);
+      }
 
       // Closed cleanly and started again on the same state folder, an instance finds its stores
       // there (with their checkpoints), so it restores nothing and scores on.
-      assertEquals(0, runUntilScored(bootstrap, producer, stateDir, events, RESTART_AT, EVENTS),
+      assertEquals(0, runUntilScored(bootstrap, dir.resolve("second"), events, EVENTS,
+              () -> send(producer, events, RESTART_AT, EVENTS, new AtomicInteger(EVENTS))),
           "changelog records restored after a clean restart");
     }
   }
 
   /**
-   * Starts an instance on {@code stateDir}, sends events [from, to), checks what is committed for
+   * Raises {@code allowed} to {@link #LEAD} events past the committed scores until at least
+   * {@link #KILL_AFTER} are committed; then stops the instance (SIGSTOP) and kills it (SIGKILL)
+   * if scores beyond the committed ones are in the log, else lets it go on and looks again.
+   * Returns the scores committed and written and the events sent, counted after the kill.
+   */
+  private static Kill killMidTransaction(String bootstrap, Process instance, AtomicInteger allowed,
+      Path log) throws Exception {
+    try (Counter committed = new Counter(bootstrap, EmbeddedKafkaApp.SCORES, "read_committed");
+        Counter written = new Counter(bootstrap, EmbeddedKafkaApp.SCORES, "read_uncommitted");
+        Counter sent = new Counter(bootstrap, EmbeddedKafkaApp.EVENTS, "read_uncommitted")) {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (true) {
+        int scored = committed.count();
+        allowed.set(scored + LEAD);
+        if (scored >= KILL_AFTER) {
+          signal(instance, "STOP");
+          // a commit the broker took before the stop has its markers written in this time
+          Thread.sleep(200);
+          if (written.count() > committed.count()) {
+            instance.destroyForcibly().waitFor();
+            return new Kill(committed.count(), written.count(), sent.endOffsets());
+          }
+          signal(instance, "CONT");
+        }
+        if (!instance.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError("waited " + PATIENCE + " for " + KILL_AFTER + " committed"
+              + " scores and an open transaction; " + scored + " came; instance log:\n"
+              + Files.readString(log));
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** Sends a signal (STOP, CONT) to a process. */
+  private static void signal(Process process, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+        .inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal);
+  }
+
+  /** Something to run while an instance scores: sending events or waiting for their sending. */
+  private interface Feed {
+    void run() throws Exception;
+  }
+
+  /**
+   * Starts an instance on {@code stateDir}, runs {@code feed}, checks what is committed for
    * events [0, to) once it is all there ({@link #checkCommitted}), closes the instance and returns
    * the changelog records it restored.
    */
-  private static long runUntilScored(String bootstrap, KafkaProducer<String, byte[]> producer,
-      Path stateDir, List<Scenario.Event> events, int from, int to) throws Exception {
+  private static long runUntilScored(String bootstrap, Path stateDir, List<Scenario.Event> events,
+      int to, Feed feed) throws Exception {
     AtomicLong restored = new AtomicLong();
     try (KafkaStreams instance = EmbeddedKafkaApp.instance(bootstrap, stateDir)) {
       instance.setGlobalStateRestoreListener(new CountingRestoreListener(restored));
       instance.start();
-      send(producer, events, from, to);
+      feed.run();
       checkCommitted(bootstrap, instance, events.subList(0, to));
     }
     return restored.get();
@@ -163,10 +243,19 @@ class EmbeddedKafkaRecoveryTest {
     return good;
   }
 
-  /** Sends events [from, to) at about 1,000 a second, a bad one (5 bytes) at each of BAD_AT. */
+  /**
+   * Sends events [from, to) at about 1,000 a second, a bad one (5 bytes) at each of BAD_AT, none
+   * at or beyond {@code allowed} (waiting till it rises).
+   */
   private static void send(KafkaProducer<String, byte[]> producer, List<Scenario.Event> events,
-      int from, int to) throws InterruptedException {
+      int from, int to, AtomicInteger allowed) throws InterruptedException {
     for (int i = from; i < to; i++) {
+      if (i >= allowed.get()) {
+        producer.flush();
+        while (i >= allowed.get()) {
+          Thread.sleep(10);
+        }
+      }
       Scenario.Event event = events.get(i);
       byte[] value = java.util.Arrays.binarySearch(BAD_AT, i) >= 0
           ? new byte[5] : FloatEvents.encode(event.inputs());
@@ -219,6 +308,50 @@ class EmbeddedKafkaRecoveryTest {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
+  }
+
+  /** Counts a topic's records, read from the start at one isolation level. */
+  private static final class Counter implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<TopicPartition> partitions;
+    private int records;
+
+    Counter(String bootstrap, String topic, String isolation) {
+      consumer = new KafkaConsumer<>(Map.of(
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
+          new StringDeserializer(), new ByteArrayDeserializer());
+      partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    }
+
+    /**
+     * The records up to the end of each partition now: the high watermark read_uncommitted, the
+     * last stable offset (before the first open transaction) read_committed.
+     */
+    int count() {
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("waited " + PATIENCE + " to read up to " + end);
+        }
+        records += consumer.poll(Duration.ofMillis(100)).count();
+      }
+      return records;
+    }
+
+    /** The sum of the partitions' end offsets: the records of a topic no transaction writes. */
+    long endOffsets() {
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
   }
 
   /** Counts the records an instance restores into its stores. */
