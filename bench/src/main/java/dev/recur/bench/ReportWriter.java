@@ -395,7 +395,8 @@ final class ReportWriter {
         + " gcc vectorises. The C step is recur's algorithm (8 vectors of columns held in registers"
         + " up to 1 MiB of weights, rows streamed in memory order past it), so its column is the"
         + " language's cost; the C product has a 4 × 4-vector register tile with k blocked by 256"
-        + " where recur's is 4 × 2 and unblocked, so its column is what a better tile in C gets."
+        + " where recur's is 8 × 2 (4 × 2 without AVX-512) with k blocked by 256: its column"
+        + " compares two tiles, C's and Java's."
         + " C figures: the median ns per call of the repetitions (fastest–slowest"
         + " in brackets); recur: JMH as above. *recur ÷ C*, *recur ÷ OpenBLAS*: recur's time over theirs"
         + " (above 1: recur is slower), rounded down.");
