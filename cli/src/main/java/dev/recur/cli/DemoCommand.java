@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
   static final int STREAMS = 16;
   static final int CHUNK = 50;
   static final float LEARNING_RATE = 0.002f;
+  /** The rate at the end of the run, as a fraction of {@link #LEARNING_RATE}. */
+  static final float FINAL_RATE_FRACTION = 0.1f;
   static final float CLIP = 5f;
 
   @Option(names = "--seconds", defaultValue = "60", description = "training time (default ${DEFAULT-VALUE})")
@@ -95,14 +97,19 @@ final class DemoCommand implements Callable<Integer> {
     RnnConfig config = RnnConfig.builder(vocabulary, hidden, vocabulary)
         .output(OutputFunction.SOFTMAX).seed(1).build();
     ElmanRnn model = ElmanRnn.initialize(config);
-    StreamTrainer trainer = new StreamTrainer(model, Adam.adam(config),
-        LearningRateSchedule.constant(LEARNING_RATE), training, STREAMS, CHUNK, CHUNK, CLIP);
-    out.printf("model: H = %d; training: %d parts of the text side by side, in chunks of %d"
-        + " characters (truncated BPTT), Adam at %s, gradients clipped to ±%.0f%n",
-        hidden, STREAMS, CHUNK, LEARNING_RATE, CLIP);
-
     long budget = (long) (seconds * 1e9);
     long start = System.nanoTime();
+    // The run is measured in time, not updates, so the rate decays with the time spent: linearly
+    // from LEARNING_RATE to a tenth of it at the end, so late updates settle instead of spiking.
+    LearningRateSchedule decaying = step -> LEARNING_RATE * (float) Math.max(FINAL_RATE_FRACTION,
+        1 - (double) (System.nanoTime() - start) / budget);
+    StreamTrainer trainer = new StreamTrainer(model, Adam.adam(config), decaying, training,
+        STREAMS, CHUNK, CHUNK, CLIP);
+    out.printf("model: H = %d; training: %d parts of the text side by side, in chunks of %d"
+        + " characters (truncated BPTT), Adam at %s decaying linearly to %.0f%% of it over the"
+        + " run, gradients clipped to ±%.0f%n",
+        hidden, STREAMS, CHUNK, LEARNING_RATE, FINAL_RATE_FRACTION * 100, CLIP);
+
     long[] characters = new long[1];
     double[] smoothed = {Math.log(vocabulary)};
     try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
