@@ -97,6 +97,30 @@ public interface Kernels {
   void matMul(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);
 
+  /**
+   * Floats that {@link #packPanels} writes for B ({@code k × n}): at least {@code k·n}.
+   */
+  default int panelsSize(int k, int n) {
+    return k * n;
+  }
+
+  /**
+   * B ({@code k × n}, row-major from {@code bOff}) laid out for {@link #matMulPanels} into {@code
+   * panels} ({@link #panelsSize} floats): this implementation's layout, for a matrix that serves
+   * many products (a layer's weights).
+   */
+  default void packPanels(float[] b, int bOff, int k, int n, float[] panels) {
+    System.arraycopy(b, bOff, panels, 0, k * n);
+  }
+
+  /**
+   * {@link #matMul} with B as {@link #packPanels} laid it out: {@code C += A B}, the same bits.
+   */
+  default void matMulPanels(
+      int m, int n, int k, float[] a, int aOff, float[] panels, float[] c, int cOff) {
+    matMul(m, n, k, a, aOff, panels, 0, c, cOff);
+  }
+
   /** {@code C += A Bᵀ}: A {@code m × k}, B {@code n × k}, C {@code m × n}. C modified. */
   void matMulTransB(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff);

@@ -678,6 +678,22 @@ final class VectorKernels implements Kernels {
   }
 
   @Override
+  public int panelsSize(int k, int n) {
+    return VectorProducts.panelsSize(k, n);
+  }
+
+  @Override
+  public void packPanels(float[] b, int bOff, int k, int n, float[] panels) {
+    VectorProducts.pack(b, bOff, k, n, panels);
+  }
+
+  @Override
+  public void matMulPanels(
+      int m, int n, int k, float[] a, int aOff, float[] panels, float[] c, int cOff) {
+    VectorProducts.addPanels(m, n, k, a, aOff, k, 1, panels, c, cOff);
+  }
+
+  @Override
   public void matMulTransA(
       int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
     // A is stored k × m, so the (i, p) entry of Aᵀ is a[aOff + p*m + i]

@@ -23,6 +23,13 @@ import jdk.incubator.vector.VectorSpecies;
  * outer loop, so a strip of B ({@code DEPTH_BLOCK × 2} vectors) is read by every row tile from
  * L1, and B streams from memory once per call.
  *
+ * <p>Read in place, a strip's rows lie n floats apart: from n = 1024 on, each on a page of its
+ * own, where the hardware prefetchers do not follow, so the first row tile waits on every row,
+ * and on few of L1's sets, so the strip does not stay there. A matrix that serves many products
+ * (a layer's weights) is laid out once in panels ({@link #pack}), each strip's rows one after the
+ * other, and {@link #addPanels} streams them (copying the strip at each call instead costs more
+ * than it saves: the copy waits on the same rows, with no sums to overlap).
+ *
  * <p>Whatever the tile, every entry of C is one chain of FMAs over p in order, starting from its
  * value in C: the bits of {@link ScalarKernels}'s loops.
  */
@@ -62,47 +69,130 @@ final class VectorProducts {
     // its panel of A in L2 for every column block; C takes each block's partial sums.
     for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
       addBlock(m, n, Math.min(DEPTH_BLOCK, k - p0), a, aOff + p0 * colStride, rowStride, colStride,
-          b, bOff + p0 * n, c, cOff);
+          b, bOff + p0 * n, false, c, cOff);
     }
   }
 
-  /** {@link #add} over one block of the sum ({@code k ≤} {@link #DEPTH_BLOCK}). */
+  /**
+   * Floats of B ({@code k × n}) in the panel layout {@link #pack} writes: per block of {@link
+   * #DEPTH_BLOCK} rows, each strip of 2 column vectors, then each vector of the columns left
+   * (the last one ending at column n), as its block's rows one after the other; B as it is where
+   * {@code n} is narrower than a vector.
+   */
+  static int panelsSize(int k, int n) {
+    return k * panelWidth(n);
+  }
+
+  /** Floats in one row of a depth block's panels: the strips' widths, tails overlapping. */
+  private static int panelWidth(int n) {
+    if (n < LANES) {
+      return n;
+    }
+    int pairs = n / (2 * LANES);
+    int tails = (n - pairs * 2 * LANES + LANES - 1) / LANES;
+    return (pairs * 2 + tails) * LANES;
+  }
+
+  /** Copies B ({@code k × n}, row-major from {@code bOff}) into {@code panels} ({@link #panelsSize}). */
+  static void pack(float[] b, int bOff, int k, int n, float[] panels) {
+    if (n < LANES) {
+      System.arraycopy(b, bOff, panels, 0, k * n);
+      return;
+    }
+    int width = panelWidth(n);
+    int to = 0;
+    for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
+      int rows = Math.min(DEPTH_BLOCK, k - p0);
+      int j = 0;
+      for (; j + 2 * LANES <= n; j += 2 * LANES) {
+        to = copyStrip(b, bOff + p0 * n + j, n, rows, 2 * LANES, panels, to);
+      }
+      for (; j < n; j += LANES) {
+        to = copyStrip(b, bOff + p0 * n + Math.min(j, n - LANES), n, rows, LANES, panels, to);
+      }
+    }
+    assert to == k * width;
+  }
+
+  private static int copyStrip(float[] b, int from, int n, int rows, int width, float[] panels,
+      int to) {
+    for (int p = 0; p < rows; p++, from += n, to += width) {
+      System.arraycopy(b, from, panels, to, width);
+    }
+    return to;
+  }
+
+  /** {@link #add} with B as {@link #pack} laid it out in {@code panels}: the same bits. */
+  static void addPanels(int m, int n, int k, float[] a, int aOff, int rowStride, int colStride,
+      float[] panels, float[] c, int cOff) {
+    if (n < LANES) {
+      addScalar(m, n, k, a, aOff, rowStride, colStride, panels, 0, c, cOff);
+      return;
+    }
+    int width = panelWidth(n);
+    for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
+      addBlock(m, n, Math.min(DEPTH_BLOCK, k - p0), a, aOff + p0 * colStride, rowStride, colStride,
+          panels, p0 * width, true, c, cOff);
+    }
+  }
+
+  /**
+   * {@link #add} over one block of the sum ({@code k ≤} {@link #DEPTH_BLOCK}), B's block from
+   * {@code bOff}: rows of B ({@code n} apart), or, where {@code panels}, strips of {@link #pack}.
+   */
   private static void addBlock(int m, int n, int k, float[] a, int aOff, int rowStride,
-      int colStride, float[] b, int bOff, float[] c, int cOff) {
+      int colStride, float[] b, int bOff, boolean panels, float[] c, int cOff) {
+    int pairStride = panels ? 2 * LANES : n;
+    int tailStride = panels ? LANES : n;
     int j = 0;
+    int b0 = bOff;
     for (; j + 2 * LANES <= n; j += 2 * LANES) {
+      if (!panels) {
+        b0 = bOff + j;
+      }
       int i = 0;
       for (; TALL_ROWS == 8 && i + 8 <= m; i += 8) {
-        addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff + j, n, c,
-            cOff + i * n + j);
+        addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, pairStride, c,
+            cOff + i * n + j, n);
       }
       for (; i + 4 <= m; i += 4) {
-        addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff + j, n, c,
-            cOff + i * n + j);
+        addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, pairStride, c,
+            cOff + i * n + j, n);
       }
       for (; i < m; i++) {
-        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n, j, j);
-        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n,
-            j + LANES, j + LANES);
+        int ai = aOff + i * rowStride;
+        int ci = cOff + i * n + j;
+        addOneByOne(k, a, ai, colStride, b, b0, pairStride, c, ci, 0);
+        addOneByOne(k, a, ai, colStride, b, b0 + LANES, pairStride, c, ci + LANES, 0);
+      }
+      if (panels) {
+        b0 += k * 2 * LANES;
       }
     }
     // Then one vector at a time; past the last whole vector, the vector ending at column n.
     for (; j < n; j += LANES) {
       int at = Math.min(j, n - LANES);
+      if (!panels) {
+        b0 = bOff + at;
+      }
       int i = 0;
       for (; i + 4 <= m; i += 4) {
-        addFourByOne(k, a, aOff + i * rowStride, rowStride, colStride, b, bOff, n, c,
-            cOff + i * n, j, at);
+        addFourByOne(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, tailStride, c,
+            cOff + i * n + at, n, j - at);
       }
       for (; i < m; i++) {
-        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bOff, n, c, cOff + i * n, j, at);
+        addOneByOne(k, a, aOff + i * rowStride, colStride, b, b0, tailStride, c,
+            cOff + i * n + at, j - at);
+      }
+      if (panels) {
+        b0 += k * LANES;
       }
     }
   }
 
   /** 8 rows of C from {@code c0} by 2 vectors, over rows of A from {@code a0} and B from {@code b0}. */
   private static void addEightByTwo(int k, float[] a, int a0, int rowStride, int colStride,
-      float[] b, int b0, int n, float[] c, int c0) {
+      float[] b, int b0, int bStride, float[] c, int c0, int n) {
     int a1 = a0 + rowStride;
     int a2 = a1 + rowStride;
     int a3 = a2 + rowStride;
@@ -133,7 +223,7 @@ final class VectorProducts {
     FloatVector r5 = FloatVector.fromArray(F, c, c5 + LANES);
     FloatVector r6 = FloatVector.fromArray(F, c, c6 + LANES);
     FloatVector r7 = FloatVector.fromArray(F, c, c7 + LANES);
-    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += n, ap += colStride) {
+    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += bStride, ap += colStride) {
       FloatVector left = FloatVector.fromArray(F, b, bp);
       FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
       FloatVector s = FloatVector.broadcast(F, a[a0 + ap]);
@@ -181,7 +271,7 @@ final class VectorProducts {
 
   /** 4 rows of C from {@code c0} by 2 vectors: each broadcast of A feeds two FMAs, each load of B four. */
   private static void addFourByTwo(int k, float[] a, int a0, int rowStride, int colStride,
-      float[] b, int b0, int n, float[] c, int c0) {
+      float[] b, int b0, int bStride, float[] c, int c0, int n) {
     int a1 = a0 + rowStride;
     int a2 = a1 + rowStride;
     int a3 = a2 + rowStride;
@@ -196,7 +286,7 @@ final class VectorProducts {
     FloatVector r1 = FloatVector.fromArray(F, c, c1 + LANES);
     FloatVector r2 = FloatVector.fromArray(F, c, c2 + LANES);
     FloatVector r3 = FloatVector.fromArray(F, c, c3 + LANES);
-    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += n, ap += colStride) {
+    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += bStride, ap += colStride) {
       FloatVector left = FloatVector.fromArray(F, b, bp);
       FloatVector right = FloatVector.fromArray(F, b, bp + LANES);
       FloatVector s = FloatVector.broadcast(F, a[a0 + ap]);
@@ -223,57 +313,58 @@ final class VectorProducts {
   }
 
   /**
-   * 4 rows of C (row {@code c0} and the next three) by the vector of columns from {@code at};
-   * lanes below column {@code j} (done already, where {@code at < j}) keep their values.
+   * 4 rows of C (row {@code c0} and the next three, {@code n} apart) by one vector, over B's
+   * vector of columns from {@code b0} ({@code bStride} apart); the first {@code keep} lanes (done
+   * already) keep their values.
    */
   private static void addFourByOne(int k, float[] a, int a0, int rowStride, int colStride,
-      float[] b, int bOff, int n, float[] c, int c0, int j, int at) {
+      float[] b, int b0, int bStride, float[] c, int c0, int n, int keep) {
     int a1 = a0 + rowStride;
     int a2 = a1 + rowStride;
     int a3 = a2 + rowStride;
     int c1 = c0 + n;
     int c2 = c1 + n;
     int c3 = c2 + n;
-    FloatVector start0 = FloatVector.fromArray(F, c, c0 + at);
-    FloatVector start1 = FloatVector.fromArray(F, c, c1 + at);
-    FloatVector start2 = FloatVector.fromArray(F, c, c2 + at);
-    FloatVector start3 = FloatVector.fromArray(F, c, c3 + at);
+    FloatVector start0 = FloatVector.fromArray(F, c, c0);
+    FloatVector start1 = FloatVector.fromArray(F, c, c1);
+    FloatVector start2 = FloatVector.fromArray(F, c, c2);
+    FloatVector start3 = FloatVector.fromArray(F, c, c3);
     FloatVector acc0 = start0;
     FloatVector acc1 = start1;
     FloatVector acc2 = start2;
     FloatVector acc3 = start3;
-    for (int p = 0, bp = bOff + at, ap = 0; p < k; p++, bp += n, ap += colStride) {
+    for (int p = 0, bp = b0, ap = 0; p < k; p++, bp += bStride, ap += colStride) {
       FloatVector bs = FloatVector.fromArray(F, b, bp);
       acc0 = bs.fma(FloatVector.broadcast(F, a[a0 + ap]), acc0);
       acc1 = bs.fma(FloatVector.broadcast(F, a[a1 + ap]), acc1);
       acc2 = bs.fma(FloatVector.broadcast(F, a[a2 + ap]), acc2);
       acc3 = bs.fma(FloatVector.broadcast(F, a[a3 + ap]), acc3);
     }
-    if (at != j) {
-      VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, j - at);
+    if (keep > 0) {
+      VectorMask<Float> fresh = LANE_INDEX.compare(VectorOperators.GE, keep);
       acc0 = start0.blend(acc0, fresh);
       acc1 = start1.blend(acc1, fresh);
       acc2 = start2.blend(acc2, fresh);
       acc3 = start3.blend(acc3, fresh);
     }
-    acc0.intoArray(c, c0 + at);
-    acc1.intoArray(c, c1 + at);
-    acc2.intoArray(c, c2 + at);
-    acc3.intoArray(c, c3 + at);
+    acc0.intoArray(c, c0);
+    acc1.intoArray(c, c1);
+    acc2.intoArray(c, c2);
+    acc3.intoArray(c, c3);
   }
 
-  /** One row of C from {@code ci} by the vector of columns from {@code at}, as {@link #addFourByOne}. */
-  private static void addOneByOne(int k, float[] a, int ai, int colStride, float[] b, int bOff,
-      int n, float[] c, int ci, int j, int at) {
-    FloatVector start = FloatVector.fromArray(F, c, ci + at);
+  /** One row of C from {@code c0} by one vector, as {@link #addFourByOne}. */
+  private static void addOneByOne(int k, float[] a, int ai, int colStride, float[] b, int b0,
+      int bStride, float[] c, int c0, int keep) {
+    FloatVector start = FloatVector.fromArray(F, c, c0);
     FloatVector acc = start;
-    for (int p = 0, bp = bOff + at, ap = ai; p < k; p++, bp += n, ap += colStride) {
+    for (int p = 0, bp = b0, ap = ai; p < k; p++, bp += bStride, ap += colStride) {
       acc = FloatVector.fromArray(F, b, bp).fma(FloatVector.broadcast(F, a[ap]), acc);
     }
-    if (at != j) {
-      acc = start.blend(acc, LANE_INDEX.compare(VectorOperators.GE, j - at));
+    if (keep > 0) {
+      acc = start.blend(acc, LANE_INDEX.compare(VectorOperators.GE, keep));
     }
-    acc.intoArray(c, ci + at);
+    acc.intoArray(c, c0);
   }
 
   /** {@link #add} for fewer columns than one vector holds. */

@@ -53,8 +53,8 @@ public final class ElmanLayer {
       case RELU -> Nonlinearity.RELU;
     };
     biasKind = config.bias();
-    inputWeights = TransposedMatrix.of(precision, inputSize, hiddenSize);
-    recurrentWeights = TransposedMatrix.of(precision, hiddenSize, hiddenSize);
+    inputWeights = TransposedMatrix.of(precision, kernels, inputSize, hiddenSize);
+    recurrentWeights = TransposedMatrix.of(precision, kernels, hiddenSize, hiddenSize);
     bias = new float[hiddenSize];
     this.live = live;
   }
@@ -125,20 +125,20 @@ public final class ElmanLayer {
   /** {@code a_r = b_h + W_x x_r} for {@code rows} dense rows of {@code I_l} inputs. */
   public void inputPreActivations(int rows, float[] x, int xOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
-    inputWeights.addProducts(kernels, rows, x, xOff, a, aOff);
+    inputWeights.addProducts(rows, x, xOff, a, aOff);
   }
 
   /** {@code a_r = b_h + W_x e_{token_r}}: column {@code token_r} of {@code W_x}, for token rows. */
   public void tokenPreActivations(int rows, int[] tokens, int tokenOff, float[] a, int aOff) {
     fillRows(bias, rows, a, aOff);
     for (int r = 0; r < rows; r++) {
-      inputWeights.addRow(kernels, tokens[tokenOff + r], a, aOff + r * hiddenSize);
+      inputWeights.addRow(tokens[tokenOff + r], a, aOff + r * hiddenSize);
     }
   }
 
   /** {@code a_r += W_h h_r} for {@code rows} rows of previous states. */
   public void addRecurrent(int rows, float[] h, int hOff, float[] a, int aOff) {
-    recurrentWeights.addProducts(kernels, rows, h, hOff, a, aOff);
+    recurrentWeights.addProducts(rows, h, hOff, a, aOff);
   }
 
   /**
@@ -152,8 +152,8 @@ public final class ElmanLayer {
       kernels.matTransVecPair(input.values(), 0, inputSize, x, xOff,
           recurrent.values(), 0, hiddenSize, h, hOff, hiddenSize, a, aOff);
     } else { // the same sums, one product after the other
-      inputWeights.addProducts(kernels, 1, x, xOff, a, aOff);
-      recurrentWeights.addProducts(kernels, 1, h, hOff, a, aOff);
+      inputWeights.addProducts(1, x, xOff, a, aOff);
+      recurrentWeights.addProducts(1, h, hOff, a, aOff);
     }
   }
 

@@ -39,7 +39,7 @@ public final class LinearHead {
     outputSize = config.outputSize();
     output = config.output();
     hasBias = config.headBias();
-    weights = TransposedMatrix.of(precision, hiddenSize, outputSize);
+    weights = TransposedMatrix.of(precision, kernels, hiddenSize, outputSize);
     bias = new float[outputSize];
     this.outputWeights = outputWeights;
     this.outputBias = outputBias;
@@ -82,7 +82,7 @@ public final class LinearHead {
    */
   public void outputs(int rows, float[] h, int hOff, float[] logits, float[] outputs, int off) {
     ElmanLayer.fillRows(bias, rows, logits, off);
-    weights.addProducts(kernels, rows, h, hOff, logits, off);
+    weights.addProducts(rows, h, hOff, logits, off);
     applyOutputFunction(kernels, output, rows, outputSize, logits, outputs, off);
   }
 

@@ -9,17 +9,21 @@ import dev.recur.kernel.Kernels;
 /**
  * A weight matrix W ({@code n × k}) kept as {@code Wᵀ} ({@code k × n}, row {@code i} of {@code Wᵀ}
  * is what input {@code i} adds to the n outputs), in one {@link Precision}: the one place a layer
- * or a head learns how its weights are stored. Every product runs the single-row kernel's chain
- * per entry, so a row gives the same bits alone (a stream) or among others (a batch).
+ * or a head learns how its weights are stored, bound to the {@link Kernels} that lay it out and
+ * run its products. Every product runs the single-row kernel's chain per entry, so a row gives
+ * the same bits alone (a stream) or among others (a batch).
  */
 sealed interface TransposedMatrix {
 
-  /** An empty {@code k × n} matrix (of W {@code n × k}) in {@code precision}; fill with {@link #set}. */
-  static TransposedMatrix of(Precision precision, int k, int n) {
+  /**
+   * An empty {@code k × n} matrix (of W {@code n × k}) in {@code precision}, for {@code kernels};
+   * fill with {@link #set}.
+   */
+  static TransposedMatrix of(Precision precision, Kernels kernels, int k, int n) {
     return switch (precision) {
-      case FP32 -> new Fp32(k, n);
-      case BF16 -> new Bf16Pairs(k, n);
-      case INT8 -> new Int8Columns(k, n);
+      case FP32 -> new Fp32(kernels, k, n);
+      case BF16 -> new Bf16Pairs(kernels, k, n);
+      case INT8 -> new Int8Columns(kernels, k, n);
     };
   }
 
@@ -31,33 +35,43 @@ sealed interface TransposedMatrix {
   void set(float[] w);
 
   /** {@code out_r += x_r · Wᵀ} for {@code rows} rows of k inputs from {@code xOff}, n outputs each. */
-  void addProducts(Kernels kernels, int rows, float[] x, int xOff, float[] out, int outOff);
+  void addProducts(int rows, float[] x, int xOff, float[] out, int outOff);
 
   /** {@code out += Wᵀ[row, :]}: column {@code row} of W (a token's column). */
-  void addRow(Kernels kernels, int row, float[] out, int outOff);
+  void addRow(int row, float[] out, int outOff);
 
   /** W ({@code n × k}) as the values held stand for (widened, or scaled back), into {@code w}. */
   void copyTo(float[] w);
 
-  /** float32: many rows in one matrix·matrix product, which gives each row's single-row bits. */
-  record Fp32(int k, int n, float[] values) implements TransposedMatrix {
-    Fp32(int k, int n) {
-      this(k, n, new float[k * n]);
+  /**
+   * float32: one row reads {@code values} (Wᵀ row-major); many rows take one matrix·matrix product
+   * over {@code panels}, the same matrix in the products' own layout ({@link Kernels#packPanels}:
+   * a second copy, from which the products stream B at the caches' bandwidth). Either way each
+   * row gets its single-row bits.
+   */
+  record Fp32(Kernels kernels, int k, int n, float[] values, float[] panels)
+      implements TransposedMatrix {
+    Fp32(Kernels kernels, int k, int n) {
+      this(kernels, k, n, new float[k * n], new float[kernels.panelsSize(k, n)]);
     }
 
     @Override
     public void set(float[] w) {
       Transpose.into(w, n, k, values);
+      kernels.packPanels(values, 0, k, n, panels);
     }
 
     @Override
-    public void addProducts(Kernels kernels, int rows, float[] x, int xOff, float[] out,
-        int outOff) {
-      ElmanLayer.addProduct(kernels, rows, n, k, x, xOff, values, out, outOff);
+    public void addProducts(int rows, float[] x, int xOff, float[] out, int outOff) {
+      if (rows == 1) {
+        kernels.matTransVec(values, 0, k, n, x, xOff, out, outOff);
+      } else {
+        kernels.matMulPanels(rows, n, k, x, xOff, panels, out, outOff);
+      }
     }
 
     @Override
-    public void addRow(Kernels kernels, int row, float[] out, int outOff) {
+    public void addRow(int row, float[] out, int outOff) {
       kernels.axpy(1f, values, row * n, out, outOff, n);
     }
 
@@ -68,9 +82,9 @@ sealed interface TransposedMatrix {
   }
 
   /** bfloat16 row pairs ({@link Bf16}): half the bytes; rows of a batch one at a time. */
-  record Bf16Pairs(int k, int n, int[] pairs) implements TransposedMatrix {
-    Bf16Pairs(int k, int n) {
-      this(k, n, new int[Bf16.packedSize(k, n)]);
+  record Bf16Pairs(Kernels kernels, int k, int n, int[] pairs) implements TransposedMatrix {
+    Bf16Pairs(Kernels kernels, int k, int n) {
+      this(kernels, k, n, new int[Bf16.packedSize(k, n)]);
     }
 
     @Override
@@ -79,15 +93,14 @@ sealed interface TransposedMatrix {
     }
 
     @Override
-    public void addProducts(Kernels kernels, int rows, float[] x, int xOff, float[] out,
-        int outOff) {
+    public void addProducts(int rows, float[] x, int xOff, float[] out, int outOff) {
       for (int r = 0; r < rows; r++) {
         kernels.matTransVecBf16(pairs, k, n, x, xOff + r * k, out, outOff + r * n);
       }
     }
 
     @Override
-    public void addRow(Kernels kernels, int row, float[] out, int outOff) {
+    public void addRow(int row, float[] out, int outOff) {
       kernels.addBf16Row(pairs, row, n, out, outOff);
     }
 
@@ -103,9 +116,10 @@ sealed interface TransposedMatrix {
    * int8 with one scale per output ({@link Int8}): a quarter of the bytes; rows of a batch one
    * at a time.
    */
-  record Int8Columns(int k, int n, byte[] q, float[] scales) implements TransposedMatrix {
-    Int8Columns(int k, int n) {
-      this(k, n, new byte[k * n], new float[n]);
+  record Int8Columns(Kernels kernels, int k, int n, byte[] q, float[] scales)
+      implements TransposedMatrix {
+    Int8Columns(Kernels kernels, int k, int n) {
+      this(kernels, k, n, new byte[k * n], new float[n]);
     }
 
     @Override
@@ -114,15 +128,14 @@ sealed interface TransposedMatrix {
     }
 
     @Override
-    public void addProducts(Kernels kernels, int rows, float[] x, int xOff, float[] out,
-        int outOff) {
+    public void addProducts(int rows, float[] x, int xOff, float[] out, int outOff) {
       for (int r = 0; r < rows; r++) {
         kernels.matTransVecInt8(q, scales, k, n, x, xOff + r * k, out, outOff + r * n);
       }
     }
 
     @Override
-    public void addRow(Kernels kernels, int row, float[] out, int outOff) {
+    public void addRow(int row, float[] out, int outOff) {
       kernels.addInt8Row(q, scales, row, n, out, outOff);
     }
 

@@ -295,6 +295,16 @@ class KernelParityTest {
     compareProduct(c, m, n, k, (i, p) -> a[OFFSET + i * k + p], (p, j) -> b[OFFSET + p * n + j],
         kernels -> (cc) -> kernels.matMul(m, n, k, a, OFFSET, b, OFFSET, cc, OFFSET));
     sameBits(c, kernels -> (cc) -> kernels.matMul(m, n, k, a, OFFSET, b, OFFSET, cc, OFFSET));
+    // and with B laid out once in each implementation's panels: the in-place product's bits
+    float[] inPlace = c.clone();
+    scalar.matMul(m, n, k, a, OFFSET, b, OFFSET, inPlace, OFFSET);
+    for (Kernels kernels : new Kernels[] {scalar, vector}) {
+      float[] panels = new float[kernels.panelsSize(k, n)];
+      kernels.packPanels(b, OFFSET, k, n, panels);
+      float[] fromPanels = c.clone();
+      kernels.matMulPanels(m, n, k, a, OFFSET, panels, fromPanels, OFFSET);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(inPlace, fromPanels, kernels.description());
+    }
 
     // C += A Bᵀ with A m×k, B n×k
     float[] bt = random(random, n * k);

@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code matTransVec}: {@code y += Wᵀ x} row by row, the forward step against {@code W_hᵀ};
  *   <li>{@code matMulBatch}: {@code C += A W} for a batch of {@link #BATCH} rows, the batched
  *       forward step (2·B·H² flops: the report turns the time into GFLOP/s);
+ *   <li>{@code matMulPanels}: the same product with W laid out once in the products' panels
+ *       ({@code Kernels.packPanels}), as a layer's weights are: what a batch forward step runs;
  *   <li>{@code matMulTransA}: {@code C += Aᵀ B} over {@link #BATCH} rows, a weight gradient.
  * </ul>
  */
@@ -58,6 +60,8 @@ public class KernelBenchmark {
   private float[] x;
   private float[] y;
   private float[] rows;
+  /** {@link #matrix} in the kernels' panel layout. */
+  private float[] panels;
   private float[] product;
   private float[] gradient;
 
@@ -74,6 +78,8 @@ public class KernelBenchmark {
     x = Impl.uniform(random, size, 1f);
     y = new float[size];
     rows = Impl.uniform(random, BATCH * size, 1f);
+    panels = new float[kernels.panelsSize(size, size)];
+    kernels.packPanels(matrix, 0, size, size, panels);
     product = new float[BATCH * size];
     gradient = new float[size * size];
   }
@@ -108,6 +114,12 @@ public class KernelBenchmark {
   @Benchmark
   public float[] matMulBatch() {
     kernels.matMul(BATCH, size, size, rows, 0, matrix, 0, product, 0);
+    return product;
+  }
+
+  @Benchmark
+  public float[] matMulPanels() {
+    kernels.matMulPanels(BATCH, size, size, rows, 0, panels, product, 0);
     return product;
   }
 
