@@ -25,10 +25,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Read in place, a strip's rows lie n floats apart: from n = 1024 on, each on a page of its
  * own, where the hardware prefetchers do not follow, so the first row tile waits on every row,
- * and on few of L1's sets, so the strip does not stay there. A matrix that serves many products
- * (a layer's weights) is laid out once in panels ({@link #pack}), each strip's rows one after the
- * other, and {@link #addPanels} streams them (copying the strip at each call instead costs more
- * than it saves: the copy waits on the same rows, with no sums to overlap).
+ * and on few of L1's sets, so the strip does not stay there. So a matrix that serves many
+ * products (a layer's weights) is laid out once in panels ({@link #pack}), each strip's rows one
+ * after the other, which {@link #addPanels} streams; and where C has {@link #COPYING_ROWS} rows or
+ * more (a weight gradient over T·B rows), each strip is copied into a contiguous one before the
+ * row tiles read it, as BLIS packs its panels. With fewer rows (the 32 of a batch step) the copy
+ * costs more than it saves: it waits on B's rows with no sums to overlap.
  *
  * <p>Whatever the tile, every entry of C is one chain of FMAs over p in order, starting from its
  * value in C: the bits of {@link ScalarKernels}'s loops.
@@ -46,6 +48,20 @@ final class VectorProducts {
    * KiB for 512-bit vectors) stays in a 48 KiB L1 while every row tile reads it.
    */
   static final int DEPTH_BLOCK = 256;
+
+  /**
+   * Rows of C from which {@link #add} copies each strip of B before reading it: enough row tiles
+   * to pay back the copy; 32 rows (4 tiles of 8) measured slower copying, 64 and more faster.
+   */
+  static final int COPYING_ROWS = 64;
+
+  /**
+   * Each thread's copy of one strip of B ({@link #DEPTH_BLOCK} rows of 2 vectors, 32 KiB for
+   * 512-bit vectors): allocated at a thread's first product of {@link #COPYING_ROWS} rows or
+   * more, reused after, so products allocate nothing.
+   */
+  private static final ThreadLocal<float[]> STRIP =
+      ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * 2 * LANES]);
 
   private VectorProducts() {}
 
@@ -67,10 +83,37 @@ final class VectorProducts {
     }
     // Blocks of the sum over p, in order: a block's strip of B stays in L1 for every row tile, and
     // its panel of A in L2 for every column block; C takes each block's partial sums.
+    boolean copies = m >= COPYING_ROWS;
     for (int p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
-      addBlock(m, n, Math.min(DEPTH_BLOCK, k - p0), a, aOff + p0 * colStride, rowStride, colStride,
-          b, bOff + p0 * n, false, c, cOff);
+      int depth = Math.min(DEPTH_BLOCK, k - p0);
+      if (copies) {
+        addBlockCopied(m, n, depth, a, aOff + p0 * colStride, rowStride, colStride, b,
+            bOff + p0 * n, c, cOff);
+      } else {
+        addBlock(m, n, depth, a, aOff + p0 * colStride, rowStride, colStride, b, bOff + p0 * n,
+            false, c, cOff);
+      }
     }
+  }
+
+  /**
+   * {@link #addBlock} in place, for {@code m ≥} {@link #COPYING_ROWS}: each strip of B copied
+   * into a contiguous strip before the row tiles read it, as BLIS does. Read in place, its rows
+   * lie a row of B apart, each on its own page from 1024 columns on, and thrash the few sets of L1
+   * they fall in. The columns past the last pair of vectors are read in place.
+   */
+  private static void addBlockCopied(int m, int n, int k, float[] a, int aOff, int rowStride,
+      int colStride, float[] b, int bOff, float[] c, int cOff) {
+    float[] strip = STRIP.get();
+    int j = 0;
+    for (; j + 2 * LANES <= n; j += 2 * LANES) {
+      for (int p = 0, bp = bOff + j, sp = 0; p < k; p++, bp += n, sp += 2 * LANES) {
+        FloatVector.fromArray(F, b, bp).intoArray(strip, sp);
+        FloatVector.fromArray(F, b, bp + LANES).intoArray(strip, sp + LANES);
+      }
+      addPair(m, n, k, a, aOff, rowStride, colStride, strip, 0, 2 * LANES, c, cOff + j);
+    }
+    addTails(m, n, k, a, aOff, rowStride, colStride, b, bOff, false, c, cOff, j);
   }
 
   /**
@@ -143,46 +186,62 @@ final class VectorProducts {
   private static void addBlock(int m, int n, int k, float[] a, int aOff, int rowStride,
       int colStride, float[] b, int bOff, boolean panels, float[] c, int cOff) {
     int pairStride = panels ? 2 * LANES : n;
-    int tailStride = panels ? LANES : n;
     int j = 0;
     int b0 = bOff;
     for (; j + 2 * LANES <= n; j += 2 * LANES) {
       if (!panels) {
         b0 = bOff + j;
       }
-      int i = 0;
-      for (; TALL_ROWS == 8 && i + 8 <= m; i += 8) {
-        addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, pairStride, c,
-            cOff + i * n + j, n);
-      }
-      for (; i + 4 <= m; i += 4) {
-        addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, pairStride, c,
-            cOff + i * n + j, n);
-      }
-      for (; i < m; i++) {
-        int ai = aOff + i * rowStride;
-        int ci = cOff + i * n + j;
-        addOneByOne(k, a, ai, colStride, b, b0, pairStride, c, ci, 0);
-        addOneByOne(k, a, ai, colStride, b, b0 + LANES, pairStride, c, ci + LANES, 0);
-      }
+      addPair(m, n, k, a, aOff, rowStride, colStride, b, b0, pairStride, c, cOff + j);
       if (panels) {
         b0 += k * 2 * LANES;
       }
     }
-    // Then one vector at a time; past the last whole vector, the vector ending at column n.
-    for (; j < n; j += LANES) {
+    addTails(m, n, k, a, aOff, rowStride, colStride, b, panels ? b0 : bOff, panels, c, cOff, j);
+  }
+
+  /**
+   * Rows 0 to m of C from {@code c0} by 2 vectors, over B's strip of them from {@code b0} (rows
+   * {@code bStride} apart): tall tiles, then 4-row tiles, then single rows.
+   */
+  private static void addPair(int m, int n, int k, float[] a, int aOff, int rowStride,
+      int colStride, float[] b, int b0, int bStride, float[] c, int c0) {
+    int i = 0;
+    for (; TALL_ROWS == 8 && i + 8 <= m; i += 8) {
+      addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, bStride, c,
+          c0 + i * n, n);
+    }
+    for (; i + 4 <= m; i += 4) {
+      addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, bStride, c,
+          c0 + i * n, n);
+    }
+    for (; i < m; i++) {
+      int ai = aOff + i * rowStride;
+      int ci = c0 + i * n;
+      addOneByOne(k, a, ai, colStride, b, b0, bStride, c, ci, 0);
+      addOneByOne(k, a, ai, colStride, b, b0 + LANES, bStride, c, ci + LANES, 0);
+    }
+  }
+
+  /**
+   * The columns of {@link #addBlock} from {@code from} (past the last pair of vectors), one vector
+   * at a time, the last one ending at column n; B from {@code b0}: its block's first row, or,
+   * where {@code panels}, the first of these columns' strips.
+   */
+  private static void addTails(int m, int n, int k, float[] a, int aOff, int rowStride,
+      int colStride, float[] b, int b0, boolean panels, float[] c, int cOff, int from) {
+    int bStride = panels ? LANES : n;
+    for (int j = from; j < n; j += LANES) {
       int at = Math.min(j, n - LANES);
-      if (!panels) {
-        b0 = bOff + at;
-      }
+      int bj = panels ? b0 : b0 + at;
       int i = 0;
       for (; i + 4 <= m; i += 4) {
-        addFourByOne(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, tailStride, c,
+        addFourByOne(k, a, aOff + i * rowStride, rowStride, colStride, b, bj, bStride, c,
             cOff + i * n + at, n, j - at);
       }
       for (; i < m; i++) {
-        addOneByOne(k, a, aOff + i * rowStride, colStride, b, b0, tailStride, c,
-            cOff + i * n + at, j - at);
+        addOneByOne(k, a, aOff + i * rowStride, colStride, b, bj, bStride, c, cOff + i * n + at,
+            j - at);
       }
       if (panels) {
         b0 += k * LANES;

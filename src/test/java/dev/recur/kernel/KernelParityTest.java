@@ -60,7 +60,12 @@ class KernelParityTest {
         Arguments.of(23, 33, 129),
         Arguments.of(32, 207, 207),
         // sums longer than one depth block of the tiles (256 terms): 3 blocks, the last partial
-        Arguments.of(12, 40, 530));
+        Arguments.of(12, 40, 530),
+        // from 64 rows on, B's strips are copied first: whole tiles only, rows and columns past
+        // them, sums of one and of two depth blocks
+        Arguments.of(64, 32, 300),
+        Arguments.of(70, 207, 40),
+        Arguments.of(131, 75, 257));
   }
 
   @ParameterizedTest

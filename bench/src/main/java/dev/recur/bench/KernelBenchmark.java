@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       forward step (2·B·H² flops: the report turns the time into GFLOP/s);
  *   <li>{@code matMulPanels}: the same product with W laid out once in the products' panels
  *       ({@code Kernels.packPanels}), as a layer's weights are: what a batch forward step runs;
- *   <li>{@code matMulTransA}: {@code C += Aᵀ B} over {@link #BATCH} rows, a weight gradient.
+ *   <li>{@code matMulTransA}: {@code C += Aᵀ B} over {@link #BATCH} rows, a weight gradient;
+ *   <li>{@code gradient}: {@code C += Aᵀ B} over {@link #GRADIENT_ROWS} rows, the weight gradient
+ *       a training update computes (T = 64 steps of a batch of 32, all in one product).
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +45,9 @@ public class KernelBenchmark {
 
   /** Rows of the matrix-matrix products: a training minibatch or a batch of streams. */
   public static final int BATCH = 32;
+
+  /** Rows of the {@link #gradient} product: T·B of a training update (64 steps of 32). */
+  public static final int GRADIENT_ROWS = 64 * BATCH;
 
   @Param({"64", "128", "207", "256", "512", "1024"})
   public int size;
@@ -64,6 +69,9 @@ public class KernelBenchmark {
   private float[] panels;
   private float[] product;
   private float[] gradient;
+  /** T·B rows of deltas and of previous states for {@link #gradient}. */
+  private float[] deltas;
+  private float[] states;
 
   @Setup
   public void setUp() {
@@ -82,6 +90,8 @@ public class KernelBenchmark {
     kernels.packPanels(matrix, 0, size, size, panels);
     product = new float[BATCH * size];
     gradient = new float[size * size];
+    deltas = Impl.uniform(random, GRADIENT_ROWS * size, 1f);
+    states = Impl.uniform(random, GRADIENT_ROWS * size, 1f);
   }
 
   /** Returns y, which keeps accumulating; its values stay finite at these magnitudes. */
@@ -126,6 +136,12 @@ public class KernelBenchmark {
   @Benchmark
   public float[] matMulTransA() {
     kernels.matMulTransA(size, size, BATCH, rows, 0, rows, 0, gradient, 0);
+    return gradient;
+  }
+
+  @Benchmark
+  public float[] gradient() {
+    kernels.matMulTransA(size, size, GRADIENT_ROWS, deltas, 0, states, 0, gradient, 0);
     return gradient;
   }
 }
