@@ -107,10 +107,7 @@ final class VectorProducts {
     float[] strip = STRIP.get();
     int j = 0;
     for (; j + 2 * LANES <= n; j += 2 * LANES) {
-      for (int p = 0, bp = bOff + j, sp = 0; p < k; p++, bp += n, sp += 2 * LANES) {
-        FloatVector.fromArray(F, b, bp).intoArray(strip, sp);
-        FloatVector.fromArray(F, b, bp + LANES).intoArray(strip, sp + LANES);
-      }
+      copyStrip(b, bOff + j, n, k, 2 * LANES, strip, 0);
       addPair(m, n, k, a, aOff, rowStride, colStride, strip, 0, 2 * LANES, c, cOff + j);
     }
     addTails(m, n, k, a, aOff, rowStride, colStride, b, bOff, false, c, cOff, j);
@@ -157,12 +154,19 @@ final class VectorProducts {
     assert to == k * width;
   }
 
-  private static int copyStrip(float[] b, int from, int n, int rows, int width, float[] panels,
-      int to) {
-    for (int p = 0; p < rows; p++, from += n, to += width) {
-      System.arraycopy(b, from, panels, to, width);
+  /**
+   * Copies {@code rows} rows of a strip {@code width} floats wide (1 or 2 vectors) from B at
+   * {@code from} ({@code n} apart) into {@code to} at {@code at}, one after the other; returns
+   * where the copy ends in {@code to}.
+   */
+  private static int copyStrip(float[] b, int from, int n, int rows, int width, float[] to,
+      int at) {
+    for (int p = 0; p < rows; p++, from += n) {
+      for (int v = 0; v < width; v += LANES, at += LANES) {
+        FloatVector.fromArray(F, b, from + v).intoArray(to, at);
+      }
     }
-    return to;
+    return at;
   }
 
   /** {@link #add} with B as {@link #pack} laid it out in {@code panels}: the same bits. */
