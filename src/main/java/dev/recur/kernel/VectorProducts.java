@@ -6,6 +6,7 @@ import static dev.recur.kernel.VectorKernels.LANE_INDEX;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -63,6 +64,21 @@ final class VectorProducts {
   private static final ThreadLocal<float[]> STRIP =
       ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * 2 * LANES]);
 
+  /** One tall tile's row of A ({@link #TALL_ROWS} floats), the unit {@link #copyTallTiles} moves. */
+  private static final VectorSpecies<Float> TILE_ROW =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(TALL_ROWS * Float.SIZE));
+
+  /** Floats in a 64-byte cache line. */
+  private static final int LINE_FLOATS = 16;
+
+  /**
+   * Each thread's copy of A's tall tiles over one depth block ({@link #copyTallTiles}): grown to
+   * the most rows a thread's products have had, reused after, so repeated products allocate
+   * nothing.
+   */
+  private static final ThreadLocal<float[]> TALL_TILES =
+      ThreadLocal.withInitial(() -> new float[0]);
+
   private VectorProducts() {}
 
   static void add(
@@ -101,16 +117,49 @@ final class VectorProducts {
    * into a contiguous strip before the row tiles read it, as BLIS does. Read in place, its rows
    * lie a row of B apart, each on its own page from 1024 columns on, and thrash the few sets of L1
    * they fall in. The columns past the last pair of vectors are read in place.
+   *
+   * <p>Where A is read down its columns ({@code rowStride} 1: Aᵀ·B, a weight gradient), a tall
+   * tile's term p lies a row of A away from its term p - 1, and the tile's whole block as far
+   * again from the next strip's reading of it: so A's tall tiles are copied too, once per block,
+   * each tile's terms one after the other ({@link #copyTallTiles}).
    */
   private static void addBlockCopied(int m, int n, int k, float[] a, int aOff, int rowStride,
       int colStride, float[] b, int bOff, float[] c, int cOff) {
     float[] strip = STRIP.get();
+    float[] tiles = rowStride == 1 ? copyTallTiles(m, k, a, aOff, colStride) : null;
     int j = 0;
     for (; j + 2 * LANES <= n; j += 2 * LANES) {
       copyStrip(b, bOff + j, n, k, 2 * LANES, strip, 0);
-      addPair(m, n, k, a, aOff, rowStride, colStride, strip, 0, 2 * LANES, c, cOff + j);
+      addPair(m, n, k, a, aOff, rowStride, colStride, tiles, strip, 0, 2 * LANES, c, cOff + j);
     }
     addTails(m, n, k, a, aOff, rowStride, colStride, b, bOff, false, c, cOff, j);
+  }
+
+  /**
+   * Copies rows 0 to m - m % {@link #TALL_ROWS} of A over one depth block of k terms (term p of
+   * row i at {@code aOff + i + p*colStride}) into this thread's {@link #TALL_TILES}: tile after
+   * tile, the tile from row i at {@code i*k}, its k terms of {@link #TALL_ROWS} floats one after
+   * the other. A tall tile then reads its terms from one contiguous run.
+   */
+  private static float[] copyTallTiles(int m, int k, float[] a, int aOff, int colStride) {
+    int rows = m - m % TALL_ROWS;
+    float[] tiles = TALL_TILES.get();
+    if (tiles.length < rows * k) {
+      tiles = new float[rows * k];
+      TALL_TILES.set(tiles);
+    }
+    // Rows a cache line at a time: each line of A is read once, and written to the few tiles it
+    // holds, each of them written in order.
+    for (int line = 0; line < rows; line += LINE_FLOATS) {
+      int end = Math.min(line + LINE_FLOATS, rows);
+      for (int p = 0, from = aOff + line; p < k; p++, from += colStride) {
+        for (int i = line; i < end; i += TALL_ROWS) {
+          FloatVector.fromArray(TILE_ROW, a, from + i - line)
+              .intoArray(tiles, i * k + p * TALL_ROWS);
+        }
+      }
+    }
+    return tiles;
   }
 
   /**
@@ -196,7 +245,7 @@ final class VectorProducts {
       if (!panels) {
         b0 = bOff + j;
       }
-      addPair(m, n, k, a, aOff, rowStride, colStride, b, b0, pairStride, c, cOff + j);
+      addPair(m, n, k, a, aOff, rowStride, colStride, null, b, b0, pairStride, c, cOff + j);
       if (panels) {
         b0 += k * 2 * LANES;
       }
@@ -206,14 +255,22 @@ final class VectorProducts {
 
   /**
    * Rows 0 to m of C from {@code c0} by 2 vectors, over B's strip of them from {@code b0} (rows
-   * {@code bStride} apart): tall tiles, then 4-row tiles, then single rows.
+   * {@code bStride} apart): tall tiles, then 4-row tiles, then single rows. The tall tiles read A
+   * from {@code tiles} where {@link #copyTallTiles} laid them out there, else in place.
    */
   private static void addPair(int m, int n, int k, float[] a, int aOff, int rowStride,
-      int colStride, float[] b, int b0, int bStride, float[] c, int c0) {
+      int colStride, float[] tiles, float[] b, int b0, int bStride, float[] c, int c0) {
     int i = 0;
-    for (; TALL_ROWS == 8 && i + 8 <= m; i += 8) {
-      addEightByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, bStride, c,
-          c0 + i * n, n);
+    for (; i + TALL_ROWS <= m; i += TALL_ROWS) {
+      float[] from = tiles == null ? a : tiles;
+      int at = tiles == null ? aOff + i * rowStride : i * k;
+      int across = tiles == null ? rowStride : 1;
+      int along = tiles == null ? colStride : TALL_ROWS;
+      if (TALL_ROWS == 8) {
+        addEightByTwo(k, from, at, across, along, b, b0, bStride, c, c0 + i * n, n);
+      } else {
+        addFourByTwo(k, from, at, across, along, b, b0, bStride, c, c0 + i * n, n);
+      }
     }
     for (; i + 4 <= m; i += 4) {
       addFourByTwo(k, a, aOff + i * rowStride, rowStride, colStride, b, b0, bStride, c,
