@@ -195,8 +195,11 @@ public final class InferenceModel {
    * A 64-bit hash of what this model computes: its sizes, layers, direction, embedding, head,
    * activation and output function, and the bits of every weight as frozen (PyTorch's paired
    * hidden biases summed, as a step adds them). Models frozen from the same weights share it,
-   * whichever kernels they run on; training-only settings (initializer, seed, dropout) do not
-   * enter it. A {@link StreamSnapshot} carries it, so a state is never restored into another
+   * whichever kernels they run on and whichever {@link Precision} holds their weights: the
+   * weights enter it as given, before rounding, so a stream's state moves between the FP32, BF16
+   * and INT8 models of one set of weights, whose steps differ only by that rounding (a service
+   * changing its serving precision keeps its streams). Training-only settings (initializer, seed,
+   * dropout) do not enter it. A {@link StreamSnapshot} carries it, so a state is never restored into another
    * model. Computed once, when the model is built; a hash against accidents, not an adversary.
    *
    * @return the 64-bit hash

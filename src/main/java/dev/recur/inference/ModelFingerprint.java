@@ -7,7 +7,8 @@ import dev.recur.SplitMix64;
 /**
  * The 64-bit fingerprint of what a frozen model computes (see {@link
  * InferenceModel#fingerprint()}): the serving part of its configuration, then the bits of every
- * weight as the frozen layers hold them, each tensor preceded by its length. Every 64 bits go
+ * weight as given (before any rounding to a serving precision), the hidden biases as the frozen
+ * layers sum them, each tensor preceded by its length. Every 64 bits go
  * through SplitMix64's mixer, chained, so any changed bit changes the result (a hash against
  * accidents, not against an adversary).
  */

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.recur.AllocationProbe;
 import dev.recur.Bias;
+import dev.recur.Engine;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
+import dev.recur.Precision;
 import dev.recur.RnnConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -307,6 +309,23 @@ class StreamSnapshotTest {
     float[] wy = nudged.outputWeights();
     wy[3] = Math.nextUp(wy[3]);
     assertNotEquals(model.fingerprint(), new InferenceModel(nudged).fingerprint());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"BF16", "INT8"})
+  void aStateMovesBetweenThePrecisionsOfOneSetOfWeights(String name) {
+    Parameters weights = Parameters.initialize(STACK);
+    InferenceModel full = new InferenceModel(weights);
+    InferenceModel reduced = new InferenceModel(weights, Engine.PREFERRED, Precision.valueOf(name));
+    assertEquals(full.fingerprint(), reduced.fingerprint());
+    RnnStream source = stepped(full);
+    RnnStream moved = reduced.newStream();
+    moved.restore(source.snapshot());
+    assertArrayEquals(state(source), state(moved));
+    // from there on the reduced model steps as from a state set by hand
+    RnnStream byHand = reduced.newStream();
+    byHand.setHidden(state(source));
+    assertArrayEquals(step(byHand, AFTER), step(moved, AFTER));
   }
 
   @Test
