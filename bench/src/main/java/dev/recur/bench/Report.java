@@ -4,6 +4,7 @@ import dev.recur.cli.RecurCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -186,9 +187,19 @@ public final class Report {
       Files.deleteIfExists(torch);
     }
 
+    // the fixed-rate histograms are named by their rate, which changes from run to run: this
+    // run's files replace the last run's, not join them
+    Path histograms = figures.resolve("latency");
+    if (Files.isDirectory(histograms)) {
+      try (DirectoryStream<Path> old = Files.newDirectoryStream(histograms, "*.hgrm")) {
+        for (Path file : old) {
+          Files.delete(file);
+        }
+      }
+    }
     StringWriter latencyOut = new StringWriter();
     int status = RecurCli.commandLine().setOut(new PrintWriter(latencyOut, true)).execute("latency",
-        "--hidden", LATENCY_SIZES, "--seconds", quick ? "1" : "5", "--out", figures.resolve("latency").toString());
+        "--hidden", LATENCY_SIZES, "--seconds", quick ? "1" : "5", "--out", histograms.toString());
     if (status != 0) {
       throw new IllegalStateException("recur latency failed with status " + status);
     }
