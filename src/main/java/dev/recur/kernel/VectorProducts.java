@@ -6,7 +6,6 @@ import static dev.recur.kernel.VectorKernels.LANE_INDEX;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,12 +63,12 @@ final class VectorProducts {
   private static final ThreadLocal<float[]> STRIP =
       ThreadLocal.withInitial(() -> new float[DEPTH_BLOCK * 2 * LANES]);
 
-  /** One tall tile's row of A ({@link #TALL_ROWS} floats), the unit {@link #copyTallTiles} moves. */
-  private static final VectorSpecies<Float> TILE_ROW =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(TALL_ROWS * Float.SIZE));
-
-  /** Floats in a 64-byte cache line. */
-  private static final int LINE_FLOATS = 16;
+  /**
+   * Rows of A in one stripe of {@link #copyTallTiles}: a vector's lanes or a tall tile's rows,
+   * whichever is more, so a stripe's row of terms is copied in whole vectors of the one species
+   * every kernel uses (a second vector shape in the process can cost C2's inlining elsewhere).
+   */
+  private static final int STRIPE = Math.max(LANES, TALL_ROWS);
 
   /**
    * Each thread's copy of A's tall tiles over one depth block ({@link #copyTallTiles}): grown to
@@ -137,9 +136,10 @@ final class VectorProducts {
 
   /**
    * Copies rows 0 to m - m % {@link #TALL_ROWS} of A over one depth block of k terms (term p of
-   * row i at {@code aOff + i + p*colStride}) into this thread's {@link #TALL_TILES}: tile after
-   * tile, the tile from row i at {@code i*k}, its k terms of {@link #TALL_ROWS} floats one after
-   * the other. A tall tile then reads its terms from one contiguous run.
+   * row i at {@code aOff + i + p*colStride}) into this thread's {@link #TALL_TILES}, in stripes of
+   * {@link #STRIPE} rows (the last one as narrow as the rows left): the stripe from row s at
+   * {@code s*k}, its k terms one after the other, each as wide as the stripe ({@link #tileAt}).
+   * A tall tile then reads its terms from one contiguous run, one stripe's width apart.
    */
   private static float[] copyTallTiles(int m, int k, float[] a, int aOff, int colStride) {
     int rows = m - m % TALL_ROWS;
@@ -148,18 +148,30 @@ final class VectorProducts {
       tiles = new float[rows * k];
       TALL_TILES.set(tiles);
     }
-    // Rows a cache line at a time: each line of A is read once, and written to the few tiles it
-    // holds, each of them written in order.
-    for (int line = 0; line < rows; line += LINE_FLOATS) {
-      int end = Math.min(line + LINE_FLOATS, rows);
-      for (int p = 0, from = aOff + line; p < k; p++, from += colStride) {
-        for (int i = line; i < end; i += TALL_ROWS) {
-          FloatVector.fromArray(TILE_ROW, a, from + i - line)
-              .intoArray(tiles, i * k + p * TALL_ROWS);
+    for (int s = 0; s < rows; s += STRIPE) {
+      int width = Math.min(STRIPE, rows - s);
+      for (int p = 0, from = aOff + s, to = s * k; p < k; p++, from += colStride, to += width) {
+        int r = 0;
+        for (; r + LANES <= width; r += LANES) {
+          FloatVector.fromArray(F, a, from + r).intoArray(tiles, to + r);
+        }
+        for (; r < width; r++) {
+          tiles[to + r] = a[from + r];
         }
       }
     }
     return tiles;
+  }
+
+  /** Where the tall tile from row i starts in {@link #copyTallTiles}'s stripes. */
+  private static int tileAt(int i, int k) {
+    int s = i - i % STRIPE;
+    return s * k + i - s;
+  }
+
+  /** The floats between a tall tile's successive terms in {@link #copyTallTiles}'s stripes. */
+  private static int tileStride(int i, int rows) {
+    return Math.min(STRIPE, rows - (i - i % STRIPE));
   }
 
   /**
@@ -260,12 +272,13 @@ final class VectorProducts {
    */
   private static void addPair(int m, int n, int k, float[] a, int aOff, int rowStride,
       int colStride, float[] tiles, float[] b, int b0, int bStride, float[] c, int c0) {
+    int tallRows = m - m % TALL_ROWS;
     int i = 0;
-    for (; i + TALL_ROWS <= m; i += TALL_ROWS) {
+    for (; i < tallRows; i += TALL_ROWS) {
       float[] from = tiles == null ? a : tiles;
-      int at = tiles == null ? aOff + i * rowStride : i * k;
+      int at = tiles == null ? aOff + i * rowStride : tileAt(i, k);
       int across = tiles == null ? rowStride : 1;
-      int along = tiles == null ? colStride : TALL_ROWS;
+      int along = tiles == null ? colStride : tileStride(i, tallRows);
       if (TALL_ROWS == 8) {
         addEightByTwo(k, from, at, across, along, b, b0, bStride, c, c0 + i * n, n);
       } else {

@@ -65,7 +65,9 @@ class KernelParityTest {
         // them, sums of one and of two depth blocks
         Arguments.of(64, 32, 300),
         Arguments.of(70, 207, 40),
-        Arguments.of(131, 75, 257));
+        Arguments.of(131, 75, 257),
+        // Aᵀ·B's copied tiles of A in stripes of 16 rows: 5 whole, one of 8, 3 rows past them
+        Arguments.of(91, 40, 270));
   }
 
   @ParameterizedTest
