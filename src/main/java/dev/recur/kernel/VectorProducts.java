@@ -120,7 +120,7 @@ final class VectorProducts {
    * <p>Where A is read down its columns ({@code rowStride} 1: Aᵀ·B, a weight gradient), a tall
    * tile's term p lies a row of A away from its term p - 1, and the tile's whole block as far
    * again from the next strip's reading of it: so A's tall tiles are copied too, once per block,
-   * each tile's terms one after the other ({@link #copyTallTiles}).
+   * in stripes whose terms lie one after the other ({@link #copyTallTiles}).
    */
   private static void addBlockCopied(int m, int n, int k, float[] a, int aOff, int rowStride,
       int colStride, float[] b, int bOff, float[] c, int cOff) {
