@@ -12,6 +12,7 @@ fastest, marking with "<<" those over --over (default 1.15). Scalar-kernel rows 
 import argparse
 import json
 import statistics
+import sys
 
 
 def main():
@@ -19,8 +20,15 @@ def main():
     parser.add_argument("results")
     parser.add_argument("--over", type=float, default=1.15)
     args = parser.parse_args()
-    with open(args.results) as f:
-        runs = json.load(f)
+    try:
+        with open(args.results) as f:
+            runs = json.load(f)
+    except (OSError, ValueError) as e:
+        sys.exit(f"fork_spread: cannot read {args.results} as JMH JSON results: {e}")
+    if not isinstance(runs, list) or not all(
+            isinstance(r, dict) and "benchmark" in r and "primaryMetric" in r for r in runs):
+        sys.exit(f"fork_spread: {args.results} is JSON but not JMH's results "
+                 "(a list of runs, each with 'benchmark' and 'primaryMetric')")
     for run in runs:
         name = ".".join(run["benchmark"].split(".")[-2:])
         params = ",".join(f"{k}={v}" for k, v in (run.get("params") or {}).items())
