@@ -1,11 +1,9 @@
 package dev.recur.inference;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.recur.AllocationProbe;
 import dev.recur.OutputFunction;
 import dev.recur.Parameters;
 import dev.recur.RnnConfig;
-import dev.recur.AllocationProbe;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +25,11 @@ class StreamAllocationTest {
     RnnStream stream = model.newStream();
     float[] x = RnnStreamTest.gaussian(new Random(1), 16);
     float[] y = new float[8];
-    assertEquals(0, AllocationProbe.fewestBytes(STEPS_PER_ROUND, () -> {
+    AllocationProbe.assertAllocatesNothing(STEPS_PER_ROUND, () -> {
       stream.step(x);
       stream.step(3);
       stream.step(x, y);
-    }), "bytes per round of " + STEPS_PER_ROUND + " × 3 steps, best round");
+    }, STEPS_PER_ROUND + " × 3 stream steps");
   }
 
   @Test
@@ -39,9 +37,9 @@ class StreamAllocationTest {
     StreamBatch batch = model.newBatch(8);
     float[] x = RnnStreamTest.gaussian(new Random(1), 8 * 16);
     int[] tokens = {0, 1, 2, 3, 4, 5, 6, 7};
-    assertEquals(0, AllocationProbe.fewestBytes(STEPS_PER_ROUND, () -> {
+    AllocationProbe.assertAllocatesNothing(STEPS_PER_ROUND, () -> {
       batch.step(x);
       batch.step(tokens);
-    }), "bytes per round of " + STEPS_PER_ROUND + " × 2 batch steps, best round");
+    }, STEPS_PER_ROUND + " × 2 batch steps");
   }
 }

@@ -1,7 +1,5 @@
 package dev.recur.kafka;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.recur.AllocationProbe;
 import dev.recur.inference.InferenceModel;
 import java.util.List;
@@ -36,12 +34,12 @@ class KeyedScorerAllocationTest {
     int[] turn = new int[KEYS];
     int[] next = {0};
 
-    assertEquals(0, AllocationProbe.fewestBytes(EVENTS_PER_ROUND, () -> {
+    AllocationProbe.assertAllocatesNothing(EVENTS_PER_ROUND, () -> {
       int i = next[0]++ % EVENTS_PER_ROUND;
       int key = keyOf[i];
       byte[] state = states[key][turn[key]];
       turn[key] ^= 1;
       scorer.score(encoded[i], state, states[key][turn[key]], scores);
-    }), "bytes allocated by " + EVENTS_PER_ROUND + " events, fewest of any round");
+    }, EVENTS_PER_ROUND + " events");
   }
 }
