@@ -59,6 +59,19 @@ public interface Kernels {
   void matTransVecBf16(int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
 
   /**
+   * {@code Y += X A} for {@code m} rows of X ({@code m × rows}, row r from {@code xOff + r·rows})
+   * and A in bf16 row pairs as for {@link #matTransVecBf16}: row r of Y ({@code cols} wide from
+   * {@code yOff + r·cols}) gets exactly the bits {@link #matTransVecBf16} gives that row alone,
+   * so a stream's step does not depend on the batch it is stepped in.
+   */
+  default void matMulBf16(
+      int m, int[] pairs, int rows, int cols, float[] x, int xOff, float[] y, int yOff) {
+    for (int r = 0; r < m; r++) {
+      matTransVecBf16(pairs, rows, cols, x, xOff + r * rows, y, yOff + r * cols);
+    }
+  }
+
+  /**
    * {@code y += A[row, :]} for A held in bf16 as row pairs ({@link Bf16#packRowPairs}, {@code
    * cols} columns): a token's column of a weight matrix, as {@link #axpy} with 1 adds it.
    */
@@ -73,6 +86,18 @@ public interface Kernels {
    */
   void matTransVecInt8(
       byte[] q, float[] scales, int rows, int cols, float[] x, int xOff, float[] y, int yOff);
+
+  /**
+   * {@code Y += X A} for {@code m} rows of X ({@code m × rows}) and A in int8 as for {@link
+   * #matTransVecInt8}: row r of Y gets exactly the bits {@link #matTransVecInt8} gives that row
+   * alone (rows laid out as in {@link #matMulBf16}).
+   */
+  default void matMulInt8(int m, byte[] q, float[] scales, int rows, int cols, float[] x,
+      int xOff, float[] y, int yOff) {
+    for (int r = 0; r < m; r++) {
+      matTransVecInt8(q, scales, rows, cols, x, xOff + r * rows, y, yOff + r * cols);
+    }
+  }
 
   /**
    * {@code y[j] = fma(scales[j], q[row·cols + j], y[j])}: a token's column of an int8 weight

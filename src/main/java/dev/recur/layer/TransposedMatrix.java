@@ -81,7 +81,7 @@ sealed interface TransposedMatrix {
     }
   }
 
-  /** bfloat16 row pairs ({@link Bf16}): half the bytes; rows of a batch one at a time. */
+  /** bfloat16 row pairs ({@link Bf16}): half the bytes; a batch's rows in tiles that share A. */
   record Bf16Pairs(Kernels kernels, int k, int n, int[] pairs) implements TransposedMatrix {
     Bf16Pairs(Kernels kernels, int k, int n) {
       this(kernels, k, n, new int[Bf16.packedSize(k, n)]);
@@ -94,9 +94,7 @@ sealed interface TransposedMatrix {
 
     @Override
     public void addProducts(int rows, float[] x, int xOff, float[] out, int outOff) {
-      for (int r = 0; r < rows; r++) {
-        kernels.matTransVecBf16(pairs, k, n, x, xOff + r * k, out, outOff + r * n);
-      }
+      kernels.matMulBf16(rows, pairs, k, n, x, xOff, out, outOff);
     }
 
     @Override
@@ -113,8 +111,8 @@ sealed interface TransposedMatrix {
   }
 
   /**
-   * int8 with one scale per output ({@link Int8}): a quarter of the bytes; rows of a batch one
-   * at a time.
+   * int8 with one scale per output ({@link Int8}): a quarter of the bytes; a batch's rows in
+   * tiles that share A.
    */
   record Int8Columns(Kernels kernels, int k, int n, byte[] q, float[] scales)
       implements TransposedMatrix {
@@ -129,9 +127,7 @@ sealed interface TransposedMatrix {
 
     @Override
     public void addProducts(int rows, float[] x, int xOff, float[] out, int outOff) {
-      for (int r = 0; r < rows; r++) {
-        kernels.matTransVecInt8(q, scales, k, n, x, xOff + r * k, out, outOff + r * n);
-      }
+      kernels.matMulInt8(rows, q, scales, k, n, x, xOff, out, outOff);
     }
 
     @Override

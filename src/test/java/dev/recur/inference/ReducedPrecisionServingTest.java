@@ -115,14 +115,18 @@ class ReducedPrecisionServingTest {
       assertArrayEquals(twin.weights().tensors().get(i).values(),
           reduced.weights().tensors().get(i).values(), weights.tensors().get(i).name());
     }
-    // and a batch row is exactly the stream's step (the same kernel chain per row)
-    RnnStream single = reduced.newStream();
-    StreamBatch three = reduced.newBatch(3);
+    // and a batch row is exactly the stream's step (the same kernel chain per row), for a row
+    // of the batch kernel's 4-row tiles and for the row past them
+    RnnStream third = reduced.newStream();
+    RnnStream fifth = reduced.newStream();
+    StreamBatch five = reduced.newBatch(5);
     for (int t = 0; t < 5; t++) {
-      float[] xs = RnnStreamTest.gaussian(random, 27);
-      float[] rows = three.step(xs);
-      assertArrayEquals(single.step(Arrays.copyOfRange(xs, 18, 27)),
+      float[] xs = RnnStreamTest.gaussian(random, 45);
+      float[] rows = five.step(xs);
+      assertArrayEquals(third.step(Arrays.copyOfRange(xs, 18, 27)),
           Arrays.copyOfRange(rows, 10, 15), "the third row at step " + t);
+      assertArrayEquals(fifth.step(Arrays.copyOfRange(xs, 36, 45)),
+          Arrays.copyOfRange(rows, 20, 25), "the fifth row at step " + t);
     }
   }
 

@@ -107,16 +107,16 @@ class KernelParityTest {
     assertArrayEquals(yScalar, yVector);
   }
 
-  /**
-   * bf16 weights: the vector kernel gives exactly the scalar twin's bits (the same FMA chain per
-   * entry), including odd row counts (a pair with no lower row) and column tails; and the
-   * product is the one of the bf16 values, checked against a double sum of the widened weights.
-   */
   /** {@link #shapes()}, and two past the vector kernel's cached size (it then streams by rows). */
   static Stream<Arguments> bf16Shapes() {
     return Stream.concat(shapes(), Stream.of(Arguments.of(1030, 520), Arguments.of(1031, 517)));
   }
 
+  /**
+   * bf16 weights: the vector kernel gives exactly the scalar twin's bits (the same FMA chain per
+   * entry), including odd row counts (a pair with no lower row) and column tails; and the
+   * product is the one of the bf16 values, checked against a double sum of the widened weights.
+   */
   @ParameterizedTest
   @MethodSource("bf16Shapes")
   void bf16TransposedProductGivesTheScalarBits(int rows, int cols) {
@@ -163,6 +163,63 @@ class KernelParityTest {
         assertEquals(y[OFFSET + j] + w, yScalar[OFFSET + j]);
       }
     }
+  }
+
+  /**
+   * Batch products, m rows of X by A ({@code rows × cols}): row counts around the 4-row tiles,
+   * column counts around the 2-vector strips of every species (8, 16 and 32 columns) with tails,
+   * odd and even weight rows, and one A past the cached size.
+   */
+  static Stream<Arguments> batchShapes() {
+    int[][] weights = {{1, 1}, {3, 17}, {8, 33}, {9, 64}, {17, 65}, {2, 40}, {63, 257}, {64, 100}};
+    return Stream.concat(
+        IntStream.of(1, 3, 4, 5, 8, 11).boxed().flatMap(m -> Arrays.stream(weights)
+            .map(w -> Arguments.of(m, w[0], w[1]))),
+        Stream.of(Arguments.of(6, 1031, 517)));
+  }
+
+  /**
+   * A batch through bf16 weights: every row gets exactly the bits of the scalar twin's
+   * matrix-vector product of that row alone, so a stream's step does not depend on its batch.
+   */
+  @ParameterizedTest
+  @MethodSource("batchShapes")
+  void bf16BatchProductGivesEachRowItsOwnBits(int m, int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(m * 104729L + rows * 7919L + cols);
+    float[] a = random(random, rows * cols);
+    int[] pairs = new int[Bf16.packedSize(rows, cols)];
+    Bf16.packRowPairs(a, OFFSET, rows, cols, pairs);
+    float[] x = random(random, m * rows);
+    float[] y = random(random, m * cols);
+    float[] yRows = y.clone();
+    float[] yBatch = y.clone();
+    for (int r = 0; r < m; r++) {
+      scalar.matTransVecBf16(pairs, rows, cols, x, OFFSET + r * rows, yRows, OFFSET + r * cols);
+    }
+    vector.matMulBf16(m, pairs, rows, cols, x, OFFSET, yBatch, OFFSET);
+    assertEquals(Arrays.toString(yRows), Arrays.toString(yBatch),
+        m + " × " + rows + " × " + cols);
+  }
+
+  /** {@link #bf16BatchProductGivesEachRowItsOwnBits} for int8 weights. */
+  @ParameterizedTest
+  @MethodSource("batchShapes")
+  void int8BatchProductGivesEachRowItsOwnBits(int m, int rows, int cols) {
+    SplittableRandom random = new SplittableRandom(m * 15485863L + rows * 6271L + cols);
+    float[] a = random(random, rows * cols);
+    byte[] q = new byte[rows * cols];
+    float[] scales = new float[cols];
+    Int8.quantizeColumns(a, OFFSET, rows, cols, q, scales);
+    float[] x = random(random, m * rows);
+    float[] y = random(random, m * cols);
+    float[] yRows = y.clone();
+    float[] yBatch = y.clone();
+    for (int r = 0; r < m; r++) {
+      scalar.matTransVecInt8(q, scales, rows, cols, x, OFFSET + r * rows, yRows, OFFSET + r * cols);
+    }
+    vector.matMulInt8(m, q, scales, rows, cols, x, OFFSET, yBatch, OFFSET);
+    assertEquals(Arrays.toString(yRows), Arrays.toString(yBatch),
+        m + " × " + rows + " × " + cols);
   }
 
   /**

@@ -68,6 +68,9 @@ final class ShapeChangeProbe {
     Int8.quantizeColumns(a, 0, n, n, q, scales);
     calls.put("matTransVecInt8", () -> k.matTransVecInt8(q, scales, n, n, x, 0, y, 0));
     calls.put("addInt8Row", () -> k.addInt8Row(q, scales, n - 1, n, y, 0));
+    float[] rowsOfX = gaussian(random, m * n);
+    calls.put("matMulBf16", () -> k.matMulBf16(m, pairs, n, n, rowsOfX, 0, c, 0));
+    calls.put("matMulInt8", () -> k.matMulInt8(m, q, scales, n, n, rowsOfX, 0, c, 0));
     calls.put("matMulTransA", () -> k.matMulTransA(m, n, n, a, 0, b, 0, c, 0));
     calls.put("matMulTransB", () -> k.matMulTransB(m, n, n, a, 0, b, 0, c, 0));
     for (Nonlinearity f : Nonlinearity.values()) {

@@ -215,8 +215,8 @@ public final class Report {
   /** The suite, or the benchmarks {@code include} (a JMH regex) names, for trying the report out. */
   private static Collection<RunResult> runJmh(
       boolean quick, String include, boolean withOnnx, Path peers, Path json) throws Exception {
-    String suite = "Kernel|Activation|StreamStep|LayerStack|Precision|Sequence|Training|Bandwidth|FmaPeak"
-        + (withOnnx ? "|OnnxPeer" : "");
+    String suite = "Kernel|Activation|StreamStep|LayerStack|Precision|PrecisionBatch|Sequence"
+        + "|Training|Bandwidth|FmaPeak" + (withOnnx ? "|OnnxPeer" : "");
     ChainedOptionsBuilder options = new OptionsBuilder()
         .include(include != null ? include : "dev\\.recur\\.bench\\.(" + suite + ")Benchmark\\.")
         .addProfiler(GCProfiler.class)

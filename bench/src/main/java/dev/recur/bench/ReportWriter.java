@@ -64,6 +64,7 @@ final class ReportWriter {
     batchedStreams();
     layerStacks();
     precisions();
+    precisionBatches();
     sequence();
     training(figures);
     kernels();
@@ -284,6 +285,25 @@ final class ReportWriter {
     table(new String[] {"H", "FP32 weights", "FP32", "of bound", "BF16", "× FP32", "of bound",
         "INT8", "× FP32", "of bound", "ONNX Runtime FP32", "PyTorch FP32", "PyTorch int8",
         "recur INT8 ×"}, rows);
+  }
+
+  private void precisionBatches() {
+    int streams = PrecisionBatchBenchmark.STREAMS;
+    md.append("\n## Reduced-precision weights: " + streams + " streams as one batch\n\n"
+        + "`PrecisionBatchBenchmark.step` (I = O = 64, tanh, vector kernels): one step of "
+        + streams + " streams together. FP32 multiplies by its packed panels; BF16 and INT8 widen"
+        + " each weight once for a tile of 4 streams and read each strip of the weights from memory"
+        + " once per step. Every stream's result has the bits of the same stream stepped alone.\n\n");
+    List<String[]> rows = new ArrayList<>();
+    for (int h : new int[] {256, 512, 1024, 2048}) {
+      String step = "PrecisionBatchBenchmark.step";
+      OptionalDouble fp32 = jmh.score(step, "hidden=" + h, "precision=FP32");
+      OptionalDouble bf16 = jmh.score(step, "hidden=" + h, "precision=BF16");
+      OptionalDouble int8 = jmh.score(step, "hidden=" + h, "precision=INT8");
+      rows.add(new String[] {Integer.toString(h), us(fp32), us(divide(fp32, streams)),
+          us(bf16), ratio(fp32, bf16), us(int8), ratio(fp32, int8)});
+    }
+    table(new String[] {"H", "FP32", "per stream", "BF16", "× FP32", "INT8", "× FP32"}, rows);
   }
 
   private static OptionalDouble scaled(OptionalDouble value, double by) {
