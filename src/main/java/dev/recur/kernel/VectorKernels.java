@@ -564,8 +564,8 @@ final class VectorKernels implements Kernels {
   /**
    * Column vectors of Y in a batch tile: with {@link #BATCH_ROWS} rows, 16 independent chains, and
    * each broadcast of x and each widened weight feeds four FMAs. At 32 streams on Zen 5 (AVX-512,
-   * H = 1024) the 4 × 4 tile took bf16 from 510 to 379 µs a step and int8 from 576 to 460 µs
-   * against a 4 × 2 tile, where FP32's panels take 411–444 µs (docs/BENCHMARKS.md).
+   * H = 1024) it took about a quarter less time than a 4 × 2 tile, for bf16 and for int8 (the
+   * figures are in docs/BENCHMARKS.md, "Reduced precision in batches").
    */
   private static final int BATCH_VECTORS = 4;
 
@@ -575,6 +575,8 @@ final class VectorKernels implements Kernels {
    * every tile after the first, and each pair of rows is widened once for four rows of X, where
    * row by row ({@link #matTransVecBf16}) would read and widen all of A for each. The columns
    * past the strips, and the rows past the tiles, go row by row; every entry keeps its chain.
+   * ({@link #matMulInt8} repeats these loops around its own tile: a shared driver would have to
+   * take the tile as a lambda, a call C2 need not inline.)
    */
   @Override
   public void matMulBf16(
@@ -713,7 +715,7 @@ final class VectorKernels implements Kernels {
     int tiled = m - m % BATCH_ROWS;
     int strip = BATCH_VECTORS * LANES;
     // a strip's byte loads read BYTES_BEYOND bytes past it, which must stay inside the row
-    int stripped = tiled == 0 || cols < BYTES_BEYOND ? 0 : (cols - BYTES_BEYOND) / strip * strip;
+    int stripped = tiled == 0 ? 0 : Math.max(0, cols - BYTES_BEYOND) / strip * strip;
     for (int c = 0; c < stripped; c += strip) {
       for (int r = 0; r < tiled; r += BATCH_ROWS) {
         addInt8Tile(q, scales, rows, cols, c, x, xOff + r * rows, y, yOff + r * cols);
@@ -805,7 +807,6 @@ final class VectorKernels implements Kernels {
     scale2.fma(acc32, FloatVector.fromArray(F, y, y3 + 2 * LANES)).intoArray(y, y3 + 2 * LANES);
     scale3.fma(acc33, FloatVector.fromArray(F, y, y3 + 3 * LANES)).intoArray(y, y3 + 3 * LANES);
   }
-
 
   @Override
   public void matTransVecPair(

@@ -86,8 +86,9 @@ class ReducedPrecisionServingTest {
   @ParameterizedTest
   @EnumSource(value = Precision.class, names = {"BF16", "INT8"})
   void aDenseStreamAndBatchGiveTheTwinsOutputs(Precision precision) {
-    // H = 37: odd (a bf16 pair without partner) and not a multiple of any vector width
-    Parameters weights = Parameters.initialize(RnnConfig.builder(9, 37, 5)
+    // H = 69: odd (a bf16 pair without partner), not a multiple of any vector width, and wider
+    // than the batch kernels' strips at every width (64 columns at 512 bits)
+    Parameters weights = Parameters.initialize(RnnConfig.builder(9, 69, 5)
         .output(OutputFunction.SOFTMAX).bias(Bias.PYTORCH_PAIR).layers(2).seed(3).build());
     InferenceModel reduced = new InferenceModel(weights, precision);
     InferenceModel twin = new InferenceModel(twin(weights, precision));

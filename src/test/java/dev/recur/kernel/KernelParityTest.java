@@ -26,6 +26,9 @@ class KernelParityTest {
   private static final double EPS = 0x1p-24;
   private static final int OFFSET = 3; // every array is used from a nonzero offset
 
+  /** Y's offset beyond X's in the batch products, so that swapping the two cannot pass. */
+  private static final int Y_SHIFT = 2;
+
   private final Kernels vector = KernelSelection.kernels();
   private final Kernels scalar = KernelSelection.scalar();
 
@@ -167,11 +170,13 @@ class KernelParityTest {
 
   /**
    * Batch products, m rows of X by A ({@code rows × cols}): row counts around the 4-row tiles,
-   * column counts around the 2-vector strips of every species (8, 16 and 32 columns) with tails,
-   * odd and even weight rows, and one A past the cached size.
+   * column counts around the 4-vector strips of every species (16, 32 and 64 columns) with and
+   * without tails, at the int8 strips' byte bound, odd and even weight rows (one row: a pair with
+   * no lower row), and one A past the cached size.
    */
   static Stream<Arguments> batchShapes() {
-    int[][] weights = {{1, 1}, {3, 17}, {8, 33}, {9, 64}, {17, 65}, {2, 40}, {63, 257}, {64, 100}};
+    int[][] weights = {{1, 1}, {1, 64}, {3, 17}, {3, 20}, {8, 33}, {9, 64}, {17, 65}, {2, 40},
+        {4, 128}, {63, 257}, {64, 100}};
     return Stream.concat(
         IntStream.of(1, 3, 4, 5, 8, 11).boxed().flatMap(m -> Arrays.stream(weights)
             .map(w -> Arguments.of(m, w[0], w[1]))),
@@ -190,13 +195,14 @@ class KernelParityTest {
     int[] pairs = new int[Bf16.packedSize(rows, cols)];
     Bf16.packRowPairs(a, OFFSET, rows, cols, pairs);
     float[] x = random(random, m * rows);
-    float[] y = random(random, m * cols);
+    float[] y = random(random, m * cols + Y_SHIFT);
     float[] yRows = y.clone();
     float[] yBatch = y.clone();
+    int yOff = OFFSET + Y_SHIFT;
     for (int r = 0; r < m; r++) {
-      scalar.matTransVecBf16(pairs, rows, cols, x, OFFSET + r * rows, yRows, OFFSET + r * cols);
+      scalar.matTransVecBf16(pairs, rows, cols, x, OFFSET + r * rows, yRows, yOff + r * cols);
     }
-    vector.matMulBf16(m, pairs, rows, cols, x, OFFSET, yBatch, OFFSET);
+    vector.matMulBf16(m, pairs, rows, cols, x, OFFSET, yBatch, yOff);
     assertEquals(Arrays.toString(yRows), Arrays.toString(yBatch),
         m + " × " + rows + " × " + cols);
   }
@@ -211,13 +217,14 @@ class KernelParityTest {
     float[] scales = new float[cols];
     Int8.quantizeColumns(a, OFFSET, rows, cols, q, scales);
     float[] x = random(random, m * rows);
-    float[] y = random(random, m * cols);
+    float[] y = random(random, m * cols + Y_SHIFT);
     float[] yRows = y.clone();
     float[] yBatch = y.clone();
+    int yOff = OFFSET + Y_SHIFT;
     for (int r = 0; r < m; r++) {
-      scalar.matTransVecInt8(q, scales, rows, cols, x, OFFSET + r * rows, yRows, OFFSET + r * cols);
+      scalar.matTransVecInt8(q, scales, rows, cols, x, OFFSET + r * rows, yRows, yOff + r * cols);
     }
-    vector.matMulInt8(m, q, scales, rows, cols, x, OFFSET, yBatch, OFFSET);
+    vector.matMulInt8(m, q, scales, rows, cols, x, OFFSET, yBatch, yOff);
     assertEquals(Arrays.toString(yRows), Arrays.toString(yBatch),
         m + " × " + rows + " × " + cols);
   }
