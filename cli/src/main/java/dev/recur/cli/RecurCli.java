@@ -2,6 +2,8 @@ package dev.recur.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,8 +27,15 @@ import picocli.CommandLine.ParseResult;
 public final class RecurCli implements Callable<Integer> {
 
   @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-      description = "on failure, print the stack trace under the one-line message")
+      description = "on failure, print the stack trace under the one-line message; log which"
+          + " kernels the library chose")
   boolean verbose;
+
+  /**
+   * The library's loggers' parent. Held here because the logging framework keeps loggers only
+   * weakly, and a level set on a collected logger is lost.
+   */
+  private static final Logger LIBRARY_LOG = Logger.getLogger("dev.recur");
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -59,6 +68,9 @@ public final class RecurCli implements Callable<Integer> {
    * own arrays are unreachable, so there is memory again to print the message.
    */
   private static int runReportingErrors(ParseResult parsed) {
+    // the library logs its kernel choice at INFO on every run: for --verbose only, so that a
+    // command's standard error holds its own messages; a fallback to scalar kernels still warns
+    LIBRARY_LOG.setLevel(verbose(parsed) ? Level.INFO : Level.WARNING);
     try {
       return new CommandLine.RunLast().execute(parsed);
     } catch (Error e) { // OutOfMemoryError above all, but StackOverflowError and the like too

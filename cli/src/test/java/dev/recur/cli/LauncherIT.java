@@ -81,6 +81,14 @@ class LauncherIT {
     for (String output : outputs) {
       Float.parseFloat(output); // one number a step
     }
+    // standard error holds nothing but the JVM's one line about the incubator module; the
+    // library's kernel choice is logged with --verbose
+    assertEquals(List.of("WARNING: Using incubator modules: jdk.incubator.vector"),
+        predict.err.lines().toList());
+    Launch verbose = launch(folder, LAUNCHER, withJdk(), "predict", model.toString(), "--input",
+        steps.toString(), "--verbose");
+    assertEquals(predict.out, verbose.out);
+    assertTrue(verbose.err.contains("recur kernels: "), verbose.err);
   }
 
   @Test
